@@ -1,14 +1,18 @@
 """The core app's models, defined by concern in its subpackages."""
 
-from mentoring.accounts.models import Invitation
+from mentoring.accounts.models import IdentityProvider, Invitation
 from mentoring.api.models import ApiKey
+from mentoring.audit.models import AuditAction, AuditEvent
 from mentoring.notifications.models import NotificationSetting, OutboxMessage
 from mentoring.people.models import Department, Profile, SeniorityLevel
 from mentoring.tenancy.models import Membership, Organization, Role, TenantModel
 
 __all__ = [
     "ApiKey",
+    "AuditAction",
+    "AuditEvent",
     "Department",
+    "IdentityProvider",
     "Invitation",
     "Membership",
     "NotificationSetting",

@@ -70,3 +70,38 @@ class Invitation(TenantModel):
         if self.is_accepted:
             return _("accepted")
         return _("expired") if self.is_expired else _("open")
+
+
+class IdentityProvider(TenantModel):
+    """An organization's own single sign-on through OpenID Connect.
+
+    It is offered on its organization's host only, and signs in only people who are
+    already members there (``mentoring.accounts.sso``).
+    """
+
+    name = models.CharField(
+        max_length=100, help_text=_("Shown on the sign-in button, e.g. “Acme Okta”.")
+    )
+    issuer_url = models.URLField(
+        help_text=_("The OpenID Connect issuer; its discovery document is read from there.")
+    )
+    client_id = models.CharField(max_length=255)
+    client_secret = models.CharField(max_length=255)
+    email_domains = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text=_("Comma-separated. Empty: any address the provider vouches for."),
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="identity_provider_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -25,6 +25,26 @@ class Organization(models.Model):
         default=True, help_text=_("Inactive organizations cannot be reached or signed in to.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    require_two_factor_for_managers = models.BooleanField(
+        default=False,
+        help_text=_("Program managers must set up an authenticator app before they can work."),
+    )
+    note_retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Delete the text of session notes and private notes this many days after the "
+            "session. Empty: keep them."
+        ),
+    )
+    feedback_retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Delete the text of feedback and survey comments this many days after it was "
+            "given (counts and scores stay). Empty: keep it."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
