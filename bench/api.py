@@ -43,6 +43,8 @@ FEEDBACK_PER_PAIR = 4  # 20,000 feedback entries
 ENDPOINTS = {
     "mentorships_page": "/api/v1/mentorships/?page_size=100",
     "summary": "/api/v1/summary/",
+    # the same figures with the one-minute cache off: what each recomputation costs
+    "summary_uncached": "/api/v1/summary/",
     "mentorships_csv": "/api/v1/mentorships/?format=csv",
 }
 
@@ -524,7 +526,17 @@ def main() -> int:
         servers.append(web)
         floor, floor_port = start_gunicorn("bench.floor:application", floor_env, args.workers)
         servers.append(floor)
-        log(f"web on :{web_port}, floor on :{floor_port}, {args.workers} sync workers each")
+        uncached, uncached_port = start_gunicorn(
+            "mentoring.wsgi:application",
+            {**web_env, "HR_API_SUMMARY_CACHE_SECONDS": "0"},
+            args.workers,
+        )
+        servers.append(uncached)
+        api_port = {name: web_port for name in ENDPOINTS} | {"summary_uncached": uncached_port}
+        log(
+            f"web on :{web_port} (summary cache off: :{uncached_port}), floor on :{floor_port}, "
+            f"{args.workers} sync workers each"
+        )
 
         def headers(port):
             return {"Host": f"{SLUG}.localhost:{port}", "Authorization": f"Bearer {key}"}
@@ -533,9 +545,9 @@ def main() -> int:
         equal = {}
         for name, path in ENDPOINTS.items():
             status_api, body_api = fetch(
-                http.client.HTTPConnection("127.0.0.1", web_port, timeout=60),
+                http.client.HTTPConnection("127.0.0.1", api_port[name], timeout=60),
                 path,
-                headers(web_port),
+                headers(api_port[name]),
             )
             status_floor, body_floor = fetch(
                 http.client.HTTPConnection("127.0.0.1", floor_port, timeout=60),
@@ -550,7 +562,7 @@ def main() -> int:
                     log(f"WARNING: {name}: the floor's CSV differs from the API's")
             else:
                 equal[name] = same_json(body_api, body_floor, name)
-            load(web_port, path, headers(web_port), 1.0, args.clients)
+            load(api_port[name], path, headers(api_port[name]), 1.0, args.clients)
             load(floor_port, path, headers(floor_port), 1.0, args.clients)
 
         results: dict[str, dict] = {}
@@ -561,7 +573,7 @@ def main() -> int:
                 memory["worker_peak_before_csv_mib"] = max(
                     (peak_rss_mib(pid) or 0 for pid in pids), default=None
                 )
-            api = load(web_port, path, headers(web_port), args.seconds, args.clients)
+            api = load(api_port[name], path, headers(api_port[name]), args.seconds, args.clients)
             if name == "mentorships_csv":
                 memory["worker_peak_after_csv_mib"] = max(
                     (peak_rss_mib(pid) or 0 for pid in worker_pids(web.pid)), default=None

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -237,6 +239,18 @@ def _raw_figures(program_ids, by_program: bool) -> dict:
 
 
 def organization_summary() -> dict:
+    """The active organization's figures, computed at most once every
+    ``HR_API_SUMMARY_CACHE_SECONDS`` (they read every mentorship, session, review and
+    survey answer of the organization; HR polls them). The key carries the organization,
+    so no organization is ever served another's figures."""
+    return cache.get_or_set(
+        f"hr-summary:{current_organization_id()}",
+        _organization_summary,
+        settings.HR_API_SUMMARY_CACHE_SECONDS,
+    )
+
+
+def _organization_summary() -> dict:
     """The organization's figures: programs by status, people enrolled by role (distinct
     people), and the figures of ``program_figures`` over the whole organization (the
     score over the programs whose score is shown)."""
@@ -278,7 +292,10 @@ class PeopleEnrolled(serializers.Serializer):
 
 
 class OrganizationSummaryRow(serializers.Serializer):
-    as_of = serializers.DateField(help_text="The day the figures were computed for.")
+    as_of = serializers.DateField(
+        help_text="The day the figures were computed for. They are computed at most once a "
+        "minute: a change shows within a minute."
+    )
     programs = serializers.IntegerField()
     programs_by_status = serializers.DictField(
         child=serializers.IntegerField(),

@@ -193,6 +193,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "mentoring.api.base.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
+# The organization summary reads every row of the organization: computed once a minute.
+HR_API_SUMMARY_CACHE_SECONDS = env.int("HR_API_SUMMARY_CACHE_SECONDS", default=60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mentoring platform HR API",
     "DESCRIPTION": (

@@ -19,6 +19,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="")
 CELERY_TASK_EAGER_PROPAGATES = True
+# Tests see every change at once; tests/api/test_summary_cache.py turns the cache on.
+HR_API_SUMMARY_CACHE_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
