@@ -528,7 +528,8 @@ def main() -> int:
         servers.append(floor)
         uncached, uncached_port = start_gunicorn(
             "mentoring.wsgi:application",
-            {**web_env, "HR_API_SUMMARY_CACHE_SECONDS": "0"},
+            # its own key prefix too: the other server's cached summary must not serve it
+            {**web_env, "HR_API_SUMMARY_CACHE_SECONDS": "0", "CACHE_KEY_PREFIX": "uncached"},
             args.workers,
         )
         servers.append(uncached)

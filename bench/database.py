@@ -18,21 +18,22 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-def fresh_database() -> Services:
-    """Start the services, recreate the bench database, configure and migrate Django."""
+def fresh_database(name: str = NAME) -> Services:
+    """Start the services, recreate the bench database ``name``, configure and migrate
+    Django. A benchmark with a name of its own can run beside the others."""
     services = Services()
     services.start()
     admin = psycopg2.connect(_with_database(services.owner_url, "postgres"))
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(NAME))
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(NAME)))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     admin.close()
     os.environ.update(
-        DATABASE_URL=_with_database(services.database_url, NAME),
-        DATABASE_OWNER_URL=_with_database(services.owner_url, NAME),
+        DATABASE_URL=_with_database(services.database_url, name),
+        DATABASE_OWNER_URL=_with_database(services.owner_url, name),
         REDIS_URL=services.redis_url,
         DJANGO_SETTINGS_MODULE="mentoring.settings.development",
         DEBUG="false",

@@ -10,6 +10,7 @@ next to a small group would identify the person. Groups under five are hidden.
 
 from django.contrib import admin
 
+from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
 
 from . import selectors
@@ -98,8 +99,8 @@ class SurveyResponseAdmin(TenantModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        program_id = request.GET.get("program__id__exact", "")
-        programs = selectors.overview_programs(int(program_id) if program_id.isdigit() else None)
+        program_id = parse_id(request.GET.get("program__id__exact"))
+        programs = selectors.overview_programs(program_id)
         context = {
             "panels": [_panel(overview) for overview in selectors.program_overviews(programs)],
             "min_group": selectors.MIN_GROUP,

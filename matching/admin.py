@@ -18,6 +18,7 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
 from programs.admin import ServiceFormAdmin, ServiceModelForm, changelist_url
 from programs.models import ProgramStatus
@@ -104,8 +105,9 @@ class MatchRunStartForm(StartRunForm):
             "matched (move a program there with its “Start matching” action)."
         )
         program = None
-        if str(program_id or "").isdigit():
-            program = field.queryset.filter(pk=program_id).first()
+        program_pk = parse_id(program_id)
+        if program_pk is not None:
+            program = field.queryset.filter(pk=program_pk).first()
         if program is not None:
             self.initial["program"] = program.pk
         current = program_weights(program) if program is not None else {}
@@ -325,11 +327,11 @@ class MatchRunAdmin(TenantModelAdmin):
         return redirect(changelist_url(Mentorship, program__id__exact=run.program_id))
 
     def _remove(self, request, run):
-        value = request.POST.get("proposal", "")
+        proposal_id = parse_id(request.POST.get("proposal"))
         proposal = None
-        if value.isdigit():
+        if proposal_id is not None:
             proposal = (
-                MatchProposal.objects.filter(run=run, pk=value)
+                MatchProposal.objects.filter(run=run, pk=proposal_id)
                 .select_related("mentee__person", "mentor__person")
                 .first()
             )

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.audit.models import AuditAction
+from mentoring.audit.services import record_rows
 from mentoring.notifications import events
 from programs.models import (
     Enrollment,
@@ -265,6 +267,8 @@ def _create_mentorships(organization, program, pairs, run=None) -> list[Mentorsh
         )
         for mentee, mentor, score, parts in pairs
     )
+    # bulk_create sends no signals: the audit log is told here.
+    record_rows(organization=organization, action=AuditAction.CREATE, rows=mentorships)
     events.pairs_published(organization, mentorships)
     return mentorships
 

@@ -11,12 +11,15 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 import mentoring.api.admin  # noqa: F401  (registers the API keys' admin)
+from mentoring.accounts import admin as sso_admin  # noqa: F401  (registers the SSO providers)
 from mentoring.accounts import services as invitations
 from mentoring.accounts.forms import InvitationCsvForm, InvitationForm
 from mentoring.accounts.models import Invitation
+from mentoring.audit import admin as audit_admin  # noqa: F401  (registers the audit log)
 from mentoring.people.forms import ProfileForm
 from mentoring.people.models import Department, Profile, SeniorityLevel
 from mentoring.people.services import profile_update
+from mentoring.privacy import admin as privacy_admin
 from mentoring.tenancy.admin import (
     TenantModelAdmin,
     organization_admin_site,
@@ -51,6 +54,7 @@ class ProfileAdmin(TenantModelAdmin):
     list_select_related = ["user", "department", "seniority", "manager"]
     readonly_fields = ["email"]
     fields = ["email", *ProfileForm.Meta.fields]
+    actions = [privacy_admin.send_data, privacy_admin.erase_people]
 
     @admin.display(ordering="user__email")
     def email(self, profile):
@@ -182,7 +186,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["name", "slug", "admin_email"]
-        return ["name", "slug", "is_active"]
+        return ["name", "slug", "is_active", "require_two_factor_for_managers"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["slug"] if obj else []

@@ -7,12 +7,24 @@ class MentoringConfig(AppConfig):
     verbose_name = "Organization"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        from celery.signals import task_postrun, task_prerun
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .accounts.access import remember_organization
         from .api import schema  # noqa: F401  (registers the OpenAPI security schemes)
+        from .audit import capture, context, sign_ins
         from .tenancy import database
 
         post_migrate.connect(database.sync_after_migrate, sender=self, dispatch_uid="tenancy-rls")
         user_logged_in.connect(remember_organization, dispatch_uid="session-organization")
+        # The audit log: every change to tenant data, sign-ins and sign-outs, and who acts
+        # in a Celery task.
+        capture.connect()
+        user_logged_in.connect(sign_ins.record_sign_in, dispatch_uid="audit-sign-in")
+        user_login_failed.connect(
+            sign_ins.record_sign_in_failed, dispatch_uid="audit-sign-in-failed"
+        )
+        user_logged_out.connect(sign_ins.record_sign_out, dispatch_uid="audit-sign-out")
+        task_prerun.connect(context.task_started, dispatch_uid="audit-task-started", weak=False)
+        task_postrun.connect(context.task_finished, dispatch_uid="audit-task-finished", weak=False)

@@ -1,5 +1,7 @@
 """The one beat schedule of the platform (Celery beat must run exactly once)."""
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE = {
     "dispatch-notifications": {
         "task": "mentoring.notifications.dispatch",
@@ -10,5 +12,11 @@ BEAT_SCHEDULE = {
         "task": "mentoring.notifications.sweep",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # Daily, at night (UTC): text older than an organization's retention settings goes.
+    "apply-text-retention": {
+        "task": "mentoring.privacy.retention_dispatch",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 3600},
     },
 }

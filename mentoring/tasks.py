@@ -2,5 +2,14 @@
 
 from mentoring.accounts.tasks import send_invitation
 from mentoring.notifications.tasks import dispatch_notifications, send_outbox, sweep_outbox
+from mentoring.privacy.tasks import apply_retention, retention_dispatch, send_person_export
 
-__all__ = ["dispatch_notifications", "send_invitation", "send_outbox", "sweep_outbox"]
+__all__ = [
+    "apply_retention",
+    "dispatch_notifications",
+    "retention_dispatch",
+    "send_invitation",
+    "send_outbox",
+    "send_person_export",
+    "sweep_outbox",
+]

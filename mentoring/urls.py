@@ -2,10 +2,13 @@
 
 from django.urls import include, path
 
-from mentoring.accounts.views import invitation_accept
+from mentoring.accounts.views import invitation_accept, sso_connections_closed
 from mentoring.notifications import views as notification_views
 from mentoring.people.views import home, profile_edit
 from mentoring.tenancy.admin import organization_admin_site
+
+# Unreachable storage answers 503, anything else a plain 500 page (mentoring.resilience).
+handler500 = "mentoring.resilience.server_error"
 
 urlpatterns = [
     path("", home, name="home"),
@@ -26,6 +29,8 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("feedback.urls")),
     path("api/", include("mentoring.api.urls")),
+    path("accounts/3rdparty/", sso_connections_closed),
     path("accounts/", include("allauth.urls")),
+    path("", include("mentoring.privacy.urls")),  # before admin/: its settings page
     path("admin/", organization_admin_site.urls),
 ]

@@ -27,6 +27,7 @@ from matching.forms import CRITERION_LABELS, WEIGHT_CHOICES
 from matching.pool import program_weights
 from matching.scoring import Criterion
 from mentoring.people.models import Profile
+from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
 
 from . import services
@@ -573,9 +574,9 @@ class FocusSkillFilter(admin.SimpleListFilter):
         return [(str(skill.pk), skill.name) for skill in Skill.objects.order_by("name")]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(skill_links__skill_id=int(value))
+        skill_id = parse_id(self.value())
+        if skill_id is not None:
+            return queryset.filter(skill_links__skill_id=skill_id)
         return queryset
 
 
@@ -685,6 +686,8 @@ class EnrollmentAdmin(TenantModelAdmin):
         return fields
 
     def save_model(self, request, obj, form, change):
+        if "capacity" not in form.cleaned_data:
+            return  # a mentee's enrolment: nothing on its page can change
         # Only the capacity changes; saving just it never undoes a concurrent decision.
         services.enrollment_set_capacity(
             organization=request.organization,

@@ -4,8 +4,6 @@ Each function takes the organization and the acting user explicitly, validates, 
 writes inside one transaction. Validation errors explain what to change.
 """
 
-import csv
-import io
 import re
 
 from django.core.exceptions import ValidationError
@@ -13,8 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching.models import Mentorship
+from mentoring.audit.models import AuditAction
+from mentoring.audit.services import record_rows
+from mentoring.csv_import import CsvFileError, read_csv_rows
 from mentoring.notifications import events
 from mentoring.people.models import Profile
+from mentoring.request_validation import parse_id
 
 from . import defaults
 from .models import (
@@ -411,8 +413,15 @@ def _decide(organization, actor, enrollments, status: str, reason: str) -> int:
             enrollment.decision_reason = reason
             enrollment.decided_by = decider
             enrollment.decided_at = now
-        Enrollment.objects.bulk_update(
-            rows, ["status", "decision_reason", "decided_by", "decided_at", "updated_at"]
+        decided = ["status", "decision_reason", "decided_by", "decided_at"]
+        Enrollment.objects.bulk_update(rows, [*decided, "updated_at"])
+        # bulk_update sends no signals: the audit log is told here.
+        record_rows(
+            organization=organization,
+            action=AuditAction.UPDATE,
+            rows=rows,
+            actor=actor,
+            changed_fields=decided,
         )
         events.application_decided(organization, rows)
     return len(rows)
@@ -453,12 +462,10 @@ def enrollments_import_csv(
     if program.status == ProgramStatus.CLOSED:
         raise EnrollmentCsvError([f"“{program}” is closed: it takes no more people."])
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise EnrollmentCsvError(["Line 1: the file is not UTF-8 text."]) from error
-    reader = csv.DictReader(io.StringIO(text))
-    reader.fieldnames = [(name or "").strip().lower() for name in reader.fieldnames or []]
-    if "email" not in reader.fieldnames or "role" not in reader.fieldnames:
+        headers, lines = read_csv_rows(data)
+    except CsvFileError as error:
+        raise EnrollmentCsvError([str(error)]) from error
+    if "email" not in headers or "role" not in headers:
         columns = ", ".join(ENROLLMENT_CSV_COLUMNS)
         raise EnrollmentCsvError(
             [f"Line 1: the header row needs 'email' and 'role' (columns: {columns})."]
@@ -472,8 +479,7 @@ def enrollments_import_csv(
         ).values_list("person_id", flat=True)
     )
     errors, rows, seen = [], [], {}
-    for line, row in enumerate(reader, start=2):
-        row = {key: (value or "").strip() for key, value in row.items() if key}
+    for line, row in lines:
         email = row.get("email", "").lower()
         role = row.get("role", "").lower()
         names = [name.strip() for name in row.get("skills", "").split(";") if name.strip()]
@@ -502,10 +508,10 @@ def enrollments_import_csv(
                 problems.append("a mentee's skills must be among the program's focus skills")
         elif role == EnrollmentRole.MENTOR:
             raw = row.get("capacity") or str(program.default_mentees_per_mentor)
-            if not raw.isdigit() or not 1 <= int(raw) <= program.max_mentees_per_mentor:
+            capacity = parse_id(raw)
+            if capacity is None or not 1 <= capacity <= program.max_mentees_per_mentor:
                 problems.append(f"capacity '{raw}' must be 1 to {program.max_mentees_per_mentor}")
-            else:
-                capacity = int(raw)
+                capacity = None
             if not names:
                 problems.append("a mentor needs at least one skill")
         errors += [f"Line {line}: {problem}." for problem in problems]

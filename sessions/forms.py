@@ -39,7 +39,14 @@ class LocalDateTimeField(forms.DateTimeField):
         wall = timezone.make_naive(moment).replace(fold=0)
         zone = zoneinfo.ZoneInfo(self.time_zone)
         local = wall.replace(tzinfo=zone)
-        if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+        try:
+            round_trip = local.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+        except OverflowError:  # year 1 east of UTC, year 9999 west of it: no UTC moment
+            raise forms.ValidationError(
+                f"{wall.date().isoformat()} is beyond the dates this site can store on your clock. "
+                "Choose a date in the coming months."
+            ) from None
+        if round_trip != wall:
             raise forms.ValidationError(
                 f"{wall:%H:%M} does not exist on {wall.day} {wall:%b %Y} in {self.time_zone}: "
                 "the clocks change then. Choose another time."

@@ -69,6 +69,8 @@ def _check_text(field: str, text: str) -> str:
 
 # ---------------------------------------------------------------- scheduling
 
+PLAN_AHEAD = timedelta(days=2 * 365)
+
 
 def _check_when(starts_at: datetime, duration_minutes: int) -> None:
     errors = {}
@@ -78,6 +80,10 @@ def _check_when(starts_at: datetime, duration_minutes: int) -> None:
         errors["starts_at"] = (
             "Choose a time in the future: past meetings are logged, not scheduled."
         )
+    elif starts_at > timezone.now() + PLAN_AHEAD:
+        # A mentorship lasts months; a date years away is a typo (and at the calendar's
+        # end it has no local time on some clocks).
+        errors["starts_at"] = "Choose a time within the next two years."
     if not 5 <= duration_minutes <= 480:
         errors["duration_minutes"] = "A session lasts between 5 minutes and 8 hours."
     if errors:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentoring.request_validation import parse_id
 from mentoring.tenancy.access import member_required
 
 from . import ics, selectors, services
@@ -129,8 +130,7 @@ def _render_session(request, page, *, status: int = 200, **extras):
 
 
 def _edit_item_id(request) -> int | None:
-    value = request.GET.get("edit", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.GET.get("edit"))
 
 
 @member_required

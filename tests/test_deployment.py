@@ -5,6 +5,7 @@ None of these tests touches the database: the settings tests run Django in a sub
 with an environment built from scratch, and the Compose tests read files.
 """
 
+import json
 import os
 import re
 import secrets
@@ -206,3 +207,38 @@ def test_compose_connects_the_application_as_the_non_owner_role_the_init_script_
         mount.startswith("./docker/postgres-init.sql:/docker-entrypoint-initdb.d/")
         for mount in mounts
     ), mounts
+
+
+def test_production_sends_cookies_over_https_only_and_asks_for_https_for_a_year():
+    names = (
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_DOMAIN",
+        "CSRF_COOKIE_DOMAIN",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_PROXY_SSL_HEADER",
+        "MFA_TOTP_INSECURE_BYPASS_CODE",
+        "SSO_ALLOW_INSECURE_ISSUERS",
+    )
+    script = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name, None) for name in {names!r}}}))"
+    )
+    result = run_python("-c", script, env=production_env())
+    assert result.returncode == 0, output_of(result)
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["SESSION_COOKIE_HTTPONLY"] is True
+    # Host-only cookies: each organization's host keeps its own session.
+    assert values["SESSION_COOKIE_DOMAIN"] is None
+    assert values["CSRF_COOKIE_DOMAIN"] is None
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["MFA_TOTP_INSECURE_BYPASS_CODE"] is None
+    assert values["SSO_ALLOW_INSECURE_ISSUERS"] is False

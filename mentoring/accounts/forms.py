@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
@@ -68,12 +69,21 @@ class AcceptExistingAccountForm(forms.Form):
         help_text="You already have an account with this email: confirm it is you.",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
+        # A password check is a way in: wrong passwords count against the same limit as
+        # the sign-in form's ("login_failed", keyed like allauth's: host and address).
+        key = f"{self.request.get_host()}:{self.user.email.lower()}"
+        if not ratelimit.consume(self.request, action="login_failed", key=key, dry_run=True):
+            raise forms.ValidationError(
+                "Too many failed attempts. Wait a few minutes and try again."
+            )
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
+            ratelimit.consume(self.request, action="login_failed", key=key)
             raise forms.ValidationError("That password is not right.")
         return password

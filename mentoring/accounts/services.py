@@ -1,8 +1,6 @@
 """Invitations: create one, import many from CSV, accept one. Every write is all-or-nothing."""
 
-import csv
 import hashlib
-import io
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.csv_import import CsvFileError, read_csv_rows
 from mentoring.people.models import Department, Profile
 from mentoring.tenancy.hosts import organization_url
 from mentoring.tenancy.models import Membership, Organization, Role
@@ -145,16 +144,13 @@ def invitation_resend(
     return token
 
 
-def _read_csv(data: bytes) -> list[dict[str, str]]:
+def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     if len(data) > CSV_MAX_BYTES:
         raise CsvImportError([CsvRowError(1, "the file is larger than 2 MB; split it.")])
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        message = "the file is not UTF-8 text; save it as CSV UTF-8."
-        raise CsvImportError([CsvRowError(1, message)]) from error
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+        headers, lines = read_csv_rows(data)
+    except CsvFileError as error:
+        raise CsvImportError([CsvRowError(error.line, error.message)]) from error
     if "email" not in headers:
         raise CsvImportError(
             [
@@ -164,10 +160,9 @@ def _read_csv(data: bytes) -> list[dict[str, str]]:
                 )
             ]
         )
-    reader.fieldnames = headers
     rows = [
-        {key: (value or "").strip() for key, value in row.items() if key in CSV_COLUMNS}
-        for row in reader
+        (line, {key: value for key, value in row.items() if key in CSV_COLUMNS})
+        for line, row in lines
     ]
     if not rows:
         raise CsvImportError([CsvRowError(1, "the file has a header row but no people.")])
@@ -185,7 +180,7 @@ def invitations_import_csv(*, organization: Organization, actor, data: bytes) ->
     errors: list[CsvRowError] = []
     seen: dict[str, int] = {}
     valid = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         email = normalize_email(row.get("email", ""))
         role = (row.get("role") or Role.MEMBER).lower()
         department_name = row.get("department", "")

@@ -1,6 +1,8 @@
+from allauth.account.utils import perform_login
 from django.contrib import messages
-from django.contrib.auth import login
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -26,7 +28,7 @@ def invitation_accept(request, token):
 
     existing = services.existing_user_for(invitation)
     if existing is not None:
-        form = AcceptExistingAccountForm(request.POST or None, user=existing)
+        form = AcceptExistingAccountForm(request.POST or None, user=existing, request=request)
     else:
         form = AcceptNewAccountForm(
             request.POST or None,
@@ -47,8 +49,16 @@ def invitation_accept(request, token):
             return render(
                 request, "accounts/invitation_problem.html", {"problem": str(error)}, status=410
             )
-        login(request, user, backend=BACKEND)
         messages.success(request, f"Welcome to {request.organization.name}.")
-        return redirect("home")
+        # Through allauth's sign-in, so its checks and stages apply: someone who has
+        # two-factor authentication on is asked for their code before they are in.
+        user.backend = BACKEND
+        return perform_login(request, user, redirect_url=reverse("home"))
     context = {"invitation": invitation, "form": form, "existing": existing}
     return render(request, "accounts/invitation_accept.html", context)
+
+
+def sso_connections_closed(request):
+    """allauth's "connected accounts" page is not offered: an organization's single
+    sign-on is set up by its program managers, and connects on the first sign-in."""
+    raise Http404("Single sign-on is set up by your organization's program managers.")

@@ -3,11 +3,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from mentoring.people.models import Profile
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
 
-from .keys import api_key_create, api_key_revoke
+from .keys import EXPIRY_IN_THE_PAST, api_key_create, api_key_revoke
 from .models import ApiKey
 
 
@@ -15,6 +16,13 @@ class ApiKeyForm(forms.ModelForm):
     class Meta:
         model = ApiKey
         fields = ["name", "expires_at"]
+
+    def clean_expires_at(self):
+        # Checked here, where the admin shows the message: save_model is too late.
+        expires_at = self.cleaned_data.get("expires_at")
+        if expires_at is not None and expires_at <= timezone.now():
+            raise forms.ValidationError(EXPIRY_IN_THE_PAST)
+        return expires_at
 
 
 @admin.register(ApiKey, site=organization_admin_site)

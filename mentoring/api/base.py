@@ -25,8 +25,9 @@ import json
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.http import http_date, parse_etags, quote_etag
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
@@ -37,6 +38,9 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
+from mentoring.audit.models import AuditAction
+from mentoring.audit.services import record_event
+from mentoring.request_validation import has_forbidden
 from mentoring.tenancy import activate
 
 from .auth import ApiKeyAuthentication, ApiKeyThrottle, IsHrReader, MemberSessionAuthentication
@@ -133,11 +137,28 @@ class CursorPage(pagination.CursorPagination):
     ordering = ("-updated_at", "-id")
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.model = queryset.model
         try:
             return super().paginate_queryset(queryset, request, view)
         except (ValidationError, ValueError, TypeError, OverflowError) as error:
             # A cursor that decodes but names an impossible position (hand-edited).
             raise exceptions.NotFound(self.invalid_cursor_message) from error
+
+    def decode_cursor(self, request):
+        """The cursor, if its position is a value of the ordering field as a page writes it
+        (a time with its offset, a date, text without NUL); a hand-made one is a 404."""
+        cursor = super().decode_cursor(request)
+        if cursor is None or cursor.position is None:
+            return cursor
+        try:
+            field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
+            value = field.to_python(cursor.position)
+        except (FieldDoesNotExist, ValidationError):
+            raise exceptions.NotFound(self.invalid_cursor_message) from None
+        naive = isinstance(value, datetime.datetime) and timezone.is_naive(value)
+        if naive or has_forbidden(cursor.position):
+            raise exceptions.NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class HrOrdering(OrderingFilter):
@@ -148,10 +169,9 @@ class HrOrdering(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         requested = request.query_params.get(self.ordering_param, "").strip()
-        allowed = set(getattr(view, "ordering_fields", ()))
-        if requested.lstrip("-") in allowed:
-            descending = requested.startswith("-")
-            return (requested, "-id" if descending else "id")
+        descending = requested.startswith("-")
+        if requested.removeprefix("-") in getattr(view, "ordering_fields", ()):
+            return (requested, "-id" if descending else "id")  # one "-" at most
         return tuple(view.ordering)
 
     def get_schema_operation_parameters(self, view):
@@ -244,6 +264,9 @@ class HrView(generics.GenericAPIView):
         # Per caller, always revalidated (ETag): shared caches never keep HR data.
         response["Cache-Control"] = "private, no-cache"
         response["Vary"] = "Accept, Authorization, Cookie"
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code == 200 and getattr(renderer, "format", None) == "csv":
+            record_export(request._request)
         return response
 
     def respond(self, data, last_modified=None):
@@ -370,6 +393,16 @@ class HrListView(HrView):
 
         header = list(self.get_serializer().fields)
         return csv_response(header, chunks(), _filename(self))
+
+
+def record_export(request) -> None:
+    """A CSV download is an export: the audit log names the endpoint and its filters."""
+    record_event(
+        organization=request.organization,
+        action=AuditAction.EXPORT,
+        summary=f"CSV of {request.get_full_path()}",
+        request=request,
+    )
 
 
 def api_exception_handler(exc, context):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from .models import KEY_PREFIX, ApiKey
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+EXPIRY_IN_THE_PAST = "Choose an expiry in the future, or none."
 
 
 def _hash(key: str) -> str:
@@ -27,7 +28,7 @@ def api_key_create(
     if not name.strip():
         raise ValidationError({"name": "Name the key after what will use it."})
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "Choose an expiry in the future, or none."})
+        raise ValidationError({"expires_at": EXPIRY_IN_THE_PAST})
     prefix = secrets.token_hex(4)
     key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(

@@ -70,7 +70,8 @@ class Error(serializers.Serializer):
 
 
 ERRORS = {
-    400: "A filter or parameter is invalid (the detail names it).",
+    400: "A filter or parameter is invalid, or holds a null or broken character "
+    "(the detail names it).",
     401: "No key, or a key that is unknown here, revoked or expired.",
     403: "Signed in, but without the HR role.",
     404: "No such object in this organization, or an invalid cursor.",
@@ -107,7 +108,5 @@ class HrAutoSchema(AutoSchema):
             ),
         }
         for code, description in ERRORS.items():
-            if code == 400 and not self.get_filter_backends():
-                continue
             responses[(code, "application/json")] = OpenApiResponse(Error, description=description)
         return responses

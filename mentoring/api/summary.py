@@ -243,10 +243,11 @@ def organization_summary() -> dict:
     ``HR_API_SUMMARY_CACHE_SECONDS`` (they read every mentorship, session, review and
     survey answer of the organization; HR polls them). The key carries the organization,
     so no organization is ever served another's figures."""
+    seconds = settings.HR_API_SUMMARY_CACHE_SECONDS
+    if not seconds:
+        return _organization_summary()
     return cache.get_or_set(
-        f"hr-summary:{current_organization_id()}",
-        _organization_summary,
-        settings.HR_API_SUMMARY_CACHE_SECONDS,
+        f"hr-summary:{current_organization_id()}", _organization_summary, seconds
     )
 
 

@@ -23,6 +23,10 @@ class AuditAction(models.TextChoices):
 class AuditEvent(TenantModel):
     """One thing that happened. Names fields that changed, never their values."""
 
+    # The application's database role may insert and read rows, never update or delete
+    # them (mentoring.tenancy.database.append_only_sql).
+    append_only = True
+
     occurred_at = models.DateTimeField(default=timezone.now, editable=False)
     action = models.CharField(max_length=20, choices=AuditAction.choices, editable=False)
     # No database constraint and no cascade: deleting or erasing a person must not

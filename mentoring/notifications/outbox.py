@@ -6,8 +6,10 @@ key exists already are skipped by the database, so deciding twice writes once.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
+import kombu.exceptions
 from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,6 +19,7 @@ from mentoring.tenancy.hosts import organization_url
 
 from .models import ALWAYS_SENT, NotificationSetting, OutboxMessage
 
+logger = logging.getLogger(__name__)
 SIGNING_SALT = "notification-preferences"
 
 
@@ -100,10 +103,20 @@ def write(organization, messages: list[Message]) -> list[OutboxMessage]:
 
 
 def send_after_commit(organization) -> None:
-    """Queue sending the organization's outbox once the transaction commits."""
+    """Queue sending the organization's outbox once the transaction commits. An
+    unreachable broker does not fail the request whose change just committed: the rows
+    wait in the outbox and the sweeper queues them when the broker is back."""
     from .tasks import send_outbox
 
-    transaction.on_commit(lambda: send_outbox.delay(organization.pk))
+    def queue() -> None:
+        try:
+            send_outbox.delay(organization.pk)
+        except kombu.exceptions.OperationalError as error:
+            logger.warning(
+                "broker unreachable, the sweeper will queue outbox %s: %s", organization.pk, error
+            )
+
+    transaction.on_commit(queue)
 
 
 def enqueue(organization, messages: list[Message]) -> int:

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -44,16 +47,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that unreachable storage anywhere below answers 503 (with handler500).
+    "mentoring.resilience.StorageOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "mentoring.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mentoring.tenancy.middleware.OrganizationMiddleware",
+    "mentoring.request_validation.RequestValidationMiddleware",  # before sessions: cookies
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mentoring.audit.middleware.AuditContextMiddleware",
     "mentoring.tenancy.middleware.MembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mentoring.accounts.two_factor.RequireTwoFactorMiddleware",
+    "mentoring.accounts.sso.SignInFormActionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -84,6 +93,10 @@ def _database(url: str) -> dict:
     config = env.db_url_config(url)
     config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True
+    # libpq waits forever for an unreachable server by default: fail fast (a 503) instead.
+    config.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
     # Every statement carries its organization setting (see mentoring.tenancy.database);
     # server-side cursors would wrap it in DECLARE, so they stay off.
     config["DISABLE_SERVER_SIDE_CURSORS"] = True
@@ -106,6 +119,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mentoring"),
+        # A hung Redis must not hold a web worker: fail fast (a 503) instead.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 3},
     }
 }
 
@@ -136,8 +151,31 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
+    # allauth.mfa counts wrong authenticator codes (sign-in, reauthentication, setup)
+    # under "login_failed" too, keyed per user: 5 wrong codes lock the code entry
+    # for 5 minutes. Reauthentication (password or code) is limited per user.
+    "reauthenticate": "10/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+
+# Two-factor authentication: an authenticator app (TOTP) with recovery codes. Managers
+# must set it up when their organization says so (mentoring.accounts.two_factor).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Mentoring")
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either way: phones' clocks drift
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TRUST_ENABLED = False  # every sign-in asks for the code
+
+# Single sign-on: each organization's own OpenID Connect providers, offered on its host
+# only and signing in only its existing members (mentoring.accounts.sso).
+SOCIALACCOUNT_ADAPTER = "mentoring.accounts.sso.OrganizationSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching by email is the adapter's job
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in buttons post; a link cannot start it
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# Plain http issuers are refused outside development (the admin form checks it).
+SSO_ALLOW_INSECURE_ISSUERS = env.bool("SSO_ALLOW_INSECURE_ISSUERS", default=False)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -150,9 +188,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in PostgreSQL only: signing in and out stays correct while Redis is down
+# or restarted (a cached copy could outlive a sign-out). One primary-key read per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Cookies stay on the host that set them: each organization has its own session.
 SESSION_COOKIE_DOMAIN = None
+# Proxies in front of the web processes that append to X-Forwarded-For (a load balancer:
+# 1). Rate limits per address and the audit log's "from where" trust that many hops.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -181,6 +224,11 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers and beat outlive a Redis restart or outage of any length: retry for ever.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker connection drops finishes (sending is idempotent under
+# its lease); cancelling it could cut an email mid-send. Celery 6 changes the default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
@@ -220,4 +268,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # An unreachable database or Redis is logged in one line per request, not a traceback.
+    "filters": {"outage": {"()": "mentoring.resilience.OutageTracebackFilter"}},
+    "loggers": {"django.request": {"filters": ["outage"]}},
 }

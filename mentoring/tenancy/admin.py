@@ -1,11 +1,16 @@
 """Two admin sites: one per organization host for its program managers, one for the operator."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+
+from .forms import with_organization_unique
 
 
 def _login_redirect(request):
@@ -102,8 +107,41 @@ class TenantModelAdmin(admin.ModelAdmin):
             obj.organization = request.organization
         super().save_model(request, obj, form, change)
 
-    # Django's LogEntry table is shared by all organizations; the audit log of the
-    # trust issue replaces it. Until then the organization admin records no history.
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return with_organization_unique(super().get_form(request, obj, change, **kwargs))
+
+    def get_changelist_form(self, request, **kwargs):
+        return with_organization_unique(super().get_changelist_form(request, **kwargs))
+
+    def response_action(self, request, queryset):
+        """An action on ids that cannot be ids (hand-made posts) is refused like an action
+        on no rows, instead of failing in the query."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        pk = self.model._meta.pk
+        try:
+            ids = [pk.to_python(value) for value in selected]
+        except ValidationError:
+            ids = None
+        if ids is None or any(isinstance(i, int) and not -(2**63) <= i < 2**63 for i in ids):
+            self.message_user(
+                request,
+                "Items must be selected in order to perform actions on them. "
+                "No items have been changed.",
+                messages.WARNING,
+            )
+            return None
+        return super().response_action(request, queryset)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """A row's history is its part of the audit log."""
+        obj = self.get_object(request, unquote(object_id))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        query = urlencode({"target_type": obj._meta.label_lower, "target_id": obj.pk})
+        return redirect(f"{reverse('admin:mentoring_auditevent_changelist')}?{query}")
+
+    # Django's LogEntry table is shared by all organizations: the organization admin
+    # writes none. The audit log (mentoring.audit) records every change instead.
     def log_addition(self, request, obj, message):
         return None
 

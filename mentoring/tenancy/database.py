@@ -78,7 +78,26 @@ def grant_sql(role: str) -> list[str]:
         f'GRANT USAGE ON SCHEMA public TO "{role}"',
         f'GRANT {privileges} ON ALL TABLES IN SCHEMA public TO "{role}"',
         f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
+        *append_only_sql(role, extra),
     ]
+
+
+def append_only_tables() -> list[str]:
+    """Tables of models marked ``append_only = True`` (the audit log): the application
+    role may add and read rows there, never change or remove them."""
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if getattr(model, "append_only", False) and not model._meta.proxy
+    )
+
+
+def append_only_sql(role: str, extra=()) -> list[str]:
+    # TRUNCATE is never granted outside the test settings, whose flush between
+    # transactional tests empties every table at once; they keep it for that.
+    kept = {"TRUNCATE"} & {privilege.upper() for privilege in extra}
+    revoked = ", ".join(p for p in ("UPDATE", "DELETE", "TRUNCATE") if p not in kept)
+    return [f'REVOKE {revoked} ON "{table}" FROM "{role}"' for table in append_only_tables()]
 
 
 def apply_tenant_security(using: str) -> None:
@@ -98,3 +117,6 @@ def sync_after_migrate(sender, using, plan=None, **kwargs):
     # connection, which may not alter tables; the policies are in place already then.
     if connections[using].settings_dict["USER"] != settings.DATABASE_APP_ROLE:
         apply_tenant_security(using)
+        from .integrity import apply_tenant_integrity
+
+        apply_tenant_integrity(using)

@@ -5,7 +5,10 @@ import pytest
 from django.urls import reverse
 
 from mentoring.accounts import services as invitations
+from mentoring.accounts.models import IdentityProvider
 from mentoring.api.keys import api_key_create
+from mentoring.audit.models import AuditAction
+from mentoring.audit.services import record_event
 from mentoring.tenancy import activate
 from mentoring.tenancy.admin import organization_admin_site
 from mentoring.tenancy.models import Organization
@@ -31,6 +34,20 @@ def admin_world(world):
                 send_email=False,
             )
             api_key_create(organization=org.organization, name=f"Warehouse {org.sentinel}")
+            record_event(  # the audit log (mentoring.audit.admin)
+                organization=org.organization,
+                action=AuditAction.EXPORT,
+                actor=org.manager,
+                summary=f"CSV of people at {org.sentinel}",
+            )
+            IdentityProvider.objects.create(  # single sign-on (mentoring.accounts.admin)
+                organization=org.organization,
+                name=f"Okta {org.sentinel}",
+                issuer_url=f"https://login.{org.organization.slug}.example",
+                client_id=f"client-{org.organization.slug}",
+                client_secret=f"secret-{org.sentinel}",
+                email_domains=f"{org.organization.slug}.example",
+            )
         add_program_rows(org)
         add_matching_rows(org)
         with activate(org.organization):  # the prompt library (sessions.admin)

@@ -542,10 +542,10 @@ def _count(client, url="/") -> int:
 
 
 # session, user, membership and profile, then the dashboard's reads and "My programs"
-MENTEE_QUERIES = 17  # pairs, upcoming, to log, agenda, enrolments, goals, reviews, experiments,
+MENTEE_QUERIES = 18  # pairs, upcoming, to log, agenda, enrolments, goals, reviews, experiments,
 # checklist (3), chart
-MENTOR_QUERIES = 13  # pairs, upcoming, to log, enrolments, experiments, checklist (3)
-MANAGER_QUERIES = 11  # pairs, enrolments, programs, their pairs, reviews, chart
+MENTOR_QUERIES = 14  # pairs, upcoming, to log, enrolments, experiments, checklist (3)
+MANAGER_QUERIES = 12  # pairs, enrolments, programs, their pairs, reviews, chart
 
 
 def _busy(pair: Pair, sessions: int = 3):

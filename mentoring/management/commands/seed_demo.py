@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from mentoring import demo
+from mentoring.audit.context import acting_as
 from mentoring.tenancy.hosts import organization_url, platform_url
 
 
@@ -8,7 +9,8 @@ class Command(BaseCommand):
     help = "Create or complete the demo organizations acme and globex (safe to run again)."
 
     def handle(self, *args, **options):
-        organizations = demo.seed()
+        with acting_as("seed"):  # the audit log names the demo data's author
+            organizations = demo.seed()
         self.stdout.write(f"Demo log-ins (password for everyone: {demo.DEMO_PASSWORD})")
         self.stdout.write(
             f"  platform operator  {demo.OPERATOR_EMAIL:<34} {platform_url('/admin/')}"

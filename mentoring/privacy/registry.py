@@ -1,0 +1,343 @@
+"""Every model of the platform, classified for privacy.
+
+Each model is one of:
+
+- ``PERSON``: about people. A person's export holds their rows (``person_rows`` says how
+  to find them); the organization's export holds all of its rows.
+- ``ORGANIZATION``: the organization's own set-up (catalogues, programs, keys). Only the
+  organization's export holds it.
+- ``NOT_EXPORTED``: in no export, for the ``reason`` given.
+
+``tests/privacy/test_registry.py`` fails when an installed model is missing here, so a
+new model cannot reach production without someone deciding where its data goes.
+Labels of apps that are not installed are allowed (they wait for the app).
+
+Rows are read with the model's default manager, so tenant rows come from the active
+organization only (and row-level security says the same again); models outside tenancy
+(users, email addresses, authenticators) are narrowed to the organization's members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from mentoring.people.models import Profile
+    from mentoring.tenancy.models import Organization
+
+
+class Export(StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    NOT_EXPORTED = "not exported"
+
+
+# Never written to any export, whatever the model: credentials and secrets.
+SECRET_FIELDS = frozenset({"password", "token_hash", "key_hash", "client_secret", "secret"})
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The person an export or an erasure is about, in one organization."""
+
+    organization: Organization
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    export: Export
+    title: str = ""
+    person_rows: Callable[[Subject], Q] | None = None
+    # For models outside tenancy: which rows belong to the organization's export.
+    organization_rows: Callable[[Organization], Q] | None = None
+    omit: tuple[str, ...] = ()
+    # Reshape one row of a person's export (drop what is someone else's).
+    shape: Callable[[dict, Subject], dict] | None = None
+    reason: str = ""
+
+    @property
+    def is_installed(self) -> bool:
+        return _app_installed(self.label.split(".")[0])
+
+    @property
+    def model(self) -> type[Model]:
+        return apps.get_model(self.label)
+
+    @property
+    def columns(self) -> list[str]:
+        hidden = SECRET_FIELDS | set(self.omit)
+        return [
+            field.attname
+            for field in self.model._meta.concrete_fields
+            if field.name not in hidden and field.attname not in hidden
+        ]
+
+    @property
+    def file_stem(self) -> str:
+        return self.label.lower().replace(".", "_")
+
+
+def _app_installed(app_label: str) -> bool:
+    return any(config.label == app_label for config in apps.get_app_configs())
+
+
+# ------------------------------------------------------------------ how rows are found
+
+
+def _own_profile(s: Subject) -> Q:
+    return Q(pk=s.profile.pk)
+
+
+def _user(s: Subject) -> Q:
+    return Q(user_id=s.profile.user_id)
+
+
+def _person(s: Subject) -> Q:
+    return Q(person=s.profile)
+
+
+def _pair(s: Subject) -> Q:
+    """Mentorships, requests and proposals where the person is mentee or mentor."""
+    return Q(mentee__person=s.profile) | Q(mentor__person=s.profile)
+
+
+def _in_their_mentorships(prefix: str = "") -> Callable[[Subject], Q]:
+    return lambda s: (
+        Q(**{f"{prefix}mentorship__mentee__person": s.profile})
+        | Q(**{f"{prefix}mentorship__mentor__person": s.profile})
+    )
+
+
+def _members(organization: Organization) -> Q:
+    return Q(memberships__organization=organization)
+
+
+def _members_rows(organization: Organization) -> Q:
+    return Q(user__memberships__organization=organization)
+
+
+def _audit_rows(s: Subject) -> Q:
+    return (
+        Q(actor_id=s.profile.user_id)
+        | Q(target_type="mentoring.profile", target_id=str(s.profile.pk))
+        | Q(target_type="auth.user", target_id=str(s.profile.user_id))
+    )
+
+
+def _audit_shape(row: dict, s: Subject) -> dict:
+    """Where and with what someone else acted is theirs, not the subject's."""
+    if row.get("actor_id") != s.profile.user_id:
+        row = {**row, "ip_address": None, "user_agent": ""}
+    return row
+
+
+def person(label: str, title: str, rows: Callable[[Subject], Q], **options) -> Entry:
+    return Entry(label, Export.PERSON, title=title, person_rows=rows, **options)
+
+
+def organization(label: str, title: str, **options) -> Entry:
+    return Entry(label, Export.ORGANIZATION, title=title, **options)
+
+
+def not_exported(label: str, reason: str) -> Entry:
+    return Entry(label, Export.NOT_EXPORTED, reason=reason)
+
+
+ENTRIES: tuple[Entry, ...] = (
+    # --- accounts (outside tenancy: narrowed to this organization's members)
+    person(
+        "auth.User",
+        "Your account",
+        lambda s: Q(pk=s.profile.user_id),
+        organization_rows=_members,
+    ),
+    person(
+        "account.EmailAddress",
+        "Your email addresses",
+        _user,
+        organization_rows=_members_rows,
+    ),
+    person(
+        "mfa.Authenticator",
+        "Your two-step sign-in methods (without their secrets)",
+        _user,
+        organization_rows=_members_rows,
+        omit=("data",),
+    ),
+    person(
+        "socialaccount.SocialAccount",
+        "Your single sign-on links",
+        _user,
+        organization_rows=_members_rows,
+    ),
+    # --- the organization and people in it
+    organization(
+        "mentoring.Organization",
+        "The organization",
+        organization_rows=lambda organization: Q(pk=organization.pk),
+    ),
+    person("mentoring.Membership", "Your membership", _user),
+    person("mentoring.Profile", "Your profile", _own_profile),
+    organization("mentoring.Department", "Departments"),
+    organization("mentoring.SeniorityLevel", "Seniority levels"),
+    person(
+        "mentoring.Invitation",
+        "Invitations you received",
+        lambda s: Q(accepted_by_id=s.profile.user_id) | Q(email__iexact=s.profile.user.email),
+    ),
+    organization("mentoring.IdentityProvider", "Single sign-on providers"),
+    organization("mentoring.ApiKey", "HR API keys (without the keys)"),
+    person(
+        "mentoring.AuditEvent",
+        "Audit log entries about you or by you",
+        _audit_rows,
+        shape=_audit_shape,
+    ),
+    person(
+        "mentoring.OutboxMessage",
+        "Emails the platform sent you",
+        lambda s: Q(recipient_id=s.profile.user_id),
+        # Headers carry one-click unsubscribe links: a key, not content.
+        omit=("headers", "body_html"),
+    ),
+    person("mentoring.NotificationSetting", "Your email choices", _person),
+    # --- programs
+    organization("programs.Skill", "Skill catalogue"),
+    organization("programs.Program", "Programs"),
+    organization("programs.ProgramSkill", "Focus skills of programs"),
+    person("programs.Enrollment", "Your enrolments and applications", _person),
+    person(
+        "programs.EnrollmentSkill",
+        "Skills of your enrolments",
+        lambda s: Q(enrollment__person=s.profile),
+    ),
+    person("programs.Goal", "Your goals", lambda s: Q(enrollment__person=s.profile)),
+    person(
+        "programs.GoalReview",
+        "Reviews of your goals, and reviews you wrote",
+        lambda s: Q(author=s.profile) | Q(goal__enrollment__person=s.profile),
+    ),
+    organization("programs.Resource", "Resource bank"),
+    organization("programs.ChecklistItem", "Preparation checklists"),
+    person("programs.ChecklistCompletion", "Checklist items you ticked", _person),
+    person("programs.Recognition", "Recognition you received", lambda s: Q(mentor=s.profile)),
+    # --- matching
+    organization("matching.MatchRun", "Matching runs"),
+    person("matching.MatchProposal", "Matching proposals about you", _pair),
+    person(
+        "matching.UnmatchedMentee",
+        "Matching runs that found you no mentor",
+        lambda s: Q(mentee__person=s.profile),
+    ),
+    person("matching.Mentorship", "Your mentorships", _pair),
+    person("matching.MentorRequest", "Mentor requests you sent or received", _pair),
+    person("matching.FitCheck", "Your fit-check answers", lambda s: Q(respondent=s.profile)),
+    # --- sessions
+    organization("mentoring_sessions.Prompt", "Check-in prompt library"),
+    person(
+        "mentoring_sessions.Session",
+        "Sessions you took part in (with shared notes)",
+        _in_their_mentorships(),
+    ),
+    person(
+        "mentoring_sessions.PrivateNote",
+        "Your private notes",
+        lambda s: Q(author=s.profile),
+    ),
+    person(
+        "mentoring_sessions.ActionItem",
+        "Action items of your mentorships",
+        lambda s: Q(owner=s.profile) | _in_their_mentorships()(s),
+    ),
+    person(
+        "mentoring_sessions.AgendaItem",
+        "Agenda points of your sessions",
+        _in_their_mentorships("session__"),
+    ),
+    person(
+        "mentoring_sessions.Agreement",
+        "Agreements of your mentorships",
+        _in_their_mentorships(),
+    ),
+    # --- feedback
+    person(
+        "feedback.Feedback",
+        "Feedback you gave and received",
+        lambda s: Q(giver=s.profile) | Q(receiver=s.profile),
+    ),
+    person(
+        "feedback.SkillRating",
+        "Skill ratings of you, and ratings you gave",
+        lambda s: Q(enrollment__person=s.profile) | Q(rater=s.profile),
+    ),
+    person("feedback.SurveyResponse", "Your survey answers", lambda s: Q(respondent=s.profile)),
+    # --- not exported
+    not_exported(
+        "admin.LogEntry",
+        "Django's admin history. The organization admin writes none (the table is shared "
+        "by every organization); only the platform operator's own actions are in it.",
+    ),
+    not_exported(
+        "auth.Permission",
+        "Django's catalogue of permissions, the same on every installation.",
+    ),
+    not_exported("auth.Group", "Unused: access comes from memberships and their roles."),
+    not_exported("auth.Group_permissions", "Unused: access comes from memberships."),
+    not_exported("auth.User_groups", "Unused: access comes from memberships."),
+    not_exported("auth.User_user_permissions", "Unused: access comes from memberships."),
+    not_exported(
+        "contenttypes.ContentType",
+        "Django's list of model names, the same on every installation.",
+    ),
+    not_exported(
+        "sessions.Session",
+        "Sign-in sessions: short-lived keys with no content of their own. They end on "
+        "sign-out, and stop working when a membership ends or an account is erased.",
+    ),
+    not_exported(
+        "account.EmailConfirmation",
+        "Short-lived keys that confirm an email address: secrets, and expired soon after.",
+    ),
+    not_exported(
+        "socialaccount.SocialApp",
+        "The platform's configuration of sign-in providers, with their secrets; an "
+        "organization's own provider is exported as mentoring.IdentityProvider.",
+    ),
+    not_exported(
+        "socialaccount.SocialToken",
+        "Access tokens of sign-in providers: credentials, and the platform stores none.",
+    ),
+    not_exported("sites.Site", "The platform's own domain name."),
+    not_exported(
+        "usersessions.UserSession",
+        "Sign-in sessions: short-lived, and ended on sign-out or erasure.",
+    ),
+)
+
+REGISTRY: dict[str, Entry] = {entry.label.lower(): entry for entry in ENTRIES}
+
+
+def entry_for(model: type[Model]) -> Entry | None:
+    return REGISTRY.get(model._meta.label_lower)
+
+
+def installed(entries=ENTRIES) -> list[Entry]:
+    return [entry for entry in entries if entry.is_installed]
+
+
+def person_entries() -> list[Entry]:
+    return [entry for entry in installed() if entry.export is Export.PERSON]
+
+
+def organization_entries() -> list[Entry]:
+    return [entry for entry in installed() if entry.export is not Export.NOT_EXPORTED]

@@ -1,0 +1,159 @@
+"""One organization with something behind every URL: a pair with a planned session (agenda,
+experiment, feedback, agreement), a past session to log, a self-match program with a
+request waiting for its mentor, a program open for applications, an invitation and a
+preferences link. The bad-input sweep visits every page of it as each person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
+
+from feedback import services as feedback
+from matching import services as matching
+from matching.models import Mentorship
+from mentoring.accounts.services import invitation_create
+from mentoring.notifications.outbox import preferences_token
+from mentoring.people.models import Profile
+from mentoring.tenancy import activate
+from programs.models import CrossFunctional, Enrollment, MatchingMode, ProgramStatus
+from sessions import services as sessions
+from sessions.models import Session, SessionStatus
+from tests.factories import build_world, hold_session, make_program
+from tests.matching.conftest import make_cohort
+
+# A time zone east of UTC for the mentee, west of it for the mentor: a date at either edge
+# of the calendar has no UTC equivalent on one of the two clocks.
+MENTEE_ZONE = "Europe/Berlin"
+MENTOR_ZONE = "America/Los_Angeles"
+
+
+@dataclass
+class Scene:
+    world: object
+    org: object
+    mentee: object
+    mentor: object
+    mentorship: Mentorship
+    session: Session
+    past_session: Session
+    invitation_token: str = ""
+    preferences_token: str = ""
+    people: dict = field(default_factory=dict)  # who -> user, the people the sweep signs in
+
+    @property
+    def organization(self):
+        return self.org.organization
+
+
+def build_scene() -> Scene:
+    world = build_world()
+    org = world.acme
+    organization = org.organization
+    # Program A, matched by its managers: every mentee has a mentor.
+    pair_program = make_cohort(org, cross_functional=CrossFunctional.OFF)
+    with activate(organization):
+        run = matching.match_run_start(
+            organization=organization, actor=org.manager, program=pair_program.program
+        )
+        matching.match_run_approve(organization=organization, actor=org.manager, run=run)
+        mentorship = Mentorship.objects.select_related(
+            "mentee__person__user", "mentor__person__user", "program"
+        ).first()
+    mentee, mentor = mentorship.mentee.person.user, mentorship.mentor.person.user
+    with activate(organization):
+        Profile.objects.filter(user=mentee).update(time_zone=MENTEE_ZONE)
+        Profile.objects.filter(user=mentor).update(time_zone=MENTOR_ZONE)
+    hold_session(mentorship)  # opens the fit check and the pulse
+    with activate(organization):
+        session = sessions.session_schedule(
+            organization=organization,
+            actor=mentee,
+            mentorship=mentorship,
+            starts_at=timezone.now() + timedelta(days=2),
+            location="Room 3",
+        )
+        for text in ("How the planning meeting went", "Practise summarizing"):
+            sessions.agenda_item_add(
+                organization=organization, actor=mentee, session=session, text=text
+            )
+        sessions.action_item_add(
+            organization=organization,
+            actor=mentee,
+            mentorship=mentorship,
+            description="Summarize before answering in the Monday meeting",
+            due_on=timezone.localdate() + timedelta(days=10),
+            owner=mentorship.mentee.person,
+        )
+        sessions.agreement_save(
+            organization=organization,
+            actor=mentee,
+            mentorship=mentorship,
+            goals="Speak up in planning",
+            cadence="Every two weeks",
+            confidentiality="Nothing leaves the room",
+            mentee_feedback_style="In writing",
+            mentor_feedback_style="Straight away",
+        )
+        skill = mentorship.mentee.skill_links.select_related("skill").first().skill
+        feedback.feedback_give(
+            organization=organization,
+            actor=mentor,
+            mentorship=mentorship,
+            skill=skill,
+            kind="change",
+            situation="In Monday's planning meeting",
+            behaviour="You answered before Sam had finished the question",
+            impact="Sam stopped talking for the rest of the meeting",
+            suggestion="Wait two seconds, then summarize what you heard",
+        )
+        past_session = Session.objects.create(
+            organization=organization,
+            mentorship=mentorship,
+            status=SessionStatus.PLANNED,
+            starts_at=timezone.now() - timedelta(hours=3),
+            created_by=mentorship.mentee.person,
+        )
+    # Program B, self-match: the other mentee asked the pair's mentor (they have not been
+    # paired before), who has not answered yet.
+    self_match = make_cohort(
+        org,
+        status=ProgramStatus.RUNNING,
+        cross_functional=CrossFunctional.OFF,
+        matching_mode=MatchingMode.SELF,
+        capacity=2,
+    )
+    other_mentee = next(user for user in org.mentees if user != mentee)
+    with activate(organization):
+        matching.mentor_request_create(
+            organization=organization,
+            actor=other_mentee,
+            program=self_match.program,
+            mentor=Enrollment.objects.get(program=self_match.program, person__user=mentor),
+            message="I would like to work on listening with you.",
+        )
+    # Program C takes applications; nobody has applied yet.
+    make_program(org, status=ProgramStatus.ENROLLING)
+    with activate(organization):
+        _invitation, invitation_token = invitation_create(
+            organization=organization,
+            actor=org.manager,
+            email="newcomer@acme.example",
+            send_email=False,
+        )
+        token = preferences_token(Profile.objects.get(user=mentee))
+    return Scene(
+        world=world,
+        org=org,
+        mentee=mentee,
+        mentor=mentor,
+        mentorship=mentorship,
+        session=session,
+        past_session=past_session,
+        invitation_token=invitation_token,
+        preferences_token=token,
+        # the pair's two people see every participant page: the mentee's programs include
+        # the self-match one and the one open for applications, the mentor has the request
+        people={"mentee": mentee, "mentor": mentor},
+    )
