@@ -11,7 +11,7 @@ next to a small group would identify the person. Groups under five are hidden.
 from django.contrib import admin
 
 from mentoring.request_validation import parse_id
-from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
+from mentoring.tenancy.admin import ReadOnlyTenantAdmin, organization_admin_site
 
 from . import selectors
 from .models import FeedbackKind, SurveyResponse
@@ -73,7 +73,7 @@ RECORD_FIELDS = ["program", "kind", "respondent_role", "period", "answered_on", 
 
 
 @admin.register(SurveyResponse, site=organization_admin_site)
-class SurveyResponseAdmin(TenantModelAdmin):
+class SurveyResponseAdmin(ReadOnlyTenantAdmin):
     """Read only. The list page opens with each program's results and statistics."""
 
     change_list_template = "feedback/admin/surveyresponse_change_list.html"
@@ -88,15 +88,6 @@ class SurveyResponseAdmin(TenantModelAdmin):
     @admin.display(description="Answered on", ordering="created_at")
     def answered_on(self, response):
         return response.created_at.date()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         program_id = parse_id(request.GET.get("program__id__exact"))

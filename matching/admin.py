@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from mentoring.request_validation import parse_id
-from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
+from mentoring.tenancy.admin import ReadOnlyTenantAdmin, TenantModelAdmin, organization_admin_site
 from programs.admin import ServiceFormAdmin, ServiceModelForm, changelist_url
 from programs.models import ProgramStatus
 
@@ -574,7 +574,7 @@ class MentorshipAdmin(ServiceFormAdmin):
 
 
 @admin.register(MentorRequest, site=organization_admin_site)
-class MentorRequestAdmin(TenantModelAdmin):
+class MentorRequestAdmin(ReadOnlyTenantAdmin):
     list_display = ["mentee_name", "mentor_name", "program", "status", "created_at", "answered_at"]
     list_filter = ["status", ("program", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["program", "mentee__person", "mentor__person"]
@@ -588,12 +588,3 @@ class MentorRequestAdmin(TenantModelAdmin):
     @admin.display(description="Mentor")
     def mentor_name(self, request_):
         return request_.mentor.person
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -178,6 +178,11 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting runs as the database owner (the audit log is append-only for the
+        # application) and is verified afterwards: `manage.py delete_organization`.
+        return False
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = OrganizationCreateForm

@@ -28,7 +28,7 @@ from matching.pool import program_weights
 from matching.scoring import Criterion
 from mentoring.people.models import Profile
 from mentoring.request_validation import parse_id
-from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
+from mentoring.tenancy.admin import ReadOnlyTenantAdmin, TenantModelAdmin, organization_admin_site
 
 from . import services
 from .models import (
@@ -921,7 +921,7 @@ class RecognitionAdmin(ServiceFormAdmin):
 
 
 @admin.register(Goal, site=organization_admin_site)
-class GoalAdmin(TenantModelAdmin):
+class GoalAdmin(ReadOnlyTenantAdmin):
     """Managers (and HR, through the API) may see goals; they belong to the mentee."""
 
     list_display = ["statement", "skill", "status", "person", "program", "target_on"]
@@ -943,12 +943,3 @@ class GoalAdmin(TenantModelAdmin):
     @admin.display(description="Program", ordering="enrollment__program__name")
     def program(self, goal):
         return goal.enrollment.program
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

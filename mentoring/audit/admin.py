@@ -9,7 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
+from mentoring.tenancy.admin import ReadOnlyTenantAdmin, organization_admin_site
 
 from .models import AuditEvent
 
@@ -47,7 +47,7 @@ class MomentFilter(admin.DateFieldListFilter):
 
 
 @admin.register(AuditEvent, site=organization_admin_site)
-class AuditEventAdmin(TenantModelAdmin):
+class AuditEventAdmin(ReadOnlyTenantAdmin):
     list_display = ["occurred_at", "who", "action", "what", "from_where"]
     list_display_links = ["occurred_at"]
     list_filter = ["action", ("occurred_at", MomentFilter)]
@@ -67,15 +67,6 @@ class AuditEventAdmin(TenantModelAdmin):
         "user_agent",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Who", ordering="actor__email")
     def who(self, event):

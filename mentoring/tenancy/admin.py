@@ -150,3 +150,16 @@ class TenantModelAdmin(admin.ModelAdmin):
 
     def log_deletions(self, request, queryset):
         return None
+
+
+class ReadOnlyTenantAdmin(TenantModelAdmin):
+    """A list and view pages only: what people record elsewhere, shown to managers."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -219,3 +219,17 @@ def test_the_platform_admin_index_has_no_organization_settings(client, db):
     response = client.get("/admin/")
     assert response.status_code == 200
     assert SETTINGS.encode() not in response.content
+
+
+def test_the_platform_admin_offers_no_delete_button_for_an_organization(client, world):
+    operator = make_user("operator@platform.example")
+    operator.is_staff = operator.is_superuser = True
+    operator.save()
+    client.defaults["HTTP_HOST"] = "localhost"
+    client.post("/accounts/login/", {"login": operator.email, "password": "pw-correct-horse-42"})
+    acme = world.acme.organization
+    page = client.get(f"/admin/mentoring/organization/{acme.pk}/change/")
+    assert page.status_code == 200
+    assert b"deletelink" not in page.content
+    refused = client.post(f"/admin/mentoring/organization/{acme.pk}/delete/", {"post": "yes"})
+    assert refused.status_code == 403
