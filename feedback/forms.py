@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from programs.forms import ServiceForm
+from mentoring.common.forms import ServiceForm
 from programs.selectors import program_focus_skills
 
 from . import selectors

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching.models import Mentorship
+from mentoring.common.guards import check_same_organization
+from mentoring.people.selectors import profile_of
 from programs.models import ProgramSkill
-from programs.services import profile_of
 from sessions import services as sessions
 from sessions.models import ActionItem, Session
 
@@ -35,12 +36,6 @@ PROGRAM_QUESTIONS = {
     "useful": "The program helped me grow the skills I chose.",
     "recommend": "How likely are you to recommend this program to a colleague? (0 to 10)",
 }
-
-
-def _check_same_organization(organization, *rows) -> None:
-    for row in rows:
-        if row is not None and row.organization_id != organization.pk:
-            raise ValidationError("That belongs to another organization.")
 
 
 def _pair_roles(actor, mentorship: Mentorship):
@@ -69,7 +64,7 @@ def feedback_give(
 ) -> Feedback:
     """Give feedback to the other person of the pair, about one of the program's skills.
     The coach's score (0-4) and the missing parts are stored with it."""
-    _check_same_organization(organization, mentorship, skill, session)
+    check_same_organization(organization, mentorship, skill, session)
     giver, receiver = _pair_roles(actor, mentorship)
     errors = {}
     texts = {
@@ -114,7 +109,7 @@ def _received(actor, feedback: Feedback) -> None:
 
 
 def feedback_reflect(*, organization, actor, feedback: Feedback, reflection: str) -> Feedback:
-    _check_same_organization(organization, feedback)
+    check_same_organization(organization, feedback)
     _received(actor, feedback)
     reflection = reflection.strip()
     if not reflection:
@@ -128,7 +123,7 @@ def feedback_reflect(*, organization, actor, feedback: Feedback, reflection: str
 
 def feedback_to_experiment(*, organization, actor, feedback: Feedback, due_on=None) -> ActionItem:
     """Turn a suggestion into an experiment owned by its receiver, in one click."""
-    _check_same_organization(organization, feedback)
+    check_same_organization(organization, feedback)
     _received(actor, feedback)
     with transaction.atomic():
         feedback = (
@@ -157,7 +152,7 @@ def skill_rating_add(
     *, organization, actor, mentorship: Mentorship, skill, level: int, moment: str, period: int = 0
 ) -> SkillRating:
     """The mentee rates themself, the mentor rates what they observed (1 to 5)."""
-    _check_same_organization(organization, mentorship, skill)
+    check_same_organization(organization, mentorship, skill)
     person, _other = _pair_roles(actor, mentorship)
     errors = {}
     if level not in range(1, 6):
@@ -207,7 +202,7 @@ def survey_answer(
 ) -> SurveyResponse:
     """Answer a pulse (per mentorship and cadence period) or the end-of-program survey.
     Answering again replaces the current answer; the earlier one is kept as history."""
-    _check_same_organization(organization, mentorship)
+    check_same_organization(organization, mentorship)
     person, _other = _pair_roles(actor, mentorship)
     if kind == SurveyKind.PULSE:
         clean = _check_scale(answers, PULSE_QUESTIONS, {})

@@ -14,16 +14,13 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentoring.common.forms import error_text
 from mentoring.tenancy.access import member_required
 
 from . import selectors, services
 from .forms import FeedbackForm, RatingForm, ReflectionForm, SurveyForm, coach_texts
 from .models import RaterRole, RatingMoment, SurveyKind
 from .specificity import assess
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _url(name: str, mentorship_id: int, anchor: str = "") -> str:
@@ -163,7 +160,7 @@ def feedback_to_experiment(request, mentorship_id: int, feedback_id: int):
             organization=request.organization, actor=request.user, feedback=feedback
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         due_on = date_format(item.due_on, "j M Y")
         messages.success(

@@ -18,9 +18,9 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from mentoring.common.admin import ServiceFormAdmin, ServiceModelForm, changelist_url
 from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import ReadOnlyTenantAdmin, TenantModelAdmin, organization_admin_site
-from programs.admin import ServiceFormAdmin, ServiceModelForm, changelist_url
 from programs.models import ProgramStatus
 
 from . import services

@@ -1,6 +1,6 @@
 from django import forms
 
-from programs.forms import ServiceForm
+from mentoring.common.forms import ServiceForm
 from programs.models import Enrollment, Program, ProgramStatus
 
 from .models import MatchProposal

@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from mentoring.audit.models import AuditAction
 from mentoring.audit.services import record_rows
+from mentoring.common.guards import check_same_organization
 from mentoring.notifications import events
+from mentoring.people.selectors import profile_of
 from programs.models import (
     Enrollment,
     EnrollmentRole,
@@ -24,7 +26,6 @@ from programs.models import (
     Program,
     ProgramStatus,
 )
-from programs.services import profile_of
 from sessions.models import Session, SessionStatus
 
 from . import explain
@@ -45,13 +46,6 @@ from .pool import Pool, load_pool, program_fingerprint, program_weights
 from .scoring import Weight, score_block
 from .solver import assigned_scores, match
 
-
-def _check_same_organization(organization, *rows) -> None:
-    for row in rows:
-        if row is not None and row.organization_id != organization.pk:
-            raise ValidationError("That belongs to another organization.")
-
-
 # ---------------------------------------------------------------- match runs
 
 
@@ -60,7 +54,7 @@ def match_run_start(
 ) -> MatchRun:
     """Score every eligible pair of the program, solve for the global optimum under the
     mentors' capacities and store the result as a draft for a manager to review."""
-    _check_same_organization(organization, program)
+    check_same_organization(organization, program)
     if program.status != ProgramStatus.MATCHING:
         raise ValidationError(
             f"“{program}” is {program.get_status_display().lower()}: move it to Matching first."
@@ -174,7 +168,7 @@ def _locked_proposals(run: MatchRun, *proposals: MatchProposal) -> list[MatchPro
 
 
 def proposal_remove(*, organization, actor, proposal: MatchProposal) -> None:
-    _check_same_organization(organization, proposal)
+    check_same_organization(organization, proposal)
     with transaction.atomic():
         run = _draft(proposal.run)
         (proposal,) = _locked_proposals(run, proposal)
@@ -198,7 +192,7 @@ def proposal_add_manual(
     override_reason: str = "",
 ) -> MatchProposal:
     """Add a pair by hand; if it breaks a hard rule, a reason is required and recorded."""
-    _check_same_organization(organization, run, mentee, mentor)
+    check_same_organization(organization, run, mentee, mentor)
     with transaction.atomic():
         run = _draft(run)
         if MatchProposal.objects.filter(run=run, mentee=mentee).exists():
@@ -225,7 +219,7 @@ def proposal_swap(
     *, organization, actor, first: MatchProposal, second: MatchProposal, override_reason: str = ""
 ) -> tuple[MatchProposal, MatchProposal]:
     """Exchange the mentors of two proposed pairs."""
-    _check_same_organization(organization, first, second)
+    check_same_organization(organization, first, second)
     if first.run_id != second.run_id or first.pk == second.pk:
         raise ValidationError("Choose two different pairs of the same draft.")
     with transaction.atomic():
@@ -275,7 +269,7 @@ def _create_mentorships(organization, program, pairs, run=None) -> list[Mentorsh
 
 def match_run_approve(*, organization, actor, run: MatchRun) -> list[Mentorship]:
     """Turn a draft into mentorships, unless the enrolments changed since it was made."""
-    _check_same_organization(organization, run)
+    check_same_organization(organization, run)
     with transaction.atomic():
         run = _draft(run)
         Program.objects.select_for_update().get(pk=run.program_id)
@@ -384,7 +378,7 @@ def _own_mentee_enrollment(actor, program) -> Enrollment:
 def mentor_request_create(
     *, organization, actor, program: Program, mentor: Enrollment, message: str
 ) -> MentorRequest:
-    _check_same_organization(organization, program, mentor)
+    check_same_organization(organization, program, mentor)
     if program.matching_mode != MatchingMode.SELF:
         raise ValidationError("In this program, program managers match mentors and mentees.")
     if program.status == ProgramStatus.CLOSED:
@@ -419,7 +413,7 @@ def mentor_request_create(
 
 def mentor_request_withdraw(*, organization, actor, request: MentorRequest) -> MentorRequest:
     """The mentee takes back a request the mentor has not answered yet."""
-    _check_same_organization(organization, request)
+    check_same_organization(organization, request)
     with transaction.atomic():
         request = (
             MentorRequest.objects.select_for_update()
@@ -440,7 +434,7 @@ def mentor_request_answer(
 ) -> MentorRequest:
     """The mentor accepts or declines. Places are counted under a lock on the mentor's
     enrolment: when two acceptances race for the last place, exactly one wins."""
-    _check_same_organization(organization, request)
+    check_same_organization(organization, request)
     with transaction.atomic():
         request = (
             MentorRequest.objects.select_for_update()
@@ -506,7 +500,7 @@ MENTORSHIP_TRANSITIONS = {
 def mentorship_set_status(
     *, organization, actor, mentorship: Mentorship, status: str, reason: str = ""
 ) -> Mentorship:
-    _check_same_organization(organization, mentorship)
+    check_same_organization(organization, mentorship)
     with transaction.atomic():
         mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
         target = MentorshipStatus(status)
@@ -526,7 +520,7 @@ def mentorship_set_status(
 
 
 def mentorship_extend(*, organization, actor, mentorship: Mentorship, ends_on) -> Mentorship:
-    _check_same_organization(organization, mentorship)
+    check_same_organization(organization, mentorship)
     if not mentorship.is_open:
         raise ValidationError("Only an active or paused mentorship can be extended.")
     if ends_on <= mentorship.ends_on:
@@ -540,7 +534,7 @@ def fit_check_answer(
     *, organization, actor, mentorship: Mentorship, is_good_fit: bool, comment: str = ""
 ) -> FitCheck:
     """Either person says whether the pair fits; “not a good fit” flags it for re-matching."""
-    _check_same_organization(organization, mentorship)
+    check_same_organization(organization, mentorship)
     respondent = profile_of(actor)
     if respondent.pk not in (mentorship.mentee.person_id, mentorship.mentor.person_id):
         raise ValidationError("Only the two people of this mentorship answer its fit check.")
@@ -565,7 +559,7 @@ def fit_check_answer(
 def mentorship_rematch(*, organization, actor, mentorship: Mentorship) -> Mentorship:
     """End a pair that does not fit and give the mentee the best free mentor, leaving
     every other pair of the program as it is."""
-    _check_same_organization(organization, mentorship)
+    check_same_organization(organization, mentorship)
     with transaction.atomic():
         mentorship_set_status(
             organization=organization,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from mentoring.common.forms import error_text
 from mentoring.tenancy.access import member_required
 
 from . import selectors, services
@@ -15,10 +16,6 @@ from .forms import FitCheckForm, MentorRequestDeclineForm, MentorRequestForm
 
 # mentor_request_create and mentor_request_answer do not refuse a closed program yet: the
 # pages offer no request or accept button there, and the views refuse a stale form.
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 # ---------------------------------------------------------------- self-match (mentee side)
@@ -141,7 +138,7 @@ def mentor_request_accept(request, request_id: int):
             accept=True,
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,

@@ -2,7 +2,8 @@
 and their messages land on the fields through ``add_service_errors``."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from mentoring.common.forms import ServiceForm
 
 from .models import PROGRESS_ANCHORS, GoalStatus
 from .selectors import mentor_skill_choices, program_focus_skills
@@ -15,23 +16,6 @@ class SkillChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return obj.name
-
-
-class ServiceForm(forms.Form):
-    """A form whose rules live in a service: ``add_service_errors`` files the service's
-    ValidationError under the matching fields (``service_fields`` renames keys)."""
-
-    service_fields: dict[str, str] = {}
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            name = self.service_fields.get(key, key)
-            if name == NON_FIELD_ERRORS or name not in self.fields:
-                name = None
-            self.add_error(name, errors)
 
 
 class MenteeApplicationForm(ServiceForm):

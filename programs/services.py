@@ -13,9 +13,11 @@ from django.utils import timezone
 from matching.models import Mentorship
 from mentoring.audit.models import AuditAction
 from mentoring.audit.services import record_rows
+from mentoring.common.guards import check_same_organization
 from mentoring.csv_import import CsvFileError, read_csv_rows
 from mentoring.notifications import events
 from mentoring.people.models import Profile
+from mentoring.people.selectors import profile_of
 from mentoring.request_validation import parse_id
 
 from . import defaults
@@ -60,24 +62,11 @@ def organization_programs_defaults_install(*, organization) -> None:
         )
 
 
-def profile_of(user) -> Profile:
-    profile = Profile.objects.filter(user=user).first()
-    if profile is None:
-        raise ValidationError("You are not a member of this organization.")
-    return profile
-
-
-def _check_same_organization(organization, *rows) -> None:
-    for row in rows:
-        if row is not None and row.organization_id != organization.pk:
-            raise ValidationError("That choice belongs to another organization.")
-
-
 # ---------------------------------------------------------------- skills
 
 
 def skill_set_archived(*, organization, actor, skill: Skill, archived: bool) -> Skill:
-    _check_same_organization(organization, skill)
+    check_same_organization(organization, skill)
     skill.is_archived = archived
     skill.save(update_fields=["is_archived"])
     return skill
@@ -118,7 +107,7 @@ def program_validate(*, program: Program, focus_skills) -> None:
 def program_save(*, organization, actor, program: Program, focus_skills) -> Program:
     """Create or update a program and its focus skills (admin)."""
     focus_skills = list(focus_skills)
-    _check_same_organization(organization, *focus_skills)
+    check_same_organization(organization, *focus_skills)
     program_validate(program=program, focus_skills=focus_skills)
     with transaction.atomic():
         program.organization = organization
@@ -169,7 +158,7 @@ def program_transition(*, organization, actor, program: Program, to_status: str)
 
 def program_duplicate(*, organization, actor, program: Program) -> Program:
     """A draft copy of a program with its settings, focus skills, checklist and resources."""
-    _check_same_organization(organization, program)
+    check_same_organization(organization, program)
     with transaction.atomic():
         base = f"Copy of {program.name}"[:110]
         name, number = base, 2
@@ -270,7 +259,7 @@ def enrollment_apply_mentee(
     situations: list[str],
 ) -> Enrollment:
     """Apply as mentee: one or two focus skills, one concrete goal, two or three situations."""
-    _check_same_organization(organization, program, *focus_skills)
+    check_same_organization(organization, program, *focus_skills)
     person = profile_of(actor)
     errors = {}
     allowed = _program_skills(program)
@@ -323,7 +312,7 @@ def enrollment_apply_mentor(
 ) -> Enrollment:
     """Offer to mentor: the skills one can help with, a capacity within the program's
     maximum, and a short story of one's own growth."""
-    _check_same_organization(organization, program, *skills)
+    check_same_organization(organization, program, *skills)
     person = profile_of(actor)
     errors = {}
     skills = list(dict.fromkeys(skills))
@@ -362,7 +351,7 @@ def enrollment_apply_mentor(
 
 def enrollment_set_capacity(*, organization, actor, enrollment: Enrollment, capacity) -> Enrollment:
     """Change a mentor's capacity within the program's maximum."""
-    _check_same_organization(organization, enrollment)
+    check_same_organization(organization, enrollment)
     if enrollment.role != EnrollmentRole.MENTOR:
         raise ValidationError("Only a mentor's enrolment has a capacity.")
     maximum = enrollment.program.max_mentees_per_mentor
@@ -458,7 +447,7 @@ def enrollments_import_csv(
 
     Every bad row is reported with its line number; nobody is enrolled until all are fine.
     """
-    _check_same_organization(organization, program)
+    check_same_organization(organization, program)
     if program.status == ProgramStatus.CLOSED:
         raise EnrollmentCsvError([f"“{program}” is closed: it takes no more people."])
     try:
@@ -609,7 +598,7 @@ def _check_goal_fields(enrollment: Enrollment, statement: str, skill: Skill) -> 
 def goal_create(
     *, organization, actor, enrollment: Enrollment, statement: str, skill: Skill, target_on=None
 ) -> Goal:
-    _check_same_organization(organization, enrollment, skill)
+    check_same_organization(organization, enrollment, skill)
     _check_mentee(actor, enrollment)
     _check_goal_fields(enrollment, statement, skill)
     return Goal.objects.create(
@@ -624,7 +613,7 @@ def goal_create(
 def goal_update(
     *, organization, actor, goal: Goal, statement: str, skill: Skill, target_on, status: str
 ) -> Goal:
-    _check_same_organization(organization, goal, skill)
+    check_same_organization(organization, goal, skill)
     _check_mentee(actor, goal.enrollment)
     _check_goal_fields(goal.enrollment, statement, skill)
     if status not in GoalStatus.values:
@@ -659,7 +648,7 @@ def goal_review_add(
     on=None,
 ) -> GoalReview:
     """Add one person's view of a goal for the current review period (history is kept)."""
-    _check_same_organization(organization, goal)
+    check_same_organization(organization, goal)
     enrollment = goal.enrollment
     _check_enrollment_active(enrollment)
     author = profile_of(actor)
@@ -700,7 +689,7 @@ def goal_review_add(
 
 
 def checklist_item_set_done(*, organization, actor, item: ChecklistItem, done: bool) -> bool:
-    _check_same_organization(organization, item)
+    check_same_organization(organization, item)
     person = profile_of(actor)
     if done:
         ChecklistCompletion.objects.get_or_create(
@@ -715,7 +704,7 @@ def recognition_award(
     *, organization, actor, mentor: Profile, badge: str, note: str, program: Program | None = None
 ) -> Recognition:
     """Thank a mentor; they must mentor (or have mentored) in the organization."""
-    _check_same_organization(organization, mentor, program)
+    check_same_organization(organization, mentor, program)
     mentoring = Enrollment.objects.filter(person=mentor, role=EnrollmentRole.MENTOR)
     if program is not None:
         mentoring = mentoring.filter(program=program)

@@ -40,6 +40,7 @@ from django.utils.safestring import SafeString
 
 from matching.models import OPEN_MENTORSHIP, Mentorship, MentorshipStatus
 from mentoring.charts import keyed_bar_chart
+from mentoring.common.time_zones import time_zone_of
 from mentoring.people.models import Profile
 from programs.models import (
     ChecklistAudience,
@@ -67,13 +68,6 @@ TO_LOG_PER_PAIR = 5
 
 
 # ---------------------------------------------------------------- shared pieces
-
-
-def zone_of(profile: Profile) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(profile.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -501,7 +495,7 @@ def home_dashboard(
     """The parts of the home page the person's roles call for: mentee (an open mentorship
     as mentee, or an active mentee enrolment), mentor (open mentorships as mentor) and
     program manager (programs running or matching)."""
-    clock = Clock(now=now or timezone.now(), zone=zone_of(profile))
+    clock = Clock(now=now or timezone.now(), zone=time_zone_of(profile.time_zone))
     dashboard = Dashboard(profile=profile, clock=clock)
     pairs = _my_open_pairs(profile, clock)
     as_mentee = [pair for pair in pairs if pair.mentee.person_id == profile.pk]

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from django import forms
 from django.utils import timezone
 
-from programs.forms import ServiceForm
+from mentoring.common.forms import ServiceForm
 
 from .models import Prompt, SessionKind, SessionStatus
 

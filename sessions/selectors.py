@@ -10,7 +10,6 @@ a fixed number of queries, whatever the number of sessions, agenda points or exp
 from __future__ import annotations
 
 import re
-import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -22,6 +21,7 @@ from django.utils import timezone
 
 from matching.models import Mentorship
 from matching.selectors import MentorshipRow
+from mentoring.common.time_zones import time_zone_of
 from mentoring.people.models import Profile
 from programs.models import EnrollmentSkill
 
@@ -149,13 +149,6 @@ class LocalTime:
     ends: datetime
     zone: str
     offset: timedelta
-
-
-def time_zone_of(name: str):
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def local_times(session: Session, side: PairSide) -> list[LocalTime]:

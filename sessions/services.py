@@ -11,8 +11,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from matching.models import Mentorship
+from mentoring.common.guards import check_same_organization
+from mentoring.people.selectors import profile_of
 from programs.models import Skill
-from programs.services import profile_of
 
 from . import defaults
 from .models import (
@@ -48,12 +49,6 @@ def _pair_member(actor, mentorship: Mentorship):
     if person.pk not in (mentorship.mentee.person_id, mentorship.mentor.person_id):
         raise ValidationError("Only the two people of this mentorship can do this.")
     return person
-
-
-def _check_same_organization(organization, *rows) -> None:
-    for row in rows:
-        if row is not None and row.organization_id != organization.pk:
-            raise ValidationError("That belongs to another organization.")
 
 
 def _check_text(field: str, text: str) -> str:
@@ -101,7 +96,7 @@ def session_schedule(
     location: str = "",
 ) -> Session:
     """Plan a session; the pair's open experiments join its agenda as follow-ups."""
-    _check_same_organization(organization, mentorship)
+    check_same_organization(organization, mentorship)
     person = _pair_member(actor, mentorship)
     if not mentorship.is_open:
         raise ValidationError("This mentorship has ended: no new sessions.")
@@ -159,7 +154,7 @@ def session_reschedule(
     duration_minutes: int,
     note: str = "",
 ) -> Session:
-    _check_same_organization(organization, session)
+    check_same_organization(organization, session)
     with transaction.atomic():
         session = _planned(session)
         _pair_member(actor, session.mentorship)
@@ -171,7 +166,7 @@ def session_reschedule(
 
 
 def session_cancel(*, organization, actor, session: Session, note: str) -> Session:
-    _check_same_organization(organization, session)
+    check_same_organization(organization, session)
     if not note.strip():
         raise ValidationError({"note": "Tell the other person why, in a line."})
     with transaction.atomic():
@@ -200,7 +195,7 @@ AGREEMENT_FIELDS = (
 
 def agreement_save(*, organization, actor, mentorship: Mentorship, **fields) -> Agreement:
     """Write the pair's working agreement; any change asks both people to confirm again."""
-    _check_same_organization(organization, mentorship)
+    check_same_organization(organization, mentorship)
     _pair_member(actor, mentorship)
     missing = [name for name in AGREEMENT_FIELDS if not str(fields.get(name, "")).strip()]
     if missing:
@@ -221,7 +216,7 @@ def agreement_save(*, organization, actor, mentorship: Mentorship, **fields) -> 
 
 
 def agreement_confirm(*, organization, actor, agreement: Agreement) -> Agreement:
-    _check_same_organization(organization, agreement)
+    check_same_organization(organization, agreement)
     with transaction.atomic():
         agreement = (
             Agreement.objects.select_for_update()
@@ -242,7 +237,7 @@ def agenda_item_add(
     *, organization, actor, session: Session, text: str = "", prompt: Prompt | None = None
 ) -> AgendaItem:
     """Add a point, written or picked from the prompt library, at the end of the agenda."""
-    _check_same_organization(organization, session, prompt)
+    check_same_organization(organization, session, prompt)
     if prompt is not None and not prompt.is_active:
         raise ValidationError({"prompt": "That prompt has been switched off: pick another."})
     text = (prompt.text if prompt is not None else text).strip()
@@ -265,7 +260,7 @@ def agenda_item_add(
 
 
 def agenda_item_edit(*, organization, actor, item: AgendaItem, text: str) -> AgendaItem:
-    _check_same_organization(organization, item)
+    check_same_organization(organization, item)
     text = text.strip()
     if not text or len(text) > 600:
         raise ValidationError({"text": "An agenda point has 1 to 600 characters."})
@@ -278,7 +273,7 @@ def agenda_item_edit(*, organization, actor, item: AgendaItem, text: str) -> Age
 
 
 def agenda_item_remove(*, organization, actor, item: AgendaItem) -> None:
-    _check_same_organization(organization, item)
+    check_same_organization(organization, item)
     with transaction.atomic():
         session = _planned(item.session)
         _pair_member(actor, session.mentorship)
@@ -287,7 +282,7 @@ def agenda_item_remove(*, organization, actor, item: AgendaItem) -> None:
 
 def agenda_item_move(*, organization, actor, item: AgendaItem, offset: int) -> None:
     """Move a point up (offset -1) or down (+1) by swapping it with its neighbour."""
-    _check_same_organization(organization, item)
+    check_same_organization(organization, item)
     with transaction.atomic():
         session = _planned(item.session)
         _pair_member(actor, session.mentorship)
@@ -320,7 +315,7 @@ def session_log(
 ) -> Session:
     """Record what happened, once: a second submission (double click, second person) is
     refused, so nothing is duplicated. Private notes are stored for the author alone."""
-    _check_same_organization(organization, session)
+    check_same_organization(organization, session)
     if status not in (SessionStatus.HELD, SessionStatus.CANCELLED, SessionStatus.NO_SHOW):
         raise ValidationError({"status": "Say whether the session was held, cancelled or missed."})
     shared_notes = _check_text("shared_notes", shared_notes)
@@ -360,7 +355,7 @@ def session_log(
 
 
 def private_note_save(*, organization, actor, session: Session, text: str) -> PrivateNote | None:
-    _check_same_organization(organization, session)
+    check_same_organization(organization, session)
     person = _pair_member(actor, session.mentorship)
     text = _check_text("text", text)
     if not text:
@@ -386,7 +381,7 @@ def action_item_add(
     session: Session | None = None,
 ) -> ActionItem:
     """A small, concrete experiment with a due date; its owner is one of the pair."""
-    _check_same_organization(organization, mentorship, session)
+    check_same_organization(organization, mentorship, session)
     _pair_member(actor, mentorship)
     owner = owner or mentorship.mentee.person
     if owner.pk not in (mentorship.mentee.person_id, mentorship.mentor.person_id):
@@ -412,7 +407,7 @@ def action_item_add(
 
 def action_item_complete(*, organization, actor, item: ActionItem, reflection: str) -> ActionItem:
     """Mark an experiment done with what happened; only its owner can."""
-    _check_same_organization(organization, item)
+    check_same_organization(organization, item)
     person = profile_of(actor)
     if person.pk != item.owner_id:
         raise ValidationError("Only the owner of this experiment can mark it done.")
@@ -433,7 +428,7 @@ def action_item_complete(*, organization, actor, item: ActionItem, reflection: s
 
 
 def action_item_drop(*, organization, actor, item: ActionItem) -> ActionItem:
-    _check_same_organization(organization, item)
+    check_same_organization(organization, item)
     with transaction.atomic():
         item = (
             ActionItem.objects.select_for_update()

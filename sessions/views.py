@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentoring.common.forms import error_text
+from mentoring.common.time_zones import time_zone_of
 from mentoring.request_validation import parse_id
 from mentoring.tenancy.access import member_required
 
@@ -34,13 +36,9 @@ from .forms import (
 from .models import ActionStatus, SessionStatus
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 def _render(request, template: str, context: dict, side, *, status: int = 200):
     """Render on the signed-in person's clock: every date on the page is theirs."""
-    with timezone.override(selectors.time_zone_of(side.me.time_zone)):
+    with timezone.override(time_zone_of(side.me.time_zone)):
         context = {"side": side, "today": timezone.localdate(), **context}
         return render(request, template, context, status=status)
 
@@ -353,7 +351,7 @@ def agenda_item_move(request, session_id: int, item_id: int):
             organization=request.organization, actor=request.user, item=item, offset=form.offset
         )
     except ValidationError as error:
-        return _agenda_refused(request, session_id, agenda_error=_error_text(error))
+        return _agenda_refused(request, session_id, agenda_error=error_text(error))
     direction = "up" if form.offset < 0 else "down"
     # the button pressed may now be disabled (top or bottom): the focus goes to the other one
     return _agenda_done(
@@ -376,7 +374,7 @@ def agenda_item_remove(request, session_id: int, item_id: int):
             organization=request.organization, actor=request.user, item=item
         )
     except ValidationError as error:
-        return _agenda_refused(request, session_id, agenda_error=_error_text(error))
+        return _agenda_refused(request, session_id, agenda_error=error_text(error))
     return _agenda_done(request, session_id, "Point removed.", add_form=AgendaItemForm(focus=True))
 
 
@@ -510,7 +508,7 @@ def agreement_confirm(request, mentorship_id: int):
             organization=request.organization, actor=request.user, agreement=page.agreement
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         if agreement.is_confirmed:
             messages.success(request, "Confirmed. You have both agreed how you will work.")
@@ -630,7 +628,7 @@ def experiment_drop(request, mentorship_id: int, item_id: int):
                 organization=request.organization, actor=request.user, item=item
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "Experiment dropped. It stays in the list, set aside.")
     return redirect(_experiments_url(mentorship_id))

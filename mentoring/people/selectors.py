@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from .models import Profile
@@ -12,4 +13,12 @@ def profile_for_member(user) -> Profile:
     )
     if profile is None:
         raise Http404("No profile in this organization.")
+    return profile
+
+
+def profile_of(user) -> Profile:
+    """The acting person's profile for a service: refused when they are not a member."""
+    profile = Profile.objects.filter(user=user).first()
+    if profile is None:
+        raise ValidationError("You are not a member of this organization.")
     return profile
