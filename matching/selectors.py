@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404
 
-from mentoring.people.models import Department, Profile
+from mentoring.people.models import Department
 from programs.models import (
     Enrollment,
     EnrollmentRole,
@@ -30,6 +30,7 @@ from programs.selectors import VISIBLE_STATUSES
 from sessions.models import Session, SessionStatus
 
 from . import services
+from .access import MentorshipRow, member_filter, side_of
 from .models import (
     OPEN_MENTORSHIP,
     OPEN_STATUSES,
@@ -254,33 +255,6 @@ def mentor_inbox(*, organization, user) -> InboxPage:
 # ---------------------------------------------------------------- mentorships
 
 
-def _mine(user) -> Q:
-    return Q(mentee__person__user=user) | Q(mentor__person__user=user)
-
-
-@dataclass
-class MentorshipRow:
-    """A mentorship seen from one of its two people."""
-
-    mentorship: Mentorship
-    is_mentee: bool
-
-    @property
-    def is_mentor(self) -> bool:
-        return not self.is_mentee
-
-    @property
-    def other(self) -> Profile:
-        pair = self.mentorship
-        return pair.mentor.person if self.is_mentee else pair.mentee.person
-
-
-def _row(mentorship: Mentorship, user) -> MentorshipRow:
-    return MentorshipRow(
-        mentorship=mentorship, is_mentee=mentorship.mentee.person.user_id == user.pk
-    )
-
-
 @dataclass
 class MentorshipsPage:
     rows: list[MentorshipRow]
@@ -299,7 +273,7 @@ def mentorships_of(*, organization, user) -> MentorshipsPage:
     """The user's mentorships, as mentee or as mentor, open ones first, then newest; and
     how many requests wait for the user's answer as mentor."""
     mentorships = (
-        Mentorship.objects.filter(_mine(user))
+        Mentorship.objects.filter(member_filter(user))
         .select_related("program", "mentee__person", "mentor__person")
         .annotate(
             closed=Case(
@@ -311,17 +285,17 @@ def mentorships_of(*, organization, user) -> MentorshipsPage:
     pending = MentorRequest.objects.filter(
         mentor__person__user=user, status=RequestStatus.PENDING
     ).count()
-    return MentorshipsPage(rows=[_row(m, user) for m in mentorships], pending_requests=pending)
+    return MentorshipsPage(rows=[side_of(m, user) for m in mentorships], pending_requests=pending)
 
 
 def open_mentorships_of(*, organization, user) -> MentorshipsPage:
     """Only the user's open mentorships (for the home page's line); no request count."""
     mentorships = (
-        Mentorship.objects.filter(_mine(user), OPEN_MENTORSHIP)
+        Mentorship.objects.filter(member_filter(user), OPEN_MENTORSHIP)
         .select_related("program", "mentee__person", "mentor__person")
         .order_by("-started_on", "-pk")
     )
-    return MentorshipsPage(rows=[_row(m, user) for m in mentorships], pending_requests=0)
+    return MentorshipsPage(rows=[side_of(m, user) for m in mentorships], pending_requests=0)
 
 
 @dataclass
@@ -346,7 +320,7 @@ def access_mentorship(*, organization, user, mentorship_id: int) -> MentorshipPa
     mentee's focus skills and goals, and the user's own fit-check answer; or 404 for
     anyone else, program managers and HR included (they use the admin)."""
     mentorship = (
-        Mentorship.objects.filter(_mine(user), pk=mentorship_id)
+        Mentorship.objects.filter(member_filter(user), pk=mentorship_id)
         .select_related("program", "mentee__person__department", "mentor__person__department")
         .annotate(
             has_held_session=Exists(
@@ -367,6 +341,6 @@ def access_mentorship(*, organization, user, mentorship_id: int) -> MentorshipPa
     if mentorship is None:
         raise Http404("No such mentorship.")
     return MentorshipPage(
-        row=_row(mentorship, user),
+        row=side_of(mentorship, user),
         my_fit_check=mentorship.my_fit_checks[0] if mentorship.my_fit_checks else None,
     )

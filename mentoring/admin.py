@@ -15,6 +15,7 @@ from mentoring.accounts import admin as sso_admin  # noqa: F401  (registers the 
 from mentoring.accounts import services as invitations
 from mentoring.accounts.forms import InvitationCsvForm, InvitationForm
 from mentoring.accounts.models import Invitation
+from mentoring.accounts.organizations import organization_create, validate_new_slug
 from mentoring.audit import admin as audit_admin  # noqa: F401  (registers the audit log)
 from mentoring.people.forms import ProfileForm
 from mentoring.people.models import Department, Profile, SeniorityLevel
@@ -26,7 +27,6 @@ from mentoring.tenancy.admin import (
     platform_admin_site,
 )
 from mentoring.tenancy.models import Membership, Organization
-from mentoring.tenancy.services import organization_create, validate_new_slug
 
 
 @admin.register(Department, site=organization_admin_site)

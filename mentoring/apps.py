@@ -10,7 +10,10 @@ class MentoringConfig(AppConfig):
         from celery.signals import task_postrun, task_prerun
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            hooks,
+        )
         from .accounts.access import remember_organization
         from .api import schema  # noqa: F401  (registers the OpenAPI security schemes)
         from .audit import capture, context, sign_ins
@@ -28,3 +31,5 @@ class MentoringConfig(AppConfig):
         user_logged_out.connect(sign_ins.record_sign_out, dispatch_uid="audit-sign-out")
         task_prerun.connect(context.task_started, dispatch_uid="audit-task-started", weak=False)
         task_postrun.connect(context.task_finished, dispatch_uid="audit-task-finished", weak=False)
+        # Every app's hooks.py registers what it adds to the core's engines.
+        hooks.discover()

@@ -14,11 +14,11 @@ from feedback.demo import seed_feedback
 from matching.demo import seed_matching
 from mentoring.accounts import services as invitations
 from mentoring.accounts.models import Invitation
+from mentoring.accounts.organizations import organization_create
 from mentoring.people.models import Department, Profile, SeniorityLevel
 from mentoring.people.services import profile_update
 from mentoring.tenancy import activate
 from mentoring.tenancy.models import Membership, Organization, Role
-from mentoring.tenancy.services import organization_create
 from programs.demo import seed_programs
 from sessions.demo import seed_sessions
 

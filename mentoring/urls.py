@@ -4,7 +4,8 @@ from django.urls import include, path
 
 from mentoring.accounts.views import invitation_accept, sso_connections_closed
 from mentoring.notifications import views as notification_views
-from mentoring.people.views import home, profile_edit
+from mentoring.overview.views import home
+from mentoring.people.views import profile_edit
 from mentoring.tenancy.admin import organization_admin_site
 
 # Unreachable storage answers 503, anything else a plain 500 page (mentoring.resilience).

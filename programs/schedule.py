@@ -1,4 +1,5 @@
-"""Goal-review periods: pure date arithmetic, no database."""
+"""The one goal-review schedule: reminders, the HR API, stored reviews and dashboards all
+count periods from ``goal_review_start_on``. Pure date arithmetic, no database."""
 
 import calendar
 from datetime import date, timedelta
@@ -22,5 +23,26 @@ def review_period_on(start: date, interval_months: int, on: date) -> int:
     passed less than ``REVIEW_WINDOW`` ago (a late review still counts for its period)."""
     period = 1
     while review_due_on(start, interval_months, period) + REVIEW_WINDOW < on:
+        period += 1
+    return period
+
+
+def review_start_on(program_starts_on: date, approved_on: date | None) -> date:
+    """Reviews are counted from the program's start, or from approval if later."""
+    if approved_on and approved_on > program_starts_on:
+        return approved_on
+    return program_starts_on
+
+
+def goal_review_start_on(enrollment) -> date:
+    """``review_start_on`` of a mentee's enrolment (its program loaded)."""
+    decided = enrollment.decided_at.date() if enrollment.decided_at else None
+    return review_start_on(enrollment.program.starts_on, decided)
+
+
+def reviews_due_by(start: date, interval_months: int, on: date) -> int:
+    """How many reviews have fallen due by ``on`` (0: none yet): what reminders count."""
+    period = 0
+    while review_due_on(start, interval_months, period + 1) <= on:
         period += 1
     return period

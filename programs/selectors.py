@@ -35,8 +35,8 @@ from .models import (
     ResourceKind,
     Skill,
 )
-from .schedule import review_due_on, review_period_on
-from .services import CHECKLIST_FOR_ROLE, goal_review_start_on
+from .schedule import goal_review_start_on, review_due_on, review_period_on
+from .services import CHECKLIST_FOR_ROLE
 
 DIRECTORY_STATUSES = (ProgramStatus.ENROLLING, ProgramStatus.MATCHING, ProgramStatus.RUNNING)
 # A closed program keeps its page: its participants still reach it from their enrolments.

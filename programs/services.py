@@ -41,7 +41,7 @@ from .models import (
     Resource,
     Skill,
 )
-from .schedule import review_period_on
+from .schedule import goal_review_start_on, review_period_on
 
 # ---------------------------------------------------------------- organization defaults
 
@@ -626,14 +626,6 @@ def goal_update(
     )
     goal.save(update_fields=["statement", "skill", "target_on", "status", "updated_at"])
     return goal
-
-
-def goal_review_start_on(enrollment: Enrollment):
-    """Reviews are counted from the program's start, or from approval if later."""
-    start = enrollment.program.starts_on
-    if enrollment.decided_at and enrollment.decided_at.date() > start:
-        return enrollment.decided_at.date()
-    return start
 
 
 def goal_review_add(

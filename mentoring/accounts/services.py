@@ -13,11 +13,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring import hooks
 from mentoring.csv_import import CsvFileError, read_csv_rows
 from mentoring.people.models import Department, Profile
-from mentoring.tenancy.hosts import organization_url
+from mentoring.tenancy.hosts import organization_link
 from mentoring.tenancy.models import Membership, Organization, Role
-from programs.services import onboarding_enroll_new_member
 
 from .models import Invitation
 
@@ -55,7 +55,7 @@ def hash_token(token: str) -> str:
 
 
 def invitation_link(organization: Organization, token: str) -> str:
-    return organization_url(organization, f"/invitations/{token}/")
+    return organization_link(organization, "invitation_accept", token=token)
 
 
 def invitable_problem(email: str) -> str | None:
@@ -260,7 +260,7 @@ def _join(invitation: Invitation, user) -> Membership:
         department=invitation.department,
         job_title=invitation.job_title,
     )
-    onboarding_enroll_new_member(organization=invitation.organization, person=profile)
+    hooks.run(hooks.MEMBER_JOINED, organization=invitation.organization, person=profile)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from mentoring.people.models import Profile
-from mentoring.tenancy.hosts import organization_url
+from mentoring.tenancy.hosts import organization_link, organization_url
 
 from .models import ALWAYS_SENT, NotificationSetting, OutboxMessage
 
@@ -58,8 +58,8 @@ def disabled_kinds(profiles) -> set[tuple[int, str]]:
 def _render(organization, message: Message) -> OutboxMessage:
     person = message.recipient
     token = preferences_token(person)
-    preferences = organization_url(organization, f"/notifications/{token}/")
-    unsubscribe = organization_url(organization, f"/notifications/{token}/unsubscribe/")
+    preferences = organization_link(organization, "notification_preferences", token=token)
+    unsubscribe = organization_link(organization, "notification_unsubscribe", token=token)
     context = {
         **message.context,
         "organization": organization,

@@ -2,23 +2,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from mentoring.tenancy.access import member_required
-from sessions.dashboards import home_dashboard
 
 from .forms import ProfileForm
 from .selectors import profile_for_member
 from .services import profile_update
-
-
-@member_required
-def home(request):
-    profile = profile_for_member(request.user)
-    dashboard = home_dashboard(
-        organization=request.organization,
-        user=request.user,
-        profile=profile,
-        is_manager=request.membership.is_manager,
-    )
-    return render(request, "people/home.html", {"profile": profile, "dashboard": dashboard})
 
 
 @member_required

@@ -4,13 +4,11 @@ data, erase someone's personal data after a confirmation page."""
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.template.response import TemplateResponse
-
-from matching.models import OPEN_MENTORSHIP, Mentorship
 
 from . import services
 from .erasure import is_erased
+from .rules import open_commitments
 
 
 @admin.action(description="Email the selected people a copy of their data", permissions=["view"])
@@ -54,12 +52,7 @@ def erase_people(modeladmin, request, queryset):
             else:
                 messages.success(request, f"{name} is erased and now shows as {person}.")
         return None
-    open_pairs = {
-        person.pk: Mentorship.objects.filter(
-            OPEN_MENTORSHIP, Q(mentee__person=person) | Q(mentor__person=person)
-        ).count()
-        for person in people
-    }
+    open_pairs = open_commitments([person.pk for person in people])
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": "Erase personal data",

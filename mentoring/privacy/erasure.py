@@ -5,6 +5,9 @@ Kept: rows themselves, dates, statuses, durations, ratings, progress scores, sur
 scores, feedback specificity and kinds, department and seniority level (statistics
 group by them), and every link between rows, so counts and averages do not move.
 
+Each app's privacy rules (``mentoring.privacy.rules``) empty the texts of its own rows;
+the sum is what follows.
+
 Removed: the name (it becomes "Former member #<profile id>"), job title, biography,
 languages, reporting line; every free text the person wrote; the texts of their
 mentorships (shared notes, agendas, agreements, action items, fit-check comments,
@@ -32,17 +35,14 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.html import escape
 
-from feedback.models import Feedback, SurveyResponse
-from matching.models import FitCheck, MatchProposal, MentorRequest, Mentorship
 from mentoring.accounts.models import Invitation
 from mentoring.notifications.models import Kind, NotificationSetting, OutboxMessage, Status
 from mentoring.people.models import Profile
 from mentoring.tenancy import all_organizations
 from mentoring.tenancy.models import Membership
-from programs.models import Enrollment, Goal, GoalReview, Recognition
-from sessions.models import ActionItem, AgendaItem, Agreement, PrivateNote, Session
 
-REMOVED = "[removed]"
+from .rules import REMOVED, Erasure, all_rules
+
 ERASED_DOMAIN = "erased.invalid"
 # Replacing a name inside stored emails is safe only for a name long enough not to be
 # part of ordinary words.
@@ -95,10 +95,6 @@ def _erase_account(user, email: str) -> None:
             apps.get_model(label).objects.filter(user=user).delete()
 
 
-def _pair_filter(profile: Profile) -> Q:
-    return Q(mentee__person=profile) | Q(mentor__person=profile)
-
-
 def erase_person_data(*, organization, profile: Profile) -> dict[str, int]:
     """Erase ``profile`` in the active ``organization`` (see the module's docstring).
     Returns {what: rows changed}. The caller holds the transaction and the audit."""
@@ -108,8 +104,6 @@ def erase_person_data(*, organization, profile: Profile) -> dict[str, int]:
     user = profile.user
     holder, account_erased = _holder(profile, organization)
     new_email = holder.email
-    mentorships = Mentorship.objects.filter(_pair_filter(profile))
-    sessions = Session.objects.filter(mentorship__in=mentorships)
     changed: dict[str, int] = {}
 
     profile.user = holder
@@ -131,46 +125,11 @@ def erase_person_data(*, organization, profile: Profile) -> dict[str, int]:
         Invitation.objects.filter(accepted_by=user).update(accepted_by=holder)
         Invitation.objects.filter(invited_by=user).update(invited_by=holder)
 
-    changed["enrollments"] = Enrollment.objects.filter(person=profile).update(
-        situations=[], growth_story="", decision_reason="", preferred_mentors=[], updated_at=now
-    )
-    changed["goals"] = Goal.objects.filter(enrollment__person=profile).update(
-        statement=REMOVED, updated_at=now
-    )
-    changed["goal_reviews"] = GoalReview.objects.filter(
-        Q(author=profile) | Q(goal__enrollment__person=profile)
-    ).update(what_changed=REMOVED, next_steps=REMOVED, adjusted_focus="")
-    changed["recognitions"] = Recognition.objects.filter(mentor=profile).update(note=REMOVED)
-
-    changed["mentorships"] = mentorships.update(end_reason="")
-    changed["proposals"] = MatchProposal.objects.filter(_pair_filter(profile)).update(
-        override_reason=""
-    )
-    changed["mentor_requests"] = MentorRequest.objects.filter(_pair_filter(profile)).update(
-        message=REMOVED, response_reason=""
-    )
-    changed["fit_checks"] = FitCheck.objects.filter(mentorship__in=mentorships).update(comment="")
-
-    changed["sessions"] = sessions.update(
-        shared_notes="", real_situations="", location="", change_note=""
-    )
-    changed["agenda_items"] = AgendaItem.objects.filter(session__in=sessions).update(text=REMOVED)
-    changed["action_items"] = ActionItem.objects.filter(
-        Q(owner=profile) | Q(mentorship__in=mentorships)
-    ).update(description=REMOVED, reflection="")
-    changed["agreements"] = Agreement.objects.filter(mentorship__in=mentorships).update(
-        goals=REMOVED,
-        cadence=REMOVED,
-        confidentiality=REMOVED,
-        mentee_feedback_style=REMOVED,
-        mentor_feedback_style=REMOVED,
-    )
-    changed["private_notes"], _ = PrivateNote.objects.filter(author=profile).delete()
-
-    changed["feedback"] = Feedback.objects.filter(Q(giver=profile) | Q(receiver=profile)).update(
-        situation=REMOVED, behaviour=REMOVED, impact="", suggestion="", reflection=""
-    )
-    changed["survey_answers"] = SurveyResponse.objects.filter(respondent=profile).update(comment="")
+    # Each app empties its own rows (their privacy rules, in the order of INSTALLED_APPS).
+    erasure = Erasure(organization, profile, user, holder, now)
+    for rules in all_rules():
+        if rules.erase is not None:
+            changed.update(rules.erase(erasure))
 
     # No more emails to them from this organization.
     for kind in Kind.values:

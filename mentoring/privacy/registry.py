@@ -8,8 +8,10 @@ Each model is one of:
   organization's export holds it.
 - ``NOT_EXPORTED``: in no export, for the ``reason`` given.
 
-``tests/privacy/test_registry.py`` fails when an installed model is missing here, so a
-new model cannot reach production without someone deciding where its data goes.
+The core's own models are classified here; each app classifies its models in its
+``privacy.py`` and registers them with ``hooks.PRIVACY_RULES``.
+``tests/privacy/test_registry.py`` fails when an installed model is classified nowhere, so
+a new model cannot reach production without someone deciding where its data goes.
 Labels of apps that are not installed are allowed (they wait for the app).
 
 Rows are read with the model's default manager, so tenant rows come from the active
@@ -102,20 +104,9 @@ def _user(s: Subject) -> Q:
     return Q(user_id=s.profile.user_id)
 
 
-def _person(s: Subject) -> Q:
+def of_person(s: Subject) -> Q:
+    """Rows whose ``person`` is the subject's profile."""
     return Q(person=s.profile)
-
-
-def _pair(s: Subject) -> Q:
-    """Mentorships, requests and proposals where the person is mentee or mentor."""
-    return Q(mentee__person=s.profile) | Q(mentor__person=s.profile)
-
-
-def _in_their_mentorships(prefix: str = "") -> Callable[[Subject], Q]:
-    return lambda s: (
-        Q(**{f"{prefix}mentorship__mentee__person": s.profile})
-        | Q(**{f"{prefix}mentorship__mentor__person": s.profile})
-    )
 
 
 def _members(organization: Organization) -> Q:
@@ -153,7 +144,7 @@ def not_exported(label: str, reason: str) -> Entry:
     return Entry(label, Export.NOT_EXPORTED, reason=reason)
 
 
-ENTRIES: tuple[Entry, ...] = (
+CORE_ENTRIES: tuple[Entry, ...] = (
     # --- accounts (outside tenancy: narrowed to this organization's members)
     person(
         "auth.User",
@@ -210,78 +201,12 @@ ENTRIES: tuple[Entry, ...] = (
         # Headers carry one-click unsubscribe links: a key, not content.
         omit=("headers", "body_html"),
     ),
-    person("mentoring.NotificationSetting", "Your email choices", _person),
-    # --- programs
-    organization("programs.Skill", "Skill catalogue"),
-    organization("programs.Program", "Programs"),
-    organization("programs.ProgramSkill", "Focus skills of programs"),
-    person("programs.Enrollment", "Your enrolments and applications", _person),
-    person(
-        "programs.EnrollmentSkill",
-        "Skills of your enrolments",
-        lambda s: Q(enrollment__person=s.profile),
-    ),
-    person("programs.Goal", "Your goals", lambda s: Q(enrollment__person=s.profile)),
-    person(
-        "programs.GoalReview",
-        "Reviews of your goals, and reviews you wrote",
-        lambda s: Q(author=s.profile) | Q(goal__enrollment__person=s.profile),
-    ),
-    organization("programs.Resource", "Resource bank"),
-    organization("programs.ChecklistItem", "Preparation checklists"),
-    person("programs.ChecklistCompletion", "Checklist items you ticked", _person),
-    person("programs.Recognition", "Recognition you received", lambda s: Q(mentor=s.profile)),
-    # --- matching
-    organization("matching.MatchRun", "Matching runs"),
-    person("matching.MatchProposal", "Matching proposals about you", _pair),
-    person(
-        "matching.UnmatchedMentee",
-        "Matching runs that found you no mentor",
-        lambda s: Q(mentee__person=s.profile),
-    ),
-    person("matching.Mentorship", "Your mentorships", _pair),
-    person("matching.MentorRequest", "Mentor requests you sent or received", _pair),
-    person("matching.FitCheck", "Your fit-check answers", lambda s: Q(respondent=s.profile)),
-    # --- sessions
-    organization("mentoring_sessions.Prompt", "Check-in prompt library"),
-    person(
-        "mentoring_sessions.Session",
-        "Sessions you took part in (with shared notes)",
-        _in_their_mentorships(),
-    ),
-    person(
-        "mentoring_sessions.PrivateNote",
-        "Your private notes",
-        lambda s: Q(author=s.profile),
-    ),
-    person(
-        "mentoring_sessions.ActionItem",
-        "Action items of your mentorships",
-        lambda s: Q(owner=s.profile) | _in_their_mentorships()(s),
-    ),
-    person(
-        "mentoring_sessions.AgendaItem",
-        "Agenda points of your sessions",
-        _in_their_mentorships("session__"),
-    ),
-    person(
-        "mentoring_sessions.Agreement",
-        "Agreements of your mentorships",
-        _in_their_mentorships(),
-    ),
-    # --- feedback
-    person(
-        "feedback.Feedback",
-        "Feedback you gave and received",
-        lambda s: Q(giver=s.profile) | Q(receiver=s.profile),
-    ),
-    person(
-        "feedback.SkillRating",
-        "Skill ratings of you, and ratings you gave",
-        lambda s: Q(enrollment__person=s.profile) | Q(rater=s.profile),
-    ),
-    person("feedback.SurveyResponse", "Your survey answers", lambda s: Q(respondent=s.profile)),
-    # --- not exported
+    person("mentoring.NotificationSetting", "Your email choices", of_person),
+)
+
+# Django's and allauth's models that are in no export; the apps' models come from their
+# privacy rules (``hooks.PRIVACY_RULES``).
+NOT_EXPORTED_ENTRIES: tuple[Entry, ...] = (
     not_exported(
         "admin.LogEntry",
         "Django's admin history. The organization admin writes none (the table is shared "
@@ -324,15 +249,21 @@ ENTRIES: tuple[Entry, ...] = (
     ),
 )
 
-REGISTRY: dict[str, Entry] = {entry.label.lower(): entry for entry in ENTRIES}
+
+def all_entries() -> tuple[Entry, ...]:
+    """The core's entries, every app's (in the order of INSTALLED_APPS), then the rest."""
+    from .rules import all_rules
+
+    app_entries = tuple(entry for rules in all_rules() for entry in rules.entries)
+    return CORE_ENTRIES + app_entries + NOT_EXPORTED_ENTRIES
 
 
-def entry_for(model: type[Model]) -> Entry | None:
-    return REGISTRY.get(model._meta.label_lower)
+def registry() -> dict[str, Entry]:
+    return {entry.label.lower(): entry for entry in all_entries()}
 
 
-def installed(entries=ENTRIES) -> list[Entry]:
-    return [entry for entry in entries if entry.is_installed]
+def installed(entries: tuple[Entry, ...] | None = None) -> list[Entry]:
+    return [entry for entry in entries or all_entries() if entry.is_installed]
 
 
 def person_entries() -> list[Entry]:

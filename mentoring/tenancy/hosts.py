@@ -1,6 +1,7 @@
 """Mapping between hosts and organizations: <slug>.<ROOT_DOMAIN> is an organization."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.http import urlencode
 
 from .models import RESERVED_SLUGS
@@ -35,6 +36,15 @@ def _base(host: str) -> str:
 def organization_url(organization, path: str = "/", query: dict | None = None) -> str:
     url = _base(f"{organization.slug}.{settings.ROOT_DOMAIN}") + path
     return f"{url}?{urlencode(query)}" if query else url
+
+
+def organization_link(
+    organization, viewname: str, *, anchor: str = "", query: dict | None = None, **kwargs
+) -> str:
+    """The absolute address of a named page on the organization's host, for emails: the
+    path comes from the organization URL configuration (``reverse``), never a literal."""
+    path = reverse(viewname, urlconf=settings.ROOT_URLCONF, kwargs=kwargs or None)
+    return organization_url(organization, path + (f"#{anchor}" if anchor else ""), query)
 
 
 def platform_url(path: str = "/") -> str:

@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -7,13 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching.models import Mentorship
-from mentoring.notifications.dispatch import current_review_period, dispatch_due
+from mentoring.notifications.dispatch import dispatch_due
 from mentoring.notifications.models import Kind, NotificationSetting, OutboxMessage, Status
 from mentoring.notifications.outbox import preferences_token
 from mentoring.notifications.sending import send_pending
 from mentoring.people.models import Profile
 from mentoring.tenancy import activate
-from programs.schedule import review_due_on
+from programs.models import Enrollment, Program
+from programs.schedule import review_due_on, reviews_due_by
 from sessions.models import Session, SessionStatus
 from tests.sessions.conftest import make_pair
 
@@ -41,8 +42,15 @@ def plan(pair, starts_at, **fields):
 
 
 def set_start(pair, started_on):
+    """The pair started on ``started_on``, in a program that started then too, so check-ins
+    and goal reviews (counted from the mentee's enrolment: programs.schedule) both run from
+    that day."""
     with activate(pair.org.organization):
         Mentorship.objects.filter(pk=pair.mentorship.pk).update(started_on=started_on)
+        Program.objects.filter(pk=pair.mentorship.program_id).update(starts_on=started_on)
+        Enrollment.objects.filter(pk=pair.mentorship.mentee_id).update(
+            decided_at=datetime.combine(started_on, time(9), tzinfo=UTC)
+        )
 
 
 def test_a_session_tomorrow_writes_one_reminder_per_person_however_often_it_runs(pair, sent):
@@ -162,13 +170,7 @@ def test_every_day_falls_in_exactly_one_review_period(start, interval, days):
     """The period the dispatcher sees on a day is the number of due dates passed: it never
     goes back, and it moves by one at each due date."""
 
-    class Pair:
-        started_on = start
-
-        class program:
-            goal_review_interval_months = interval
-
-    seen = [current_review_period(Pair, start + timedelta(days=d)) for d in sorted(days)]
+    seen = [reviews_due_by(start, interval, start + timedelta(days=d)) for d in sorted(days)]
     assert seen == sorted(seen)
     for offset, period in zip(sorted(days), seen, strict=True):
         day = start + timedelta(days=offset)

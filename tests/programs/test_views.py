@@ -28,7 +28,7 @@ from programs.models import (
     ResourceKind,
     Skill,
 )
-from programs.schedule import add_months
+from programs.schedule import add_months, goal_review_start_on
 from programs.selectors import program_focus_skills
 from tests.conftest import client_for
 from tests.factories import make_program
@@ -742,7 +742,7 @@ def test_the_goal_review_history_is_grouped_by_period(client, world):
     enrollment = enrol_mentee(acme, acme.mentees[0], program)
     with activate(acme.organization):
         goal = Goal.objects.get(enrollment=enrollment)
-        start = services.goal_review_start_on(enrollment)
+        start = goal_review_start_on(enrollment)
     first = add_review(acme, acme.mentees[0], goal, on=start, progress=2, what_changed="FIRST")
     second = add_review(
         acme,
@@ -1081,7 +1081,7 @@ def test_the_enrolment_page_costs_the_same_for_1_or_5_goals_with_reviews(
     enrollment = enrol_mentee(acme, acme.mentees[0], program)
     with activate(acme.organization):
         goal = Goal.objects.get(enrollment=enrollment)
-        start = services.goal_review_start_on(enrollment)
+        start = goal_review_start_on(enrollment)
     add_review(acme, acme.mentees[0], goal, on=start)
     signed_in(client, acme, acme.mentees[0])
     with django_assert_max_num_queries(ENROLMENT_QUERIES):

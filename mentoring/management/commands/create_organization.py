@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from mentoring.tenancy.services import organization_create
+from mentoring.accounts.organizations import organization_create
 
 
 class Command(BaseCommand):

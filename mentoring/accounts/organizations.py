@@ -1,15 +1,17 @@
-"""Creating organizations (platform operator: admin or `create_organization`)."""
+"""Creating organizations (platform operator: admin or `create_organization`).
+
+Each app fills a new organization's catalogues through the ``organization_defaults`` hook.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from mentoring.accounts.services import invitation_create, invitation_link
+from mentoring import hooks
 from mentoring.people.services import organization_people_defaults_install
-from programs.services import organization_programs_defaults_install
-from sessions.services import organization_sessions_defaults_install
+from mentoring.tenancy.context import activate
+from mentoring.tenancy.models import RESERVED_SLUGS, Organization, Role, slug_validator
 
-from .context import activate
-from .models import RESERVED_SLUGS, Organization, Role, slug_validator
+from .services import invitation_create, invitation_link
 
 
 def validate_new_slug(slug: str) -> str:
@@ -36,8 +38,7 @@ def organization_create(
         organization = Organization.objects.create(slug=slug, name=name.strip())
         with activate(organization):
             organization_people_defaults_install(organization=organization)
-            organization_programs_defaults_install(organization=organization)
-            organization_sessions_defaults_install(organization=organization)
+            hooks.run(hooks.ORGANIZATION_DEFAULTS, organization=organization)
             _invitation, token = invitation_create(
                 organization=organization,
                 actor=actor,

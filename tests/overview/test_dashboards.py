@@ -25,7 +25,7 @@ from programs.models import (
     ProgramStatus,
 )
 from sessions import services
-from sessions.dashboards import home_dashboard
+from mentoring.overview.dashboards import home_dashboard
 from sessions.models import ActionItem, Session, SessionStatus
 from tests.conftest import client_for
 from tests.factories import add_member, make_program, make_user

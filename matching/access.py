@@ -1,0 +1,67 @@
+"""The one rule for "a member of this mentorship", used by every app that shows a pair's
+pages (sessions, feedback): the filter, the row seen from one side, and the 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+
+from mentoring.people.models import Profile
+
+from .models import Mentorship
+
+PAIR_PEOPLE = ("program", "mentee__person", "mentor__person")
+
+
+def member_filter(user, prefix: str = "") -> Q:
+    """Rows (of Mentorship, or reached from it through ``prefix``) the user is a member of."""
+    return Q(**{f"{prefix}mentee__person__user": user}) | Q(
+        **{f"{prefix}mentor__person__user": user}
+    )
+
+
+@dataclass
+class MentorshipRow:
+    """A mentorship seen from one of its two people."""
+
+    mentorship: Mentorship
+    is_mentee: bool
+
+    @property
+    def is_mentor(self) -> bool:
+        return not self.is_mentee
+
+    @property
+    def me(self) -> Profile:
+        pair = self.mentorship
+        return pair.mentee.person if self.is_mentee else pair.mentor.person
+
+    @property
+    def other(self) -> Profile:
+        pair = self.mentorship
+        return pair.mentor.person if self.is_mentee else pair.mentee.person
+
+
+# The pages of one pair call the row a side: "me" and "the other person".
+PairSide = MentorshipRow
+
+
+def side_of(mentorship: Mentorship, user) -> MentorshipRow:
+    return MentorshipRow(
+        mentorship=mentorship, is_mentee=mentorship.mentee.person.user_id == user.pk
+    )
+
+
+def access_pair(*, organization, user, mentorship_id: int) -> MentorshipRow:
+    """A mentorship of which the user is a member, with the program and both people, in one
+    query; anyone else (managers and HR included) gets the same 404 as for a missing one."""
+    mentorship = (
+        Mentorship.objects.filter(member_filter(user), pk=mentorship_id)
+        .select_related(*PAIR_PEOPLE)
+        .first()
+    )
+    if mentorship is None:
+        raise Http404("No such mentorship.")
+    return side_of(mentorship, user)

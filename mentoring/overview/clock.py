@@ -1,0 +1,187 @@
+"""What every home dashboard shares: the person's clock, monthly charts of held sessions,
+checklist progress and the next goal review."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    Count,
+    OuterRef,
+    Subquery,
+)
+from django.db.models.functions import TruncMonth
+from django.utils.dateformat import format as date_format
+from django.utils.safestring import SafeString
+
+from mentoring.charts import keyed_bar_chart
+from programs.models import (
+    Enrollment,
+    EnrollmentRole,
+    GoalReview,
+    ProgramStatus,
+)
+from programs.schedule import add_months, goal_review_start_on, review_due_on, review_period_on
+from sessions.models import Session, SessionStatus
+
+CHART_MONTHS = 6
+REVIEW_SOON = timedelta(days=14)
+HEALTH_STATUSES = (ProgramStatus.RUNNING, ProgramStatus.MATCHING)
+# Per pair, how many planned sessions the dashboards show ahead and still to log.
+UPCOMING_PER_PAIR = 3
+TO_LOG_PER_PAIR = 5
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The moment a dashboard is drawn, and the person's own date and zone at it."""
+
+    now: datetime
+    zone: zoneinfo.ZoneInfo
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.zone).date()
+
+    def months(self, count: int = CHART_MONTHS) -> list[date]:
+        """The first days of the last ``count`` months, this one included, oldest first."""
+        this_month = self.today.replace(day=1)
+        return [add_months(this_month, -back) for back in range(count - 1, -1, -1)]
+
+    def start_of(self, day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=self.zone)
+
+
+@dataclass
+class MonthlyChart:
+    """Sessions held per month: the SVG (its description names every value) and the same
+    numbers for a table."""
+
+    key: str
+    title: str
+    labels: list[str]
+    values: list[int]
+
+    @property
+    def svg(self) -> SafeString:
+        return keyed_bar_chart(self.key, self.title, self.labels, self.values)
+
+    @property
+    def rows(self) -> list[tuple[str, int]]:
+        return list(zip(self.labels, self.values, strict=True))
+
+    @property
+    def total(self) -> int:
+        return sum(self.values)
+
+
+def held_per_month(sessions, clock: Clock, group_by: str | None = None) -> dict:
+    """{(group or None, first day of month): sessions held} over the chart's months, counted
+    in the database and bucketed in the person's time zone."""
+    months = clock.months()
+    since = clock.start_of(months[0])
+    until = clock.start_of(add_months(months[-1], 1))
+    fields = ["month", group_by] if group_by else ["month"]
+    rows = (
+        sessions.filter(status=SessionStatus.HELD, starts_at__gte=since, starts_at__lt=until)
+        .annotate(month=TruncMonth("starts_at", tzinfo=clock.zone))
+        .values(*fields)
+        .annotate(held=Count("pk"))
+        .order_by()
+    )
+    return {
+        (row[group_by] if group_by else None, row["month"].astimezone(clock.zone).date()): row[
+            "held"
+        ]
+        for row in rows
+    }
+
+
+def chart(key: str, title: str, counts: dict, group, clock: Clock) -> MonthlyChart:
+    months = clock.months()
+    return MonthlyChart(
+        key=key,
+        title=title,
+        labels=[date_format(month, "M Y") for month in months],
+        values=[counts.get((group, month), 0) for month in months],
+    )
+
+
+@dataclass
+class ChecklistProgress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+
+def checklist_progress(sections, audience: str) -> ChecklistProgress | None:
+    mine = [section for section in sections if section.audience == audience]
+    if not mine:
+        return None
+    return ChecklistProgress(
+        done=sum(section.done_count for section in mine),
+        total=sum(section.total for section in mine),
+    )
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    """The goal review a mentee is expected to do next, per ``programs.schedule``."""
+
+    period: int
+    due_on: date
+    today: date
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due_on < self.today
+
+    @property
+    def is_due_soon(self) -> bool:
+        return self.today <= self.due_on <= self.today + REVIEW_SOON
+
+
+def next_review(enrollment: Enrollment, reviewed_periods: set[int], today: date) -> ReviewDue:
+    """The current review period (``review_period_on``), or the next one when the mentee has
+    already reviewed the current one. ``enrollment.program`` must be loaded."""
+    start = goal_review_start_on(enrollment)
+    interval = enrollment.program.goal_review_interval_months
+    period = review_period_on(start, interval, today)
+    if period in reviewed_periods:
+        period += 1
+    return ReviewDue(period=period, due_on=review_due_on(start, interval, period), today=today)
+
+
+def mentee_reviewed_periods(enrollment_ids) -> dict[int, set[int]]:
+    """{mentee enrolment id: periods for which the mentee wrote at least one goal review}."""
+    periods: dict[int, set[int]] = {}
+    if not enrollment_ids:
+        return periods
+    rows = (
+        GoalReview.objects.filter(
+            goal__enrollment__in=enrollment_ids, author_role=EnrollmentRole.MENTEE
+        )
+        .values_list("goal__enrollment_id", "period")
+        .order_by()  # the model's ordering would add created_at to the DISTINCT
+        .distinct()
+    )
+    for enrollment_id, period in rows:
+        periods.setdefault(enrollment_id, set()).add(period)
+    return periods
+
+
+def last_held_at():
+    return Subquery(
+        Session.objects.filter(mentorship=OuterRef("pk"), status=SessionStatus.HELD)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )

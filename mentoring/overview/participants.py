@@ -1,0 +1,183 @@
+"""The mentee's and the mentor's parts of the home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    Prefetch,
+    Q,
+    prefetch_related_objects,
+)
+
+from matching.models import OPEN_MENTORSHIP, Mentorship
+from mentoring.people.models import Profile
+from programs.models import (
+    Enrollment,
+    EnrollmentRole,
+    EnrollmentStatus,
+    Goal,
+    GoalStatus,
+    ProgramStatus,
+)
+from sessions.models import ActionItem, AgendaItem, Session, SessionStatus
+
+from .clock import (
+    TO_LOG_PER_PAIR,
+    UPCOMING_PER_PAIR,
+    ChecklistProgress,
+    Clock,
+    MonthlyChart,
+    ReviewDue,
+    chart,
+    held_per_month,
+    last_held_at,
+    mentee_reviewed_periods,
+    next_review,
+)
+
+
+@dataclass
+class MenteePair:
+    mentorship: Mentorship
+    next_session: Session | None
+
+
+@dataclass
+class GoalsOfEnrollment:
+    enrollment: Enrollment
+    goals: list[Goal]
+    review: ReviewDue
+
+
+@dataclass
+class MenteeDashboard:
+    pairs: list[MenteePair]
+    experiments: list[ActionItem]
+    enrollments: list[GoalsOfEnrollment]
+    checklist: ChecklistProgress | None
+    chart: MonthlyChart
+
+    @property
+    def next_review(self) -> ReviewDue | None:
+        reviews = [entry.review for entry in self.enrollments if entry.goals]
+        return min(reviews, key=lambda review: review.due_on, default=None)
+
+
+@dataclass
+class MentorDashboard:
+    mentorships: list[Mentorship]
+    upcoming: list[Session]
+    to_log: list[Session]
+    awaiting_reflection: list[ActionItem]
+    checklist: ChecklistProgress | None
+
+
+def my_open_pairs(profile: Profile, clock: Clock) -> list[Mentorship]:
+    """The person's open mentorships, either side, with both people, the last held session
+    (``last_held_at``), the next planned ones (``upcoming_sessions``) and the planned ones
+    whose time has passed (``sessions_to_log``)."""
+    planned = Session.objects.filter(status=SessionStatus.PLANNED).order_by("starts_at", "pk")
+    return list(
+        Mentorship.objects.filter(OPEN_MENTORSHIP)
+        .filter(Q(mentee__person=profile) | Q(mentor__person=profile))
+        .select_related("program", "mentee__person", "mentor__person")
+        .annotate(last_held_at=last_held_at())
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=planned.filter(starts_at__gte=clock.now)[:UPCOMING_PER_PAIR],
+                to_attr="upcoming_sessions",
+            ),
+            Prefetch(
+                "sessions",
+                queryset=planned.filter(starts_at__lt=clock.now)[:TO_LOG_PER_PAIR],
+                to_attr="sessions_to_log",
+            ),
+        )
+        .order_by("-started_on", "pk")
+    )
+
+
+def active_mentee_enrollments(profile: Profile) -> list[Enrollment]:
+    """The person's mentee enrolments that are applied or approved, in programs under way,
+    with their goals (those set aside left out)."""
+    return list(
+        Enrollment.objects.filter(
+            person=profile,
+            role=EnrollmentRole.MENTEE,
+            status__in=(EnrollmentStatus.APPLIED, EnrollmentStatus.APPROVED),
+        )
+        .exclude(program__status__in=(ProgramStatus.DRAFT, ProgramStatus.CLOSED))
+        .select_related("program")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.exclude(status=GoalStatus.DROPPED)
+                .select_related("skill")
+                .order_by("created_at", "pk"),
+            )
+        )
+        .order_by("program__name", "pk")
+    )
+
+
+def _mark_overdue(items, today: date):
+    for item in items:
+        item.is_overdue = item.due_on < today
+    return items
+
+
+def mentee_dashboard(
+    profile, pairs, enrollments, experiments, checklist, clock: Clock
+) -> MenteeDashboard:
+    reviewed = mentee_reviewed_periods([enrollment.pk for enrollment in enrollments])
+    next_sessions = [pair.upcoming_sessions[0] for pair in pairs if pair.upcoming_sessions]
+    prefetch_related_objects(
+        next_sessions, Prefetch("agenda", queryset=AgendaItem.objects.order_by("position", "pk"))
+    )
+    held = held_per_month(Session.objects.filter(mentorship__mentee__person=profile), clock)
+    return MenteeDashboard(
+        pairs=[
+            MenteePair(
+                mentorship=pair,
+                next_session=pair.upcoming_sessions[0] if pair.upcoming_sessions else None,
+            )
+            for pair in pairs
+        ],
+        experiments=_mark_overdue(experiments, clock.today),
+        enrollments=[
+            GoalsOfEnrollment(
+                enrollment=enrollment,
+                goals=list(enrollment.goals.all()),
+                review=next_review(enrollment, reviewed.get(enrollment.pk, set()), clock.today),
+            )
+            for enrollment in enrollments
+        ],
+        checklist=checklist,
+        chart=chart("mine", "Sessions held per month", held, None, clock),
+    )
+
+
+def mentor_dashboard(pairs, experiments, checklist, clock: Clock) -> MentorDashboard:
+    upcoming = sorted(
+        (session for pair in pairs for session in pair.upcoming_sessions),
+        key=lambda session: (session.starts_at, session.pk),
+    )
+    to_log = sorted(
+        (session for pair in pairs for session in pair.sessions_to_log),
+        key=lambda session: (session.starts_at, session.pk),
+    )
+    by_pk = {pair.pk: pair for pair in pairs}
+    for session in (*upcoming, *to_log):
+        session.mentorship = by_pk[session.mentorship_id]  # the pair is already loaded
+    for pair in pairs:
+        pair.next_session = pair.upcoming_sessions[0] if pair.upcoming_sessions else None
+    return MentorDashboard(
+        mentorships=pairs,
+        upcoming=upcoming,
+        to_log=to_log,
+        awaiting_reflection=_mark_overdue(experiments, clock.today),
+        checklist=checklist,
+    )

@@ -1,0 +1,17 @@
+"""What sessions registers with the core's hooks (see mentoring/hooks.py)."""
+
+from mentoring import hooks
+
+from . import privacy
+from .reminders import PairReminders
+from .services import organization_sessions_defaults_install
+
+
+@hooks.register(hooks.ORGANIZATION_DEFAULTS)
+def install_defaults(*, organization) -> None:
+    organization_sessions_defaults_install(organization=organization)
+
+
+hooks.register(hooks.REMINDER_SOURCES, PairReminders)
+
+hooks.register(hooks.PRIVACY_RULES, privacy.RULES)

@@ -1,0 +1,100 @@
+"""How sessions' models are exported, erased and expired (``hooks.PRIVACY_RULES``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from matching.models import Mentorship
+from mentoring.privacy.registry import Subject, organization, person
+from mentoring.privacy.rules import REMOVED, Erasure, PrivacyRules, holding_text
+from mentoring.tenancy.models import Organization
+
+from .models import ActionItem, AgendaItem, Agreement, PrivateNote, Session
+
+SESSION_TEXTS = ("shared_notes", "real_situations")
+
+
+def _in_their_mentorships(prefix: str = "") -> Callable[[Subject], Q]:
+    return lambda s: (
+        Q(**{f"{prefix}mentorship__mentee__person": s.profile})
+        | Q(**{f"{prefix}mentorship__mentor__person": s.profile})
+    )
+
+
+ENTRIES = (
+    organization("mentoring_sessions.Prompt", "Check-in prompt library"),
+    person(
+        "mentoring_sessions.Session",
+        "Sessions you took part in (with shared notes)",
+        _in_their_mentorships(),
+    ),
+    person(
+        "mentoring_sessions.PrivateNote",
+        "Your private notes",
+        lambda s: Q(author=s.profile),
+    ),
+    person(
+        "mentoring_sessions.ActionItem",
+        "Action items of your mentorships",
+        lambda s: Q(owner=s.profile) | _in_their_mentorships()(s),
+    ),
+    person(
+        "mentoring_sessions.AgendaItem",
+        "Agenda points of your sessions",
+        _in_their_mentorships("session__"),
+    ),
+    person(
+        "mentoring_sessions.Agreement",
+        "Agreements of your mentorships",
+        _in_their_mentorships(),
+    ),
+)
+
+
+def erase(erasure: Erasure) -> dict[str, int]:
+    """The texts of the person's mentorships go (they are about them as much as about the
+    partner); their own private notes are deleted, the partner's stay."""
+    profile = erasure.profile
+    mentorships = Mentorship.objects.filter(Q(mentee__person=profile) | Q(mentor__person=profile))
+    sessions = Session.objects.filter(mentorship__in=mentorships)
+    changed = {
+        "sessions": sessions.update(
+            shared_notes="", real_situations="", location="", change_note=""
+        ),
+        "agenda_items": AgendaItem.objects.filter(session__in=sessions).update(text=REMOVED),
+        "action_items": ActionItem.objects.filter(
+            Q(owner=profile) | Q(mentorship__in=mentorships)
+        ).update(description=REMOVED, reflection=""),
+        "agreements": Agreement.objects.filter(mentorship__in=mentorships).update(
+            goals=REMOVED,
+            cadence=REMOVED,
+            confidentiality=REMOVED,
+            mentee_feedback_style=REMOVED,
+            mentor_feedback_style=REMOVED,
+        ),
+    }
+    changed["private_notes"], _ = PrivateNote.objects.filter(author=profile).delete()
+    return changed
+
+
+def expire(organization: Organization, now: datetime) -> dict[str, int]:
+    """Session notes (and the private notes about those sessions) follow the note
+    retention, counted from the session's start."""
+    if organization.note_retention_days is None:
+        return {}
+    cutoff = now - timedelta(days=organization.note_retention_days)
+    old_sessions = Session.objects.filter(starts_at__lt=cutoff)
+    return {
+        "session_notes": old_sessions.filter(holding_text(SESSION_TEXTS)).update(
+            **dict.fromkeys(SESSION_TEXTS, "")
+        ),
+        "private_notes": PrivateNote.objects.filter(session__in=old_sessions)
+        .exclude(text="")
+        .update(text=""),
+    }
+
+
+RULES = PrivacyRules(entries=ENTRIES, erase=erase, expire=expire)
