@@ -5,8 +5,16 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# mypy checks the core and every app's services and selectors (modules or packages).
+TYPED := mentoring $(wildcard programs/services* programs/selectors* matching/services* \
+	matching/selectors* sessions/services* sessions/selectors* feedback/services* \
+	feedback/selectors*)
+# The type checker loads the settings, which read these; it never connects.
+LINT_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://lint@127.0.0.1/lint} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0}
+FAST := -n 2 -m "not browser and not worker and not schemathesis"
 
-.PHONY: run test install lint format clean
+.PHONY: run test test-fast install lint lint-types format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +30,19 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m mentoring.devstack test $(PYTEST_ARGS)
 
+# The inner loop: everything but the browser, real-worker and schemathesis tests, on two
+# processes. `make test` stays the whole suite, and is what CI runs.
+test-fast: $(STAMP)
+	$(PY) -m mentoring.devstack test $(FAST) $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(MAKE) --no-print-directory lint-types
+
+lint-types: $(STAMP)
+	$(LINT_ENV) $(VENV)/bin/mypy $(TYPED)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

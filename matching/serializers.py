@@ -1,5 +1,5 @@
 """The documented shapes of the matching endpoints of the HR API (rows are built from
-``.values()`` in matching.api; these describe them for OpenAPI)."""
+``.values()`` in mentoring.overview.mentorships_api; these describe them for OpenAPI)."""
 
 from rest_framework import serializers
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from mentoring.accounts.views import invitation_accept, sso_connections_closed
 from mentoring.notifications import views as notification_views
+from mentoring.overview import api as _overview_api  # noqa: F401  (registers its API routes)
 from mentoring.overview.views import home
 from mentoring.people.views import profile_edit
 from mentoring.tenancy.admin import organization_admin_site

@@ -1,5 +1,7 @@
 """What programs registers with the core's hooks (see mentoring/hooks.py)."""
 
+from django.urls import path
+
 from mentoring import hooks
 
 from . import privacy
@@ -17,3 +19,14 @@ def enrol_in_onboarding(*, organization, person) -> None:
 
 
 hooks.register(hooks.PRIVACY_RULES, privacy.RULES)
+
+
+@hooks.register(hooks.API_ROUTES)
+def api_routes() -> list:
+    from .api import EnrolmentList, GoalList, GoalReviewList
+
+    return [
+        path("v1/enrolments/", EnrolmentList.as_view(), name="api-enrolments"),
+        path("v1/goals/", GoalList.as_view(), name="api-goals"),
+        path("v1/goal-reviews/", GoalReviewList.as_view(), name="api-goal-reviews"),
+    ]

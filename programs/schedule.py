@@ -46,3 +46,26 @@ def reviews_due_by(start: date, interval_months: int, on: date) -> int:
     while review_due_on(start, interval_months, period + 1) <= on:
         period += 1
     return period
+
+
+def reviews_due_sql(start: str, interval: str, end: str) -> str:
+    """SQL of how many goal reviews fell due from ``start`` to ``end`` (dates), one every
+    ``interval`` months: ``review_due_on`` in SQL. PostgreSQL's
+    ``date + interval 'n months'`` clamps to the month's end exactly as ``add_months``.
+    The arguments are column references (each is used several times)."""
+
+    def month(day):
+        return f"(date_part('year', {day})::int * 12 + date_part('month', {day})::int)"
+
+    periods = f"(GREATEST({month(end)} - {month(start)}, 0) / {interval})"
+    # the whole intervals in those months, minus one if the last falls after the end day
+    return (
+        f"GREATEST({periods} - (({start} + make_interval(months => {periods} * {interval}))"
+        f"::date > {end})::int, 0)"
+    )
+
+
+def review_start_sql(program_starts_on: str, decided_at: str) -> str:
+    """SQL of ``review_start_on``: the program's start, or the (UTC) day of approval if
+    later. The arguments are column references."""
+    return f"GREATEST({program_starts_on}, ({decided_at} AT TIME ZONE 'UTC')::date)"

@@ -1,5 +1,7 @@
 """What sessions registers with the core's hooks (see mentoring/hooks.py)."""
 
+from django.urls import path
+
 from mentoring import hooks
 
 from . import privacy
@@ -15,3 +17,10 @@ def install_defaults(*, organization) -> None:
 hooks.register(hooks.REMINDER_SOURCES, PairReminders)
 
 hooks.register(hooks.PRIVACY_RULES, privacy.RULES)
+
+
+@hooks.register(hooks.API_ROUTES)
+def api_routes() -> list:
+    from .api import SessionList
+
+    return [path("v1/sessions/", SessionList.as_view(), name="api-sessions")]

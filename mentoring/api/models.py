@@ -31,6 +31,11 @@ class ApiKey(TenantModel):
             models.UniqueConstraint(fields=["organization", "prefix"], name="api_key_prefix_unique")
         ]
 
+    @property
+    def audit_label(self) -> str:
+        """Who acted, for the audit log: a key is no person."""
+        return f"API key {self.name}"
+
     def __str__(self) -> str:
         return f"{self.name} ({KEY_PREFIX}_{self.prefix}_…)"
 

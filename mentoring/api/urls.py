@@ -5,17 +5,7 @@ from django.http import JsonResponse
 from django.urls import Resolver404, path, re_path, resolve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from feedback.api import (
-    FeedbackStatisticsList,
-    SkillProgressAggregateList,
-    SkillProgressList,
-    SurveyAggregates,
-)
-from matching.api import MentorshipList
-from programs.api import EnrolmentList, GoalList, GoalReviewList, ProgramDetail, ProgramList
-from sessions.api import SessionList
-
-from .summary import OrganizationSummary
+from mentoring import hooks
 
 
 def not_found(request, rest=""):
@@ -30,27 +20,10 @@ def not_found(request, rest=""):
     return JsonResponse({"error": {"status": 404, "detail": detail}}, status=404)
 
 
+# Every endpoint under v1/ is contributed through hooks.API_ROUTES: by each app's hooks.py
+# and by the composition layer's read models (mentoring.overview.api).
 urlpatterns = [
-    path("v1/summary/", OrganizationSummary.as_view(), name="api-summary"),
-    path("v1/programs/", ProgramList.as_view(), name="api-programs"),
-    path("v1/programs/<int:pk>/", ProgramDetail.as_view(), name="api-program"),
-    path("v1/enrolments/", EnrolmentList.as_view(), name="api-enrolments"),
-    path("v1/mentorships/", MentorshipList.as_view(), name="api-mentorships"),
-    path("v1/sessions/", SessionList.as_view(), name="api-sessions"),
-    path("v1/goals/", GoalList.as_view(), name="api-goals"),
-    path("v1/goal-reviews/", GoalReviewList.as_view(), name="api-goal-reviews"),
-    path("v1/skill-progress/", SkillProgressList.as_view(), name="api-skill-progress"),
-    path(
-        "v1/skill-progress/aggregates/",
-        SkillProgressAggregateList.as_view(),
-        name="api-skill-progress-aggregates",
-    ),
-    path(
-        "v1/feedback-statistics/",
-        FeedbackStatisticsList.as_view(),
-        name="api-feedback-statistics",
-    ),
-    path("v1/surveys/", SurveyAggregates.as_view(), name="api-surveys"),
+    *(route for contribute in hooks.get_hooks(hooks.API_ROUTES) for route in contribute()),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script from a URL: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -76,14 +76,13 @@ def current_actor() -> Actor:
 
 
 def actor_from_request(request: HttpRequest) -> Actor:
-    from mentoring.api.models import ApiKey
-
     user, label = getattr(request, "user", None), ""
     # The REST framework sets the Django request's ``user`` and ``auth`` when it
-    # authenticates: an API key is no person.
-    api_key = getattr(request, "auth", None)
-    if isinstance(api_key, ApiKey):
-        user, label = None, f"API key {api_key.name}"
+    # authenticates. A credential that is no person (an API key) names itself through
+    # ``audit_label``.
+    credential_label = getattr(getattr(request, "auth", None), "audit_label", None)
+    if credential_label:
+        user, label = None, credential_label
     elif user is None or not user.is_authenticated or getattr(user, "pk", None) is None:
         user = None
     return Actor(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
@@ -93,3 +94,9 @@ def dispatch_due(now=None, dry_run: bool = False) -> dict[tuple[str, str], int]:
             if count:
                 totals[(organization.slug, kind)] = count
     return totals
+
+
+@shared_task(name="mentoring.notifications.dispatch")
+def dispatch_notifications() -> int:
+    """Beat, every minute: write what is due into the outbox (idempotent)."""
+    return sum(dispatch_due().values())

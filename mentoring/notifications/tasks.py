@@ -1,4 +1,5 @@
-"""Celery tasks of the outbox: the dispatcher (beat), the sender and the sweeper."""
+"""Celery tasks of the outbox: the sender and the sweeper. (The dispatcher's beat task lives
+with the dispatcher, which queues the sender: ``dispatch.dispatch_notifications``.)"""
 
 from celery import shared_task
 from django.utils import timezone
@@ -6,15 +7,8 @@ from django.utils import timezone
 from mentoring.tenancy import all_organizations
 from mentoring.tenancy.tasks import tenant_task
 
-from .dispatch import dispatch_due
 from .models import OutboxMessage
 from .sending import claimable, send_pending
-
-
-@shared_task(name="mentoring.notifications.dispatch")
-def dispatch_notifications() -> int:
-    """Beat, every minute: write what is due into the outbox (idempotent)."""
-    return sum(dispatch_due().values())
 
 
 @tenant_task(acks_late=True)

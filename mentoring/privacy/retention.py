@@ -14,7 +14,11 @@ texts each setting covers is said by each app's privacy rules (``expire``).
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
+
+from mentoring.audit.models import AuditAction
+from mentoring.audit.services import record_event
 
 from .rules import all_rules
 
@@ -28,4 +32,21 @@ def expire_texts(*, organization, now=None) -> dict[str, int]:
     for rules in all_rules():
         if rules.expire is not None:
             emptied.update(rules.expire(organization, now))
+    return emptied
+
+
+@transaction.atomic
+def retention_apply(*, organization, now=None) -> dict[str, int]:
+    """Empty the texts older than the organization's retention settings (idempotent);
+    the audit log records a run that emptied anything."""
+    emptied = expire_texts(organization=organization, now=now)
+    if any(emptied.values()):
+        total = sum(emptied.values())
+        record_event(
+            organization=organization,
+            action=AuditAction.ERASURE,
+            actor_label="text retention",
+            summary=f"Emptied the text of {total} old notes, feedback and comments",
+            changed_fields=[name for name, count in emptied.items() if count],
+        )
     return emptied

@@ -16,7 +16,7 @@ from mentoring.tenancy.models import Organization
 
 from . import deletion, export
 from .erasure import erase_person_data, former_member_name, is_erased
-from .retention import expire_texts
+from .retention import retention_apply  # noqa: F401  (a service like the others)
 
 SETTINGS_FIELDS = frozenset(
     {"note_retention_days", "feedback_retention_days", "require_two_factor_for_managers"}
@@ -98,23 +98,6 @@ def person_erase(*, organization, actor, person: Profile, request=None) -> dict[
         request=request,
     )
     return changed
-
-
-@transaction.atomic
-def retention_apply(*, organization, now=None) -> dict[str, int]:
-    """Empty the texts older than the organization's retention settings (idempotent);
-    the audit log records a run that emptied anything."""
-    emptied = expire_texts(organization=organization, now=now)
-    if any(emptied.values()):
-        total = sum(emptied.values())
-        record_event(
-            organization=organization,
-            action=AuditAction.ERASURE,
-            actor_label="text retention",
-            summary=f"Emptied the text of {total} old notes, feedback and comments",
-            changed_fields=[name for name, count in emptied.items() if count],
-        )
-    return emptied
 
 
 @transaction.atomic

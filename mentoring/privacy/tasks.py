@@ -11,7 +11,8 @@ from mentoring.people.models import Profile
 from mentoring.tenancy.models import Organization
 from mentoring.tenancy.tasks import tenant_task
 
-from . import export, services
+from . import export
+from .retention import retention_apply
 
 
 @shared_task(name="mentoring.privacy.retention_dispatch")
@@ -30,7 +31,7 @@ def retention_dispatch() -> int:
 
 @tenant_task(acks_late=True)
 def apply_retention(organization) -> dict:
-    return services.retention_apply(organization=organization)
+    return retention_apply(organization=organization)
 
 
 @tenant_task(autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=5)

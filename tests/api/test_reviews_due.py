@@ -1,19 +1,18 @@
 """Goal reviews due, counted in SQL (summary, programs, mentorships), agree with the
 schedule's Python rule on every start, interval and end, month ends included."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
 
-from mentoring.api.summary import reviews_due_sql
-from programs.schedule import review_due_on
+from programs.schedule import (
+    review_start_on,
+    review_start_sql,
+    reviews_due_by,
+    reviews_due_sql,
+)
 
-
-def reviews_due(start: date, interval: int, until: date) -> int:
-    due = 0
-    while review_due_on(start, interval, due + 1) <= until:
-        due += 1
-    return due
+reviews_due = reviews_due_by
 
 
 def in_sql(cases) -> list[int]:
@@ -40,3 +39,19 @@ def test_reviews_due_in_sql_match_the_schedule(db):
 
 def test_an_end_before_the_start_has_no_review_due(db):
     assert in_sql([(date(2024, 5, 1), 3, date(2024, 1, 1))]) == [0]
+
+
+def test_the_review_start_in_sql_is_the_later_of_program_start_and_approval_day(db):
+    cases = [
+        (date(2026, 1, 15), datetime(2026, 1, 10, 23, 30, tzinfo=UTC)),
+        (date(2026, 1, 15), datetime(2026, 2, 3, 23, 30, tzinfo=UTC)),
+        (date(2026, 1, 15), None),
+    ]
+    sql = ", ".join([f"({review_start_sql('%s::date', '%s::timestamptz')})"] * len(cases))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", [v for case in cases for v in case])
+        in_sql = list(cursor.fetchone())
+    assert in_sql == [
+        review_start_on(starts, decided.date() if decided else None) for starts, decided in cases
+    ]
+    assert in_sql == [date(2026, 1, 15), date(2026, 2, 3), date(2026, 1, 15)]

@@ -11,8 +11,9 @@ Definitions (docs/api.md repeats them for HR):
 - sessions held in the last 30 / 90 days: held sessions that started in that window;
 - goal-review completion: per mentorship, review periods the mentee reviewed (at most
   the number due) over review periods due so far, one every goal-review interval from
-  the mentorship's start until today or its end (the rule of the mentorships endpoint
-  and of the reminders);
+  the mentee's review start (``programs.schedule``: the program's start, or approval if
+  later) until today or the mentorship's end (the rule of the mentorships endpoint, the
+  reminders, the stored reviews and the dashboards);
 - program score: the mean "useful" answer (1-5) of the current program-survey answers,
   hidden under ``MIN_GROUP`` respondents (see ``feedback.api.survey_groups``); the
   organization's score covers only programs whose own score is shown, so that no hidden
@@ -32,6 +33,7 @@ from rest_framework import serializers
 
 from feedback.api import program_survey_groups
 from matching.models import OPEN_STATUSES, Mentorship, MentorshipStatus
+from mentoring.api.base import HrObjectView
 from mentoring.tenancy.context import current_organization_id
 from programs.models import (
     Enrollment,
@@ -42,35 +44,17 @@ from programs.models import (
     Program,
     ProgramStatus,
 )
+from programs.schedule import review_start_sql, reviews_due_sql
 from sessions.models import Session, SessionStatus
-
-from .base import HrObjectView
-
-
-def reviews_due_sql(start: str, interval: str, end: str) -> str:
-    """SQL of how many goal reviews fell due from ``start`` to ``end`` (dates), one every
-    ``interval`` months: ``programs.schedule.review_due_on`` in SQL. PostgreSQL's
-    ``date + interval 'n months'`` clamps to the month's end exactly as ``add_months``.
-    The arguments are column references (each is used several times)."""
-
-    def month(day):
-        return f"(date_part('year', {day})::int * 12 + date_part('month', {day})::int)"
-
-    periods = f"(GREATEST({month(end)} - {month(start)}, 0) / {interval})"
-    # the whole intervals in those months, minus one if the last falls after the end day
-    return (
-        f"GREATEST({periods} - (({start} + make_interval(months => {periods} * {interval}))"
-        f"::date > {end})::int, 0)"
-    )
-
 
 REVIEW_COMPLETION = """
 SELECT {key}, COALESCE(SUM(m.due), 0), COALESCE(SUM(LEAST(COALESCE(r.periods, 0), m.due)), 0)
   FROM (SELECT a.program_id, a.mentee_id, {due} AS due
-          FROM (SELECT m.program_id, m.mentee_id, m.started_on AS start,
+          FROM (SELECT m.program_id, m.mentee_id, {start} AS start,
                        p.goal_review_interval_months AS interval,
                        LEAST(%(today)s::date, COALESCE(m.ended_on, m.ends_on)) AS until
                   FROM "{mentorship}" m JOIN "{program}" p ON p.id = m.program_id
+                  JOIN "{enrollment}" e ON e.id = m.mentee_id
                  WHERE m.organization_id = %(organization)s {programs}) a
          OFFSET 0) m
   LEFT JOIN (SELECT g.enrollment_id, count(DISTINCT r.period) AS periods
@@ -89,7 +73,9 @@ def review_completion(program_ids=None, by_program=True) -> dict:
     ``OFFSET 0`` keeps the planner from inlining ``due`` into both sums (computed twice)."""
     sql = REVIEW_COMPLETION.format(
         due=reviews_due_sql("a.start", "a.interval", "a.until"),
+        start=review_start_sql("p.starts_on", "e.decided_at"),
         mentorship=Mentorship._meta.db_table,
+        enrollment=Enrollment._meta.db_table,
         program=Program._meta.db_table,
         review=GoalReview._meta.db_table,
         goal=Goal._meta.db_table,

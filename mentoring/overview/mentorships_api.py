@@ -1,4 +1,5 @@
-"""HR API: mentorships with their rhythm (never notes or feedback text)."""
+"""HR API: mentorships with their rhythm (never notes or feedback text), read across
+matching, sessions and the goal-review schedule."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
+from matching.models import Mentorship, MentorshipStatus
+from matching.serializers import MentorshipRow
 from mentoring.api.base import HrListView, IdFilter, UpdatedSinceFilter
-from mentoring.api.summary import reviews_due_sql
-from programs.models import Goal, GoalReview, Program
+from programs.models import Enrollment, Goal, GoalReview, Program
+from programs.schedule import review_start_sql, reviews_due_sql
 from sessions.models import Session, SessionStatus
-
-from .models import Mentorship, MentorshipStatus
-from .serializers import MentorshipRow
 
 # The per-row figures of the list, as constant SQL: table names come from the models and
 # every value is a parameter (hence the noqa: S608/S611 below).
@@ -29,9 +29,11 @@ REVIEWS_DONE = (
 )
 REVIEWS_DUE = (
     f"SELECT {reviews_due_sql('a.start', 'a.interval', 'a.until')} FROM ("  # noqa: S608
-    f"SELECT {MENTORSHIP}.started_on AS start, p.goal_review_interval_months AS interval, "
+    f"SELECT {review_start_sql('p.starts_on', 'e.decided_at')} AS start, "
+    f"p.goal_review_interval_months AS interval, "
     f"LEAST(%s::date, COALESCE({MENTORSHIP}.ended_on, {MENTORSHIP}.ends_on)) AS until "
-    f'FROM "{Program._meta.db_table}" p WHERE p.id = {MENTORSHIP}.program_id) a'
+    f'FROM "{Program._meta.db_table}" p JOIN "{Enrollment._meta.db_table}" e '
+    f"ON e.id = {MENTORSHIP}.mentee_id WHERE p.id = {MENTORSHIP}.program_id) a"
 )
 
 
