@@ -26,13 +26,16 @@ import psycopg2
 ORGANIZATION_ID = int(os.environ.get("FLOOR_ORGANIZATION_ID", "0"))
 _connection = None
 
+# The mentee's review start (programs.schedule.review_start_on): the program's start, or
+# the day the enrolment was approved if later.
+START = "GREATEST(p.starts_on, (e.decided_at AT TIME ZONE 'UTC')::date)"
 REVIEWS_DUE = """GREATEST(
-    (GREATEST(((EXTRACT(YEAR FROM {end}) - EXTRACT(YEAR FROM m.started_on)) * 12
-      + EXTRACT(MONTH FROM {end}) - EXTRACT(MONTH FROM m.started_on))::int, 0)
+    (GREATEST(((EXTRACT(YEAR FROM {end}) - EXTRACT(YEAR FROM {start})) * 12
+      + EXTRACT(MONTH FROM {end}) - EXTRACT(MONTH FROM {start}))::int, 0)
       / p.goal_review_interval_months)
-    - ((m.started_on + make_interval(months =>
-        (GREATEST(((EXTRACT(YEAR FROM {end}) - EXTRACT(YEAR FROM m.started_on)) * 12
-          + EXTRACT(MONTH FROM {end}) - EXTRACT(MONTH FROM m.started_on))::int, 0)
+    - (({start} + make_interval(months =>
+        (GREATEST(((EXTRACT(YEAR FROM {end}) - EXTRACT(YEAR FROM {start})) * 12
+          + EXTRACT(MONTH FROM {end}) - EXTRACT(MONTH FROM {start}))::int, 0)
           / p.goal_review_interval_months) * p.goal_review_interval_months))::date > {end})::int,
     0)"""
 END = "LEAST(%(today)s::date, COALESCE(m.ended_on, m.ends_on))"
@@ -51,8 +54,9 @@ SELECT m.id, m.program_id, m.mentee_id, m.mentor_id, m.status, m.started_on, m.e
        (SELECT count(DISTINCT r.period) FROM programs_goalreview r
           JOIN programs_goal g ON g.id = r.goal_id
          WHERE g.enrollment_id = m.mentee_id AND r.author_role = 'mentee') AS reviews_done,
-       {REVIEWS_DUE.format(end=END)} AS reviews_due
+       {REVIEWS_DUE.format(end=END, start=START)} AS reviews_due
   FROM matching_mentorship m JOIN programs_program p ON p.id = m.program_id
+  JOIN programs_enrollment e ON e.id = m.mentee_id
  WHERE m.organization_id = %(organization)s
 """
 
@@ -200,8 +204,10 @@ SUMMARY_QUERIES = {
     "reviews": "SELECT g.enrollment_id, count(DISTINCT r.period) FROM programs_goalreview r "
     "JOIN programs_goal g ON g.id = r.goal_id WHERE r.organization_id = %(organization)s "
     "AND r.author_role = 'mentee' GROUP BY g.enrollment_id",
-    "due": f"SELECT m.mentee_id, {REVIEWS_DUE.format(end=END)} FROM matching_mentorship m "
-    "JOIN programs_program p ON p.id = m.program_id WHERE m.organization_id = %(organization)s",
+    "due": f"SELECT m.mentee_id, {REVIEWS_DUE.format(end=END, start=START)} "
+    "FROM matching_mentorship m "
+    "JOIN programs_program p ON p.id = m.program_id JOIN programs_enrollment e "
+    "ON e.id = m.mentee_id WHERE m.organization_id = %(organization)s",
     "survey": "SELECT program_id, respondent_role, count(DISTINCT respondent_id), count(*), "
     "sum((answers->>'useful')::float) FROM feedback_surveyresponse "
     "WHERE organization_id = %(organization)s AND kind = 'program' AND is_current "

@@ -3,8 +3,11 @@
 from django.urls import path
 
 from mentoring import hooks
+from mentoring.common.admin import changelist_url
+from programs.events import PROGRAM_ADMIN_LINKS
 
 from . import privacy
+from .models import SurveyResponse
 
 hooks.register(hooks.PRIVACY_RULES, privacy.RULES)
 
@@ -31,4 +34,14 @@ def api_routes() -> list:
             name="api-feedback-statistics",
         ),
         path("v1/surveys/", SurveyAggregates.as_view(), name="api-surveys"),
+    ]
+
+
+@hooks.register(PROGRAM_ADMIN_LINKS)
+def program_survey_links(program) -> list[tuple[str, str]]:
+    return [
+        (
+            "Survey results and feedback statistics",
+            changelist_url(SurveyResponse, program__id__exact=program.pk),
+        )
     ]

@@ -24,15 +24,17 @@ from programs.models import (
 from .models import OPEN_MENTORSHIP, OPEN_STATUSES, Mentorship
 from .scoring import Criterion, Problem, Side, Weight
 
+CROSS_FUNCTIONAL_WEIGHT: dict[str, Weight] = {
+    CrossFunctional.REQUIRED: Weight.MUST,
+    CrossFunctional.PREFERRED: Weight.HIGH,
+    CrossFunctional.OFF: Weight.OFF,
+}
+
 
 def default_weights(program: Program) -> dict[Criterion, Weight]:
     return {
         Criterion.FOCUS_SKILLS: Weight.HIGH,
-        Criterion.CROSS_FUNCTIONAL: {
-            CrossFunctional.REQUIRED: Weight.MUST,
-            CrossFunctional.PREFERRED: Weight.HIGH,
-            CrossFunctional.OFF: Weight.OFF,
-        }[program.cross_functional],
+        Criterion.CROSS_FUNCTIONAL: CROSS_FUNCTIONAL_WEIGHT[program.cross_functional],
         Criterion.SENIORITY: Weight.MEDIUM if program.min_seniority_gap else Weight.LOW,
         Criterion.TIME_ZONE: Weight.MEDIUM,
         Criterion.LANGUAGE: Weight.HIGH,
@@ -78,18 +80,18 @@ def program_fingerprint(program: Program) -> str:
         .values_list("pk", "status", "role", "capacity", "updated_at")
     ):
         digest.update(repr(row).encode())
-    for row in (
+    for pair in (
         Mentorship.objects.filter(program=program)
         .order_by("pk")
         .values_list("pk", "status", "updated_at")
     ):
-        digest.update(repr(row).encode())
+        digest.update(repr(pair).encode())
     return digest.hexdigest()
 
 
 def _utc_offset(time_zone: str, on) -> float:
     moment = datetime.combine(on, time(12), tzinfo=zoneinfo.ZoneInfo(time_zone))
-    return moment.utcoffset().total_seconds() / 3600
+    return moment.utcoffset().total_seconds() / 3600  # type: ignore[union-attr]  # a zone has one
 
 
 def _bits(indices: list[list[int]], width: int) -> np.ndarray:
@@ -125,12 +127,12 @@ def load_pool(program: Program, weights: dict[Criterion, Weight], only_mentee_id
         .prefetch_related(Prefetch("skill_links", EnrollmentSkill.objects.select_related("skill")))
         .order_by("pk")
     )
-    mentees = base.filter(role=EnrollmentRole.MENTEE).exclude(
+    waiting = base.filter(role=EnrollmentRole.MENTEE).exclude(
         pk__in=Mentorship.objects.filter(OPEN_MENTORSHIP, program=program).values("mentee_id")
     )
     if only_mentee_ids is not None:
-        mentees = mentees.filter(pk__in=only_mentee_ids)
-    mentees = list(mentees)
+        waiting = waiting.filter(pk__in=only_mentee_ids)
+    mentees = list(waiting)
     mentors = list(
         base.filter(role=EnrollmentRole.MENTOR).annotate(
             taken=Count("as_mentor", filter=Q(as_mentor__status__in=OPEN_STATUSES))
@@ -178,5 +180,11 @@ def load_pool(program: Program, weights: dict[Criterion, Weight], only_mentee_id
         preferred_pairs=np.array(sorted(set(preferred)), dtype=np.int64).reshape(-1, 2),
     )
     return Pool(
-        program, mentees, mentors, problem, skill_names, languages, program_fingerprint(program)
+        program,
+        mentees,
+        mentors,  # type: ignore[arg-type]  # Enrollments, annotated with their places taken
+        problem,
+        skill_names,
+        languages,
+        program_fingerprint(program),
     )

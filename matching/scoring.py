@@ -256,7 +256,7 @@ def score_block(problem: Problem, rows: np.ndarray, cols: np.ndarray | None = No
         i, j = mentee_type[rows][:, None], mentor_type[cols][None, :]
         total = points[i, j]
         eligible &= satisfied[i, j]
-        skip = CATEGORICAL
+        skip: tuple[Criterion, ...] = CATEGORICAL
     else:
         total = np.zeros((len(rows), len(cols)), dtype=np.float32)
         skip = ()

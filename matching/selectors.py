@@ -10,8 +10,9 @@ so a page costs the same number of queries whatever the number of mentors or req
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 
 from mentoring.people.models import Department
@@ -27,10 +28,10 @@ from programs.models import (
     ProgramStatus,
 )
 from programs.selectors import VISIBLE_STATUSES
-from sessions.models import Session, SessionStatus
 
 from . import services
 from .access import MentorshipRow, member_filter, side_of
+from .events import pair_has_met
 from .models import (
     OPEN_MENTORSHIP,
     OPEN_STATUSES,
@@ -40,6 +41,11 @@ from .models import (
     MentorshipStatus,
     RequestStatus,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from mentoring.tenancy.models import Organization
 
 SUGGESTION_LIMIT = 10
 
@@ -63,7 +69,9 @@ def _goals_prefetch(lookup: str) -> Prefetch:
 # ---------------------------------------------------------------- self-match (mentee side)
 
 
-def access_self_match_mentee(*, organization, user, program_id: int) -> Enrollment:
+def access_self_match_mentee(
+    *, organization: Organization, user: User, program_id: int
+) -> Enrollment:
     """The user's approved mentee enrolment in a visible self-match program (with the
     program), or 404: managed programs, other people's programs and drafts have no
     suggestions page."""
@@ -84,7 +92,9 @@ def access_self_match_mentee(*, organization, user, program_id: int) -> Enrollme
     return mentee
 
 
-def access_program_mentor(*, organization, program: Program, mentor_id: int) -> Enrollment:
+def access_program_mentor(
+    *, organization: Organization, program: Program, mentor_id: int
+) -> Enrollment:
     """A mentor enrolment of ``program``, or 404 (whether they are free is the service's
     question)."""
     mentor = (
@@ -135,7 +145,7 @@ class SelfMatchPage:
         return self.mentorship is None and not self.is_closed
 
 
-def self_match_page(*, organization, user, program_id: int) -> SelfMatchPage:
+def self_match_page(*, organization: Organization, user: User, program_id: int) -> SelfMatchPage:
     """The suggestions page of a self-match program: the mentee's open mentorship if any,
     otherwise the best free mentors (``services.best_mentors``, best first) with their
     departments, and every request the mentee sent in this program, newest first."""
@@ -179,7 +189,9 @@ def self_match_page(*, organization, user, program_id: int) -> SelfMatchPage:
 # ---------------------------------------------------------------- requests received (mentor)
 
 
-def access_received_request(*, organization, user, request_id: int) -> MentorRequest:
+def access_received_request(
+    *, organization: Organization, user: User, request_id: int
+) -> MentorRequest:
     """A request addressed to the user as mentor, or 404 (also for the mentee who sent it:
     only the mentor answers)."""
     request = (
@@ -209,7 +221,7 @@ class InboxPage:
     places: list[MentorPlaces]
 
 
-def mentor_inbox(*, organization, user) -> InboxPage:
+def mentor_inbox(*, organization: Organization, user: User) -> InboxPage:
     """Requests the user received as mentor: those waiting, oldest first, then the answered
     ones, newest first; each with the mentee's person, focus skills and goals. And the
     user's free places in each self-match program they mentor in."""
@@ -269,7 +281,7 @@ class MentorshipsPage:
         return [row for row in self.rows if not row.is_mentee and row.mentorship.is_open]
 
 
-def mentorships_of(*, organization, user) -> MentorshipsPage:
+def mentorships_of(*, organization: Organization, user: User) -> MentorshipsPage:
     """The user's mentorships, as mentee or as mentor, open ones first, then newest; and
     how many requests wait for the user's answer as mentor."""
     mentorships = (
@@ -288,7 +300,7 @@ def mentorships_of(*, organization, user) -> MentorshipsPage:
     return MentorshipsPage(rows=[side_of(m, user) for m in mentorships], pending_requests=pending)
 
 
-def open_mentorships_of(*, organization, user) -> MentorshipsPage:
+def open_mentorships_of(*, organization: Organization, user: User) -> MentorshipsPage:
     """Only the user's open mentorships (for the home page's line); no request count."""
     mentorships = (
         Mentorship.objects.filter(member_filter(user), OPEN_MENTORSHIP)
@@ -311,22 +323,20 @@ class MentorshipPage:
     def fit_check_is_open(self) -> bool:
         """After the pair's first session is logged as held, while the pair is active."""
         return (
-            self.mentorship.status == MentorshipStatus.ACTIVE and self.mentorship.has_held_session
+            self.mentorship.status == MentorshipStatus.ACTIVE and self.mentorship.has_held_session  # type: ignore[attr-defined]  # annotated on reading
         )
 
 
-def access_mentorship(*, organization, user, mentorship_id: int) -> MentorshipPage:
+def access_mentorship(
+    *, organization: Organization, user: User, mentorship_id: int
+) -> MentorshipPage:
     """A mentorship of which the user is the mentee or the mentor, with both people, the
     mentee's focus skills and goals, and the user's own fit-check answer; or 404 for
     anyone else, program managers and HR included (they use the admin)."""
     mentorship = (
         Mentorship.objects.filter(member_filter(user), pk=mentorship_id)
         .select_related("program", "mentee__person__department", "mentor__person__department")
-        .annotate(
-            has_held_session=Exists(
-                Session.objects.filter(mentorship=OuterRef("pk"), status=SessionStatus.HELD)
-            )
-        )
+        .annotate(has_held_session=pair_has_met())
         .prefetch_related(
             _skills_prefetch("mentee__skill_links"),
             _goals_prefetch("mentee__goals"),

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,6 +39,11 @@ from .models import (
 from .schedule import goal_review_start_on, review_due_on, review_period_on
 from .services import CHECKLIST_FOR_ROLE
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from mentoring.tenancy.models import Organization
+
 DIRECTORY_STATUSES = (ProgramStatus.ENROLLING, ProgramStatus.MATCHING, ProgramStatus.RUNNING)
 # A closed program keeps its page: its participants still reach it from their enrolments.
 VISIBLE_STATUSES = (*DIRECTORY_STATUSES, ProgramStatus.CLOSED)
@@ -51,7 +57,7 @@ def _focus_skills_prefetch() -> Prefetch:
     )
 
 
-def _my_enrollments_prefetch(user) -> Prefetch:
+def _my_enrollments_prefetch(user: User) -> Prefetch:
     return Prefetch(
         "enrollments",
         queryset=Enrollment.objects.filter(person__user=user),
@@ -62,7 +68,7 @@ def _my_enrollments_prefetch(user) -> Prefetch:
 # ---------------------------------------------------------------- programs
 
 
-def program_directory(*, organization, user) -> list[Program]:
+def program_directory(*, organization: Organization, user: User) -> list[Program]:
     """Programs taking or running people, each with ``focus_links`` and ``my_enrollments``
     (a list of zero or one enrolment of ``user``)."""
     return list(
@@ -72,7 +78,7 @@ def program_directory(*, organization, user) -> list[Program]:
     )
 
 
-def access_program(*, organization, user, program_id: int) -> Program:
+def access_program(*, organization: Organization, user: User, program_id: int) -> Program:
     """A program a member may see (not a draft), or 404; with its focus skills."""
     program = (
         Program.objects.filter(pk=program_id, status__in=VISIBLE_STATUSES)
@@ -84,7 +90,9 @@ def access_program(*, organization, user, program_id: int) -> Program:
     return program
 
 
-def my_enrollment_in(*, organization, user, program: Program) -> Enrollment | None:
+def my_enrollment_in(
+    *, organization: Organization, user: User, program: Program
+) -> Enrollment | None:
     return Enrollment.objects.filter(program=program, person__user=user).first()
 
 
@@ -110,7 +118,7 @@ class ProgramPage:
         return self.program.is_open_for_applications and not self.has_active_enrollment
 
 
-def program_page(*, organization, user, program_id: int) -> ProgramPage:
+def program_page(*, organization: Organization, user: User, program_id: int) -> ProgramPage:
     """Everything the program page shows: the program and focus skills, the resource bank
     (this program's items and the organization-wide ones, by kind), recognized mentors
     and the user's own enrolment."""
@@ -139,7 +147,9 @@ def program_page(*, organization, user, program_id: int) -> ProgramPage:
     )
 
 
-def program_for_application(*, organization, user, program_id: int) -> ProgramPage:
+def program_for_application(
+    *, organization: Organization, user: User, program_id: int
+) -> ProgramPage:
     """The program and the user's enrolment in it, for the application forms."""
     program = access_program(organization=organization, user=user, program_id=program_id)
     return ProgramPage(
@@ -150,14 +160,14 @@ def program_for_application(*, organization, user, program_id: int) -> ProgramPa
     )
 
 
-def program_focus_skills(program: Program):
+def program_focus_skills(program: Program) -> QuerySet[Skill]:
     """The program's focus skills, as a queryset for a form's choices."""
     return Skill.objects.filter(
         pk__in=ProgramSkill.objects.filter(program=program).values("skill_id")
     ).order_by("name")
 
 
-def mentor_skill_choices():
+def mentor_skill_choices() -> QuerySet[Skill]:
     """Catalogue skills a mentor may offer (archived ones cannot be chosen)."""
     return Skill.objects.filter(is_archived=False).order_by("name")
 
@@ -211,7 +221,7 @@ def _review_periods(enrollment: Enrollment, goal: Goal) -> list[ReviewPeriod]:
     return [periods[number] for number in sorted(periods)]
 
 
-def access_enrollment(*, organization, user, enrollment_id: int) -> Enrollment:
+def access_enrollment(*, organization: Organization, user: User, enrollment_id: int) -> Enrollment:
     """The user's own enrolment with its skills, goals and every goal's review history
     (``goal.review_periods``), or 404, also for managers: it is a personal page."""
     reviews = GoalReview.objects.select_related("author").order_by("period", "created_at", "pk")
@@ -233,12 +243,12 @@ def access_enrollment(*, organization, user, enrollment_id: int) -> Enrollment:
     if enrollment is None or enrollment.program.status == ProgramStatus.DRAFT:
         raise Http404("No such enrolment.")
     for goal in enrollment.goals.all():
-        goal.review_periods = _review_periods(enrollment, goal)
+        goal.review_periods = _review_periods(enrollment, goal)  # type: ignore[attr-defined]  # for the page
     return enrollment
 
 
 def access_own_enrollment(
-    *, organization, user, enrollment_id: int, for_goals: bool = False
+    *, organization: Organization, user: User, enrollment_id: int, for_goals: bool = False
 ) -> Enrollment:
     """The user's own enrolment (without its goals), or 404. ``for_goals``: only an
     active mentee enrolment, the only kind that takes new goals."""
@@ -251,7 +261,7 @@ def access_own_enrollment(
     return enrollment
 
 
-def access_goal(*, organization, user, goal_id: int) -> Goal:
+def access_goal(*, organization: Organization, user: User, goal_id: int) -> Goal:
     """A goal of the user's own, still active, mentee enrolment, or 404."""
     goal = (
         Goal.objects.filter(
@@ -269,7 +279,7 @@ def access_goal(*, organization, user, goal_id: int) -> Goal:
     return goal
 
 
-def enrollments_of_member(*, organization, user) -> list[Enrollment]:
+def enrollments_of_member(*, organization: Organization, user: User) -> list[Enrollment]:
     """The user's enrolments, newest first, for the home page."""
     return list(
         Enrollment.objects.filter(person__user=user)
@@ -296,14 +306,17 @@ class ChecklistSection:
 
     @property
     def done_count(self) -> int:
-        return sum(1 for item in self.items if item.is_done)
+        # ``is_done`` is set on each item by checklists_for
+        return sum(1 for item in self.items if item.is_done)  # type: ignore[attr-defined,misc]
 
     @property
     def total(self) -> int:
         return len(self.items)
 
 
-def checklists_for(*, organization, user, is_manager: bool) -> list[ChecklistSection]:
+def checklists_for(
+    *, organization: Organization, user: User, is_manager: bool
+) -> list[ChecklistSection]:
     """The user's prep checklists: one per active enrolment in a program that is not
     closed (the organization's defaults for the role plus the program's own items), and,
     for program managers, the launch checklist. Each item carries ``is_done``."""
@@ -336,7 +349,7 @@ def checklists_for(*, organization, user, is_manager: bool) -> list[ChecklistSec
             ).values_list("item_id", flat=True)
         )
     for item in items:
-        item.is_done = item.pk in done
+        item.is_done = item.pk in done  # type: ignore[attr-defined]  # for the page
 
     sections = []
     for enrollment in enrollments:
@@ -365,7 +378,7 @@ def checklists_for(*, organization, user, is_manager: bool) -> list[ChecklistSec
 
 
 def access_checklist_item(
-    *, organization, user, is_manager: bool, item_id: int, section_key: str
+    *, organization: Organization, user: User, is_manager: bool, item_id: int, section_key: str
 ) -> tuple[ChecklistSection, ChecklistItem]:
     """An item of one of the user's own checklists (and the section it was ticked in), or
     404: nobody ticks an item of a checklist that is not theirs."""
@@ -381,7 +394,7 @@ def access_checklist_item(
 # ---------------------------------------------------------------- people
 
 
-def member_profile(*, organization, user, profile_id: int) -> Profile:
+def member_profile(*, organization: Organization, user: User, profile_id: int) -> Profile:
     """A current member's public profile with their recognitions, or 404."""
     profile = (
         Profile.objects.filter(

@@ -1,10 +1,13 @@
 """What sessions registers with the core's hooks (see mentoring/hooks.py)."""
 
+from django.db.models import Exists, OuterRef
 from django.urls import path
 
+from matching.events import PAIR_HAS_MET
 from mentoring import hooks
 
 from . import privacy
+from .models import Session, SessionStatus
 from .reminders import PairReminders
 from .services import organization_sessions_defaults_install
 
@@ -24,3 +27,9 @@ def api_routes() -> list:
     from .api import SessionList
 
     return [path("v1/sessions/", SessionList.as_view(), name="api-sessions")]
+
+
+@hooks.register(PAIR_HAS_MET)
+def pair_has_met():
+    """A pair has met once one of its sessions is logged as held (the fit check opens)."""
+    return Exists(Session.objects.filter(mentorship=OuterRef("pk"), status=SessionStatus.HELD))

@@ -6,7 +6,7 @@ from mentoring.people.models import Profile
 from mentoring.tenancy import activate
 from programs import services as programs
 from programs.models import Enrollment, Program, ProgramStatus
-from tests.factories import make_program
+from tests.builders.world import make_program
 
 GOAL = "Run our weekly planning so that every quieter colleague speaks at least once"
 SITUATIONS = ["A planning meeting where two people talked all along", "A retro nobody spoke in"]

@@ -24,8 +24,8 @@ from matching.models import (
 from mentoring.people.models import Profile, SeniorityLevel
 from mentoring.tenancy import activate
 from programs.models import CrossFunctional, Enrollment, Program, ProgramStatus
-from tests.conftest import client_for
-from tests.factories import add_member, hold_session, make_program, make_user
+from tests.builders.clients import client_for
+from tests.builders.world import add_member, hold_session, make_program, make_user
 from tests.matching.conftest import Cohort, enrol, make_cohort
 
 CRITERIA = ["focus_skills", "cross_functional", "seniority", "time_zone", "language", "preference"]
@@ -664,29 +664,29 @@ def queries_for(client, url, data=None) -> int:
 
 
 def test_the_review_page_costs_the_same_queries_for_10_or_60_pairs(
-    manager, world, django_assert_max_num_queries
+    manager, world, django_assert_num_queries
 ):
     small = start(make_large_cohort(world.acme, mentees=12, mentors=5))
     large = start(make_large_cohort(world.acme, mentees=64, mentors=30))
     assert len(pairs_of(world.acme, small)) == 10 and len(pairs_of(world.acme, large)) == 60
-    with django_assert_max_num_queries(REVIEW_PAGE_QUERIES):
+    with django_assert_num_queries(REVIEW_PAGE_QUERIES):
         few = queries_for(manager, review_url(small))
-    with django_assert_max_num_queries(REVIEW_PAGE_QUERIES):
+    with django_assert_num_queries(REVIEW_PAGE_QUERIES):
         many = queries_for(manager, review_url(large))
     assert few == many, (few, many)
 
 
 def test_the_match_run_list_costs_the_same_queries_for_few_or_many_runs(
-    manager, world, django_assert_max_num_queries
+    manager, world, django_assert_num_queries
 ):
     cohort = make_large_cohort(world.acme, mentees=12, mentors=4)
     start(cohort)
-    with django_assert_max_num_queries(MATCH_RUN_LIST_QUERIES):
+    with django_assert_num_queries(MATCH_RUN_LIST_QUERIES):
         few = queries_for(manager, changelist(MatchRun))
     for _ in range(15):
         start(cohort)
     start(make_cohort(world.acme))
-    with django_assert_max_num_queries(MATCH_RUN_LIST_QUERIES):
+    with django_assert_num_queries(MATCH_RUN_LIST_QUERIES):
         many = queries_for(manager, changelist(MatchRun))
     assert few == many, (few, many)
     content = text(manager.get(changelist(MatchRun)))
@@ -695,7 +695,7 @@ def test_the_match_run_list_costs_the_same_queries_for_few_or_many_runs(
 
 
 def test_the_mentorship_list_costs_the_same_queries_for_few_or_many_pairs(
-    manager, world, django_assert_max_num_queries
+    manager, world, django_assert_num_queries
 ):
     def approve(cohort):
         with activate(world.acme.organization):
@@ -704,9 +704,9 @@ def test_the_mentorship_list_costs_the_same_queries_for_few_or_many_pairs(
             )
 
     approve(make_cohort(world.acme))
-    with django_assert_max_num_queries(MENTORSHIP_LIST_QUERIES):
+    with django_assert_num_queries(MENTORSHIP_LIST_QUERIES):
         few = queries_for(manager, changelist(Mentorship))
     approve(make_large_cohort(world.acme, mentees=60, mentors=30))
-    with django_assert_max_num_queries(MENTORSHIP_LIST_QUERIES):
+    with django_assert_num_queries(MENTORSHIP_LIST_QUERIES):
         many = queries_for(manager, changelist(Mentorship))
     assert few == many, (few, many)

@@ -8,7 +8,7 @@ from matching import services
 from matching.models import MentorRequest, Mentorship, RequestStatus
 from mentoring.tenancy import activate
 from programs.models import CrossFunctional, Enrollment, MatchingMode, ProgramStatus
-from tests.factories import build_world
+from tests.builders.world import build_world
 from tests.matching.conftest import make_cohort
 
 

@@ -13,7 +13,7 @@ from matching.models import (
 from mentoring.people.models import Profile
 from mentoring.tenancy import activate
 from programs.models import CrossFunctional, Enrollment, Program, ProgramStatus
-from tests.factories import hold_session
+from tests.builders.world import hold_session
 from tests.matching.conftest import make_cohort
 
 

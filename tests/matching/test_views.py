@@ -25,8 +25,8 @@ from programs.models import (
     ProgramStatus,
 )
 from programs.selectors import program_focus_skills
-from tests.conftest import client_for
-from tests.factories import add_member, hold_session, make_user
+from tests.builders.clients import client_for
+from tests.builders.world import add_member, hold_session, make_user
 from tests.matching.conftest import GOAL, SITUATIONS, make_cohort
 
 MESSAGE = "I freeze when I have to say no to senior people; you seem to manage it calmly."
@@ -678,28 +678,28 @@ MENTORSHIP_QUERIES = 8  # the pair with both people, the mentee's skills and goa
 
 
 def test_the_suggestions_page_costs_the_same_for_2_or_8_mentors(
-    world, django_assert_max_num_queries
+    world, django_assert_num_queries
 ):
     acme = world.acme
     cohort = self_match_cohort(acme)
     ask(cohort, acme.mentees[0], acme.mentors[1])
     mentee = signed_in(acme, acme.mentees[0])
-    with django_assert_max_num_queries(SUGGESTIONS_QUERIES):
+    with django_assert_num_queries(SUGGESTIONS_QUERIES):
         mentee.get(suggestions_url(cohort))
     two = count_queries(mentee, suggestions_url(cohort))
     add_people(cohort, EnrollmentRole.MENTOR, 6)
-    with django_assert_max_num_queries(SUGGESTIONS_QUERIES):
+    with django_assert_num_queries(SUGGESTIONS_QUERIES):
         page = page_text(mentee.get(suggestions_url(cohort)))
     assert page.count('class="card mentor-card"') == 8
     assert count_queries(mentee, suggestions_url(cohort)) == two
 
 
-def test_the_inbox_costs_the_same_for_1_or_4_requests(world, django_assert_max_num_queries):
+def test_the_inbox_costs_the_same_for_1_or_4_requests(world, django_assert_num_queries):
     acme = world.acme
     cohort = self_match_cohort(acme, capacity=2)
     ask(cohort, acme.mentees[0], acme.mentors[0])
     mentor = signed_in(acme, acme.mentors[0])
-    with django_assert_max_num_queries(INBOX_QUERIES):
+    with django_assert_num_queries(INBOX_QUERIES):
         mentor.get("/mentoring/requests/")
     one = count_queries(mentor, "/mentoring/requests/")
     ask(cohort, acme.mentees[1], acme.mentors[0])
@@ -713,23 +713,23 @@ def test_the_inbox_costs_the_same_for_1_or_4_requests(world, django_assert_max_n
             accept=False,
             reason="Full this quarter",
         )
-    with django_assert_max_num_queries(INBOX_QUERIES):
+    with django_assert_num_queries(INBOX_QUERIES):
         page = page_text(mentor.get("/mentoring/requests/"))
     assert "Waiting for my answer (3)" in page and "Full this quarter" in page
     assert count_queries(mentor, "/mentoring/requests/") == one
 
 
 def test_the_mentorship_pages_cost_the_same_for_1_or_3_goals_and_1_or_2_pairs(
-    world, django_assert_max_num_queries
+    world, django_assert_num_queries
 ):
     acme = world.acme
     cohort = self_match_cohort(acme, capacity=2)
     mentorship = pair(cohort, acme.mentees[0], acme.mentors[0])
     mentor = signed_in(acme, acme.mentors[0])
     detail = f"/mentorships/{mentorship.pk}/"
-    with django_assert_max_num_queries(MENTORSHIPS_QUERIES):
+    with django_assert_num_queries(MENTORSHIPS_QUERIES):
         mentor.get("/mentorships/")
-    with django_assert_max_num_queries(MENTORSHIP_QUERIES):
+    with django_assert_num_queries(MENTORSHIP_QUERIES):
         mentor.get(detail)
     list_one, detail_one = count_queries(mentor, "/mentorships/"), count_queries(mentor, detail)
 
@@ -746,10 +746,10 @@ def test_the_mentorship_pages_cost_the_same_for_1_or_3_goals_and_1_or_2_pairs(
                 skill=skill,
             )
         assert Goal.objects.filter(enrollment=enrollment).count() == 3
-    with django_assert_max_num_queries(MENTORSHIPS_QUERIES):
+    with django_assert_num_queries(MENTORSHIPS_QUERIES):
         page = page_text(mentor.get("/mentorships/"))
     assert page.count('class="card mentorship-card"') == 2
-    with django_assert_max_num_queries(MENTORSHIP_QUERIES):
+    with django_assert_num_queries(MENTORSHIP_QUERIES):
         page = page_text(mentor.get(detail))
     assert page.count("in meeting number") == 2
     assert count_queries(mentor, "/mentorships/") == list_one

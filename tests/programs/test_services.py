@@ -18,7 +18,7 @@ from programs.models import (
     Skill,
 )
 from programs.schedule import add_months, review_due_on, review_period_on
-from tests.factories import make_program
+from tests.builders.world import make_program
 
 GOAL = "Run our weekly planning so that every quieter colleague speaks at least once"
 SITUATIONS = ["A planning meeting where two people talked all along", "A retro nobody spoke in"]

@@ -30,8 +30,8 @@ from programs.models import (
 )
 from programs.schedule import add_months, goal_review_start_on
 from programs.selectors import program_focus_skills
-from tests.conftest import client_for
-from tests.factories import make_program
+from tests.builders.clients import client_for
+from tests.builders.world import make_program
 
 GOAL = "Chair the weekly planning so that every quieter colleague speaks at least once"
 SITUATIONS = [
@@ -1028,25 +1028,25 @@ CHECKLIST_QUERIES = 7  # enrolments, items, completions
 
 
 def test_the_directory_costs_the_same_queries_for_1_or_10_programs(
-    client, world, django_assert_max_num_queries
+    client, world, django_assert_num_queries
 ):
     acme = world.acme
     first = make_program(acme)
     enrol_mentee(acme, acme.mentees[0], first)
     signed_in(client, acme, acme.mentees[0])
-    with django_assert_max_num_queries(DIRECTORY_QUERIES):
+    with django_assert_num_queries(DIRECTORY_QUERIES):
         client.get("/programs/")
     one = _count(client, "/programs/")
     for _ in range(9):
         enrol_mentee(acme, acme.mentees[0], make_program(acme, skills=3))
-    with django_assert_max_num_queries(DIRECTORY_QUERIES):
+    with django_assert_num_queries(DIRECTORY_QUERIES):
         page = client.get("/programs/")
     assert page.content.decode().count("program-card__title") == 10
     assert _count(client, "/programs/") == one
 
 
 def test_the_program_page_takes_a_fixed_number_of_queries(
-    client, world, django_assert_max_num_queries
+    client, world, django_assert_num_queries
 ):
     acme = world.acme
     program = make_program(acme, skills=3)
@@ -1068,13 +1068,13 @@ def test_the_program_page_takes_a_fixed_number_of_queries(
                 note="Thanks",
                 program=program,
             )
-    with django_assert_max_num_queries(DETAIL_QUERIES):
+    with django_assert_num_queries(DETAIL_QUERIES):
         client.get(f"/programs/{program.pk}/")
     assert _count(client, f"/programs/{program.pk}/") == one
 
 
 def test_the_enrolment_page_costs_the_same_for_1_or_5_goals_with_reviews(
-    client, world, django_assert_max_num_queries
+    client, world, django_assert_num_queries
 ):
     acme = world.acme
     program = make_program(acme)
@@ -1084,7 +1084,7 @@ def test_the_enrolment_page_costs_the_same_for_1_or_5_goals_with_reviews(
         start = goal_review_start_on(enrollment)
     add_review(acme, acme.mentees[0], goal, on=start)
     signed_in(client, acme, acme.mentees[0])
-    with django_assert_max_num_queries(ENROLMENT_QUERIES):
+    with django_assert_num_queries(ENROLMENT_QUERIES):
         client.get(f"/enrolments/{enrollment.pk}/")
     one = _count(client, f"/enrolments/{enrollment.pk}/")
     skill = focus_skills(program)[0]
@@ -1099,14 +1099,14 @@ def test_the_enrolment_page_costs_the_same_for_1_or_5_goals_with_reviews(
             )
         add_review(acme, acme.mentees[0], more, on=start)
         add_review(acme, acme.mentees[0], more, on=add_months(start, 5))
-    with django_assert_max_num_queries(ENROLMENT_QUERIES):
+    with django_assert_num_queries(ENROLMENT_QUERIES):
         page = client.get(f"/enrolments/{enrollment.pk}/")
     assert page.content.decode().count('class="card goal"') == 5
     assert _count(client, f"/enrolments/{enrollment.pk}/") == one
 
 
 def test_the_checklist_page_takes_a_fixed_number_of_queries(
-    client, world, django_assert_max_num_queries
+    client, world, django_assert_num_queries
 ):
     acme = world.acme
     enrol_mentee(acme, acme.manager, make_program(acme))
@@ -1122,7 +1122,7 @@ def test_the_checklist_page_takes_a_fixed_number_of_queries(
             ChecklistItem.objects.create(
                 audience=ChecklistAudience.MANAGER_LAUNCH, program=program, text="Launch extra"
             )
-    with django_assert_max_num_queries(CHECKLIST_QUERIES):
+    with django_assert_num_queries(CHECKLIST_QUERIES):
         client.get("/checklist/")
     assert _count(client, "/checklist/") == one
 

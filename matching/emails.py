@@ -1,31 +1,11 @@
-"""Emails about events, written to the outbox by the services that cause them, in the
-same transaction: application decisions, new pairs, mentor requests and answers."""
+"""Emails about matching's events, written to the outbox in the same transaction as the
+decision: new pairs (with the reasons they were matched), mentor requests and answers."""
 
 from __future__ import annotations
 
-from mentoring.tenancy.hosts import organization_url
-
-from .models import Kind
-from .outbox import Message, enqueue
-
-
-def application_decided(organization, enrollments) -> int:
-    return enqueue(
-        organization,
-        [
-            Message(
-                kind=Kind.APPLICATION_DECIDED,
-                dedupe_key=f"application:{e.pk}:{e.status}:{e.decided_at:%Y%m%d%H%M%S%f}",
-                recipient=e.person,
-                template="application_decided",
-                context={
-                    "enrollment": e,
-                    "url": organization_url(organization, f"/enrolments/{e.pk}/"),
-                },
-            )
-            for e in enrollments
-        ],
-    )
+from mentoring.notifications.models import Kind
+from mentoring.notifications.outbox import Message, enqueue
+from mentoring.tenancy.hosts import organization_link
 
 
 def pairs_published(organization, mentorships) -> int:
@@ -48,7 +28,9 @@ def pairs_published(organization, mentorships) -> int:
                         "other": other,
                         "other_role": other_role,
                         "reasons": [part["label"] for part in mentorship.breakdown],
-                        "url": organization_url(organization, f"/mentorships/{mentorship.pk}/"),
+                        "url": organization_link(
+                            organization, "matching:mentorship", mentorship_id=mentorship.pk
+                        ),
                     },
                 )
             )
@@ -66,7 +48,7 @@ def mentor_request_received(organization, request) -> int:
                 template="mentor_request_received",
                 context={
                     "request": request,
-                    "url": organization_url(organization, "/mentoring/requests/"),
+                    "url": organization_link(organization, "matching:inbox"),
                 },
             )
         ],
@@ -84,8 +66,8 @@ def mentor_request_answered(organization, request) -> int:
                 template="mentor_request_answered",
                 context={
                     "request": request,
-                    "url": organization_url(
-                        organization, f"/programs/{request.program_id}/mentors/"
+                    "url": organization_link(
+                        organization, "matching:suggestions", program_id=request.program_id
                     ),
                 },
             )

@@ -1,0 +1,197 @@
+"""Program managers follow mentorships through their lifecycle (through
+matching.services), and see self-match requests, read-only."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
+
+from mentoring.common.admin import ServiceFormAdmin, ServiceModelForm
+from mentoring.tenancy.admin import ReadOnlyTenantAdmin, organization_admin_site
+
+from .. import services
+from ..models import MentorRequest, Mentorship, MentorshipStatus
+
+
+class MentorshipForm(ServiceModelForm):
+    """The one field a manager edits on a mentorship: its end date, only ever later."""
+
+    class Meta:
+        model = Mentorship
+        fields = ["ends_on"]
+        help_texts = {"ends_on": "To extend the mentorship, choose a later date."}
+
+    def save_through_service(self):
+        if "ends_on" not in self.changed_data:
+            return self.instance
+        return services.mentorship_extend(
+            organization=self.request.organization,
+            actor=self.request.user,
+            # the stored row: construct_instance already put the new date on self.instance
+            mentorship=Mentorship.objects.get(pk=self.instance.pk),
+            ends_on=self.cleaned_data["ends_on"],
+        )
+
+
+class EndEarlyForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded on the mentorship, for example “the mentee changed roles”.",
+        error_messages={"required": "Say why the mentorship ends early."},
+    )
+
+
+MENTORSHIP_FIELDS = [
+    "program",
+    "mentor_name",
+    "mentee_name",
+    "status",
+    "started_on",
+    "ends_on",
+    "ended_on",
+    "end_reason",
+    "needs_rematch",
+    "reasons",
+    "fit_checks",
+]
+
+
+@admin.register(Mentorship, site=organization_admin_site)
+class MentorshipAdmin(ServiceFormAdmin):
+    form = MentorshipForm
+    list_display = [
+        "mentor_name",
+        "mentee_name",
+        "program",
+        "status",
+        "started_on",
+        "ends_on",
+        "needs_rematch",
+    ]
+    list_filter = ["status", "needs_rematch", "program"]  # "program": see MatchRunAdmin
+    search_fields = ["mentee__person__display_name", "mentor__person__display_name"]
+    list_select_related = ["program", "mentee__person", "mentor__person"]
+    fields = MENTORSHIP_FIELDS
+    actions = ["pause", "resume", "complete", "end_early", "rematch"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_open:
+            return [name for name in MENTORSHIP_FIELDS if name != "ends_on"]
+        return MENTORSHIP_FIELDS  # a finished mentorship is a record
+
+    @admin.display(description="Mentor", ordering="mentor__person__display_name")
+    def mentor_name(self, mentorship):
+        return mentorship.mentor.person
+
+    @admin.display(description="Mentee", ordering="mentee__person__display_name")
+    def mentee_name(self, mentorship):
+        return mentorship.mentee.person
+
+    @admin.display(description="Why this pair")
+    def reasons(self, mentorship):
+        return " · ".join(part["label"] for part in mentorship.breakdown) or "Paired by hand"
+
+    @admin.display(description="Fit check")
+    def fit_checks(self, mentorship):
+        answers = [
+            f"{check.respondent}: {'good fit' if check.is_good_fit else 'not a good fit'}"
+            + (f" ({check.comment})" if check.comment else "")
+            for check in mentorship.fit_checks.select_related("respondent")
+        ]
+        return "; ".join(answers) or "Not answered yet"
+
+    def has_add_permission(self, request):
+        return False  # mentorships come from approved runs, self-match and onboarding
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # completed or ended early, never erased: the history stays
+
+    def _set_status(self, request, queryset, status, reason=""):
+        done = 0
+        for mentorship in queryset.select_related("mentor__person", "mentee__person"):
+            try:
+                services.mentorship_set_status(
+                    organization=request.organization,
+                    actor=request.user,
+                    mentorship=mentorship,
+                    status=status,
+                    reason=reason,
+                )
+            except ValidationError as error:
+                messages.error(request, f"{mentorship}: {' '.join(error.messages)}")
+            else:
+                done += 1
+        if done:
+            label = MentorshipStatus(status).label.lower()
+            messages.success(request, f"{done} mentorship{pluralize(done)} now {label}.")
+
+    @admin.action(description="Pause", permissions=["change"])
+    def pause(self, request, queryset):
+        self._set_status(request, queryset, MentorshipStatus.PAUSED)
+
+    @admin.action(description="Resume", permissions=["change"])
+    def resume(self, request, queryset):
+        self._set_status(request, queryset, MentorshipStatus.ACTIVE)
+
+    @admin.action(description="Mark completed", permissions=["change"])
+    def complete(self, request, queryset):
+        self._set_status(request, queryset, MentorshipStatus.COMPLETED)
+
+    @admin.action(description="End early with a reason…", permissions=["change"])
+    def end_early(self, request, queryset):
+        form = EndEarlyForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            self._set_status(
+                request, queryset, MentorshipStatus.ENDED_EARLY, form.cleaned_data["reason"]
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "End early with a reason",
+            "opts": self.model._meta,
+            "form": form,
+            "mentorships": queryset.select_related("mentor__person", "mentee__person"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/matching/mentorship/end_early.html", context)
+
+    @admin.action(
+        description="Re-match (ends the pair, finds the best free mentor)", permissions=["change"]
+    )
+    def rematch(self, request, queryset):
+        for mentorship in queryset.select_related("mentor__person", "mentee__person", "program"):
+            try:
+                new = services.mentorship_rematch(
+                    organization=request.organization, actor=request.user, mentorship=mentorship
+                )
+            except ValidationError as error:
+                messages.error(request, f"{mentorship}: {' '.join(error.messages)}")
+            else:
+                messages.success(
+                    request, f"{mentorship.mentee.person} now works with {new.mentor.person}."
+                )
+
+
+# ---------------------------------------------------------------- self-match requests
+
+
+@admin.register(MentorRequest, site=organization_admin_site)
+class MentorRequestAdmin(ReadOnlyTenantAdmin):
+    list_display = ["mentee_name", "mentor_name", "program", "status", "created_at", "answered_at"]
+    list_filter = ["status", ("program", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["program", "mentee__person", "mentor__person"]
+    fields = ["program", "mentee_name", "mentor_name", "status", "created_at", "answered_at"]
+    readonly_fields = fields
+
+    @admin.display(description="Mentee")
+    def mentee_name(self, request_):
+        return request_.mentee.person
+
+    @admin.display(description="Mentor")
+    def mentor_name(self, request_):
+        return request_.mentor.person

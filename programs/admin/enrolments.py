@@ -1,0 +1,318 @@
+"""Enrolments: applications and a manager's decisions, a mentor's capacity, CSV enrolment;
+and the mentees' goals, read-only."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html, format_html_join
+
+from mentoring.common.admin import changelist_url, report_errors
+from mentoring.common.forms import add_service_errors
+from mentoring.request_validation import parse_id
+from mentoring.tenancy.admin import ReadOnlyTenantAdmin, TenantModelAdmin, organization_admin_site
+
+from .. import services
+from ..models import (
+    Enrollment,
+    EnrollmentRole,
+    EnrollmentSkill,
+    Goal,
+    Program,
+    ProgramStatus,
+    Skill,
+)
+
+
+class FocusSkillFilter(admin.SimpleListFilter):
+    title = "focus skill"
+    parameter_name = "skill"
+
+    def lookups(self, request, model_admin):
+        return [(str(skill.pk), skill.name) for skill in Skill.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        skill_id = parse_id(self.value())
+        if skill_id is not None:
+            return queryset.filter(skill_links__skill_id=skill_id)
+        return queryset
+
+
+class EnrollmentCapacityForm(forms.ModelForm):
+    """The one field a manager changes on an enrolment: a mentor's capacity."""
+
+    class Meta:
+        model = Enrollment
+        fields = ["capacity"]
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        maximum = self.instance.program.max_mentees_per_mentor
+        if capacity is None or not 1 <= capacity <= maximum:
+            raise ValidationError(
+                f"Choose between 1 and {maximum} mentees: that is the maximum per mentor of "
+                f"“{self.instance.program}”."
+            )
+        return capacity
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The applicants see it: say why, and what they could do next time.",
+        error_messages={"required": "Give a reason: the applicants see it."},
+    )
+
+
+class EnrollmentCsvForm(forms.Form):
+    MAX_BYTES = 2 * 1024 * 1024
+
+    program = forms.ModelChoiceField(queryset=Program.objects.none())
+    file = forms.FileField(
+        label="CSV file",
+        help_text="A header row with email and role (mentee or mentor), then skills "
+        "(names separated by ';') and, for mentors, capacity.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.exclude(status=ProgramStatus.CLOSED)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError("The file is larger than 2 MB: split it into several files.")
+        return upload
+
+
+ENROLLMENT_FIELDSETS = [
+    (None, {"fields": ["person_summary", "program", "role", "status"]}),
+    (
+        "Application",
+        {"fields": ["focus_skills", "situations_list", "growth_story", "goals_list"]},
+    ),
+    ("Decision", {"fields": ["decision_reason", "decided_by", "decided_at", "created_at"]}),
+    ("Mentoring capacity", {"fields": ["capacity"]}),
+]
+
+
+@admin.register(Enrollment, site=organization_admin_site)
+class EnrollmentAdmin(TenantModelAdmin):
+    form = EnrollmentCapacityForm
+    change_list_template = "admin/programs/enrollment/change_list.html"
+    list_display = [
+        "person_summary",
+        "program",
+        "role",
+        "status",
+        "focus_skills",
+        "capacity_display",
+        "department",
+        "applied_at",
+    ]
+    list_filter = [
+        "program",
+        "role",
+        "status",
+        ("person__department", admin.RelatedOnlyFieldListFilter),
+        FocusSkillFilter,
+    ]
+    list_select_related = ["person__user", "person__department", "program"]
+    search_fields = ["person__display_name", "person__user__email"]
+    show_full_result_count = False
+    fieldsets = ENROLLMENT_FIELDSETS
+    actions = ["approve", "decline_with_reason"]
+
+    def get_queryset(self, request):
+        links = EnrollmentSkill.objects.select_related("skill").order_by("skill__name")
+        return (
+            super().get_queryset(request).prefetch_related(Prefetch("skill_links", queryset=links))
+        )
+
+    def has_add_permission(self, request):
+        return False  # people apply, or managers enrol them from a CSV file
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # declined or withdrawn, never erased: the history stays
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [name for _title, options in ENROLLMENT_FIELDSETS for name in options["fields"]]
+        if obj is not None and obj.role == EnrollmentRole.MENTOR:
+            fields.remove("capacity")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if "capacity" not in form.cleaned_data:
+            return  # a mentee's enrolment: nothing on its page can change
+        # Only the capacity changes; saving just it never undoes a concurrent decision.
+        services.enrollment_set_capacity(
+            organization=request.organization,
+            actor=request.user,
+            enrollment=obj,
+            capacity=form.cleaned_data["capacity"],
+        )
+
+    @admin.display(description="Person", ordering="person__display_name")
+    def person_summary(self, enrollment):
+        person = enrollment.person
+        return format_html("{}<br><small>{}</small>", person.display_name, person.user.email)
+
+    @admin.display(description="Skills")
+    def focus_skills(self, enrollment):
+        return ", ".join(link.skill.name for link in enrollment.skill_links.all()) or "-"
+
+    @admin.display(description="Capacity", ordering="capacity")
+    def capacity_display(self, enrollment):
+        return enrollment.capacity if enrollment.role == EnrollmentRole.MENTOR else "-"
+
+    @admin.display(description="Department", ordering="person__department__name")
+    def department(self, enrollment):
+        return enrollment.person.department or "-"
+
+    @admin.display(description="Applied", ordering="created_at")
+    def applied_at(self, enrollment):
+        return enrollment.created_at
+
+    @admin.display(description="Situations")
+    def situations_list(self, enrollment):
+        if not enrollment.situations:
+            return "-"
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join("", "<li>{}</li>", ((s,) for s in enrollment.situations)),
+        )
+
+    @admin.display(description="Goals")
+    def goals_list(self, enrollment):
+        goals = Goal.objects.filter(enrollment=enrollment).select_related("skill")
+        if not goals:
+            return "-"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} <small>({}, {})</small></li>",
+                ((g.statement, g.skill, g.get_status_display()) for g in goals),
+            ),
+        )
+
+    @admin.action(description="Approve", permissions=["change"])
+    def approve(self, request, queryset):
+        selected = list(queryset)
+        try:
+            changed = services.enrollments_approve(
+                organization=request.organization, actor=request.user, enrollments=selected
+            )
+        except ValidationError as error:
+            report_errors(self, request, error)
+            return
+        self.message_user(request, f"{changed} enrolment(s) approved.", messages.SUCCESS)
+        if changed < len(selected):
+            self.message_user(
+                request,
+                f"{len(selected) - changed} left as they were: already approved or withdrawn.",
+                messages.INFO,
+            )
+
+    @admin.action(description="Decline with a reason…", permissions=["change"])
+    def decline_with_reason(self, request, queryset):
+        form = DeclineForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            try:
+                changed = services.enrollments_decline(
+                    organization=request.organization,
+                    actor=request.user,
+                    enrollments=list(queryset),
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                self.message_user(request, f"{changed} enrolment(s) declined.", messages.SUCCESS)
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Decline with a reason",
+            "opts": self.model._meta,
+            "form": form,
+            "queryset": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/programs/enrollment/decline.html", context)
+
+    def get_urls(self):
+        extra = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_csv_view),
+                name="programs_enrollment_import",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def import_csv_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = EnrollmentCsvForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            program = form.cleaned_data["program"]
+            try:
+                created = services.enrollments_import_csv(
+                    organization=request.organization,
+                    actor=request.user,
+                    program=program,
+                    data=form.cleaned_data["file"].read(),
+                )
+            except services.EnrollmentCsvError as error:
+                errors = error.errors
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                self.message_user(
+                    request, f"{len(created)} people enrolled in “{program}”.", messages.SUCCESS
+                )
+                return redirect(changelist_url(Enrollment, program__id__exact=program.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Enrol people from a CSV file",
+            "opts": self.model._meta,
+            "form": form,
+            "errors": errors,
+        }
+        return TemplateResponse(request, "admin/programs/enrollment/import.html", context)
+
+
+# ---------------------------------------------------------------- goals (read-only)
+
+
+@admin.register(Goal, site=organization_admin_site)
+class GoalAdmin(ReadOnlyTenantAdmin):
+    """Managers (and HR, through the API) may see goals; they belong to the mentee."""
+
+    list_display = ["statement", "skill", "status", "person", "program", "target_on"]
+    list_filter = [
+        "status",
+        ("skill", admin.RelatedOnlyFieldListFilter),
+        ("enrollment__program", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["skill", "enrollment__person", "enrollment__program"]
+    search_fields = ["statement", "enrollment__person__display_name"]
+    show_full_result_count = False
+    fields = ["statement", "skill", "status", "target_on", "person", "program", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description="Mentee", ordering="enrollment__person__display_name")
+    def person(self, goal):
+        return goal.enrollment.person
+
+    @admin.display(description="Program", ordering="enrollment__program__name")
+    def program(self, goal):
+        return goal.enrollment.program

@@ -1,0 +1,291 @@
+"""Programs (cohorts): their settings and focus skills, lifecycle actions, and the object
+tools other apps add to a program's page (PROGRAM_ADMIN_LINKS)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils.html import format_html, format_html_join
+
+from mentoring import hooks
+from mentoring.common.admin import (
+    GuardedDeletionAdmin,
+    ServiceFormAdmin,
+    ServiceModelForm,
+    changelist_url,
+    report_errors,
+)
+from mentoring.tenancy.admin import organization_admin_site
+
+from .. import services
+from ..events import PROGRAM_ADMIN_LINKS
+from ..models import (
+    Enrollment,
+    EnrollmentRole,
+    EnrollmentStatus,
+    Program,
+    ProgramSkill,
+    ProgramStatus,
+    Recognition,
+    Skill,
+)
+
+
+class ProgramForm(ServiceModelForm):
+    """A program's settings and focus skills (matching's admin adds the matching weights)."""
+
+    focus_skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.none(),  # the request's organization's, set in __init__
+        widget=FilteredSelectMultiple("focus skills", is_stacked=False),
+        help_text="The skills mentees of this program choose from (one or two each).",
+    )
+
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "purpose",
+            "guidelines",
+            "time_commitment",
+            "starts_on",
+            "ends_on",
+            "checkin_cadence_days",
+            "goal_review_interval_months",
+            "cross_functional",
+            "min_seniority_gap",
+            "default_mentees_per_mentor",
+            "max_mentees_per_mentor",
+            "is_onboarding",
+            "enrollment_mode",
+            "matching_mode",
+            "onboarding_pairs_directly",
+        ]
+        labels = {
+            "checkin_cadence_days": "Check-in cadence (days)",
+            "goal_review_interval_months": "Goal review every (months)",
+            "cross_functional": "Cross-functional pairs",
+            "min_seniority_gap": "Minimum seniority gap",
+            "max_mentees_per_mentor": "Maximum mentees per mentor",
+            "enrollment_mode": "Enrolment mode",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "focus_skills" not in self.fields:
+            return
+        choices = Q(is_archived=False)
+        if self.instance.pk:
+            # An archived skill the program still has stays visible, so that saving
+            # never drops it silently: the service then asks to remove or restore it.
+            current = ProgramSkill.objects.filter(program=self.instance).values("skill_id")
+            choices |= Q(pk__in=current)
+            self.initial.setdefault("focus_skills", Skill.objects.filter(pk__in=current))
+        self.fields["focus_skills"].queryset = Skill.objects.filter(choices).order_by("name")
+        self.fields["focus_skills"].label_from_instance = lambda skill: (
+            f"{skill.name} (archived)" if skill.is_archived else skill.name
+        )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if Program.objects.filter(name=name).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(f"Another program is already called “{name}”.")
+        return name
+
+    def save_through_service(self):
+        return services.program_save(
+            organization=self.request.organization,
+            actor=self.request.user,
+            program=self.instance,
+            focus_skills=self.cleaned_data["focus_skills"],
+        )
+
+
+STATUS_ORDER = list(ProgramStatus)
+
+
+def program_move_action(name: str, label: str, target: ProgramStatus, *, back: bool = False):
+    """An admin action moving programs to ``target`` through services.program_transition."""
+
+    def move(modeladmin, request, queryset):
+        for program in queryset:
+            current = ProgramStatus(program.status)
+            if current == target:
+                modeladmin.message_user(
+                    request, f"“{program}” is already {target.label.lower()}.", messages.INFO
+                )
+                continue
+            if (STATUS_ORDER.index(current) > STATUS_ORDER.index(target)) != back:
+                # Both directions lead to "enrolling": "Open enrolment" must not quietly
+                # reopen a program that is matching, nor the reverse.
+                modeladmin.message_user(
+                    request,
+                    f"“{program}” is {current.label.lower()}: “{label}” does not apply to it.",
+                    messages.ERROR,
+                )
+                continue
+            try:
+                services.program_transition(
+                    organization=request.organization,
+                    actor=request.user,
+                    program=program,
+                    to_status=target,
+                )
+            except ValidationError as error:
+                report_errors(modeladmin, request, error)
+            else:
+                modeladmin.message_user(
+                    request, f"“{program}” is now {target.label.lower()}.", messages.SUCCESS
+                )
+
+    move.__name__ = name
+    return admin.action(description=label, permissions=["change"])(move)
+
+
+@admin.register(Program, site=organization_admin_site)
+class ProgramAdmin(GuardedDeletionAdmin, ServiceFormAdmin):
+    form = ProgramForm
+    list_display = [
+        "name",
+        "status",
+        "starts_on",
+        "ends_on",
+        "enrollment_mode",
+        "is_onboarding",
+        "approved_mentees",
+        "approved_mentors",
+        "pending_applications",
+        "enrolments_link",
+    ]
+    list_filter = ["status", "enrollment_mode", "is_onboarding"]
+    search_fields = ["name"]
+    readonly_fields = ["status", "recognized_mentors"]
+    actions = [
+        program_move_action("open_enrolment", "Open enrolment", ProgramStatus.ENROLLING),
+        program_move_action("start_matching", "Start matching", ProgramStatus.MATCHING),
+        program_move_action("start_running", "Start running", ProgramStatus.RUNNING),
+        program_move_action("close_program", "Close program", ProgramStatus.CLOSED),
+        program_move_action("back_to_draft", "Back to draft", ProgramStatus.DRAFT, back=True),
+        program_move_action(
+            "back_to_enrolment", "Back to enrolment", ProgramStatus.ENROLLING, back=True
+        ),
+        "duplicate_as_template",
+    ]
+
+    change_form_template = "admin/matching/program/change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            # The apps above programs add their object tools (match runs, survey results).
+            context["matching_links"] = [
+                link for links in hooks.run(PROGRAM_ADMIN_LINKS, obj) for link in links
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def settings_fieldsets(self) -> list:
+        """The fieldsets of the program's settings; an app above may add its own."""
+        return [
+            (
+                None,
+                {
+                    "fields": [
+                        "name",
+                        "status",
+                        "purpose",
+                        "guidelines",
+                        "time_commitment",
+                        ("starts_on", "ends_on"),
+                        "focus_skills",
+                    ]
+                },
+            ),
+            ("Rhythm", {"fields": ["checkin_cadence_days", "goal_review_interval_months"]}),
+            (
+                "Matching",
+                {
+                    "fields": [
+                        "matching_mode",
+                        "cross_functional",
+                        "min_seniority_gap",
+                        ("default_mentees_per_mentor", "max_mentees_per_mentor"),
+                        "onboarding_pairs_directly",
+                    ]
+                },
+            ),
+            ("Enrolment", {"fields": ["enrollment_mode", "is_onboarding"]}),
+        ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = self.settings_fieldsets()
+        if obj is not None:
+            fieldsets.append(("Recognized mentors", {"fields": ["recognized_mentors"]}))
+        return fieldsets
+
+    def get_queryset(self, request):
+        approved = Q(enrollments__status=EnrollmentStatus.APPROVED)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                approved_mentee_count=Count(
+                    "enrollments", filter=approved & Q(enrollments__role=EnrollmentRole.MENTEE)
+                ),
+                approved_mentor_count=Count(
+                    "enrollments", filter=approved & Q(enrollments__role=EnrollmentRole.MENTOR)
+                ),
+                pending_count=Count(
+                    "enrollments", filter=Q(enrollments__status=EnrollmentStatus.APPLIED)
+                ),
+            )
+        )
+
+    @admin.display(description="Mentees", ordering="approved_mentee_count")
+    def approved_mentees(self, program):
+        return program.approved_mentee_count
+
+    @admin.display(description="Mentors", ordering="approved_mentor_count")
+    def approved_mentors(self, program):
+        return program.approved_mentor_count
+
+    @admin.display(description="Waiting for approval", ordering="pending_count")
+    def pending_applications(self, program):
+        return program.pending_count
+
+    @admin.display(description="Enrolments")
+    def enrolments_link(self, program):
+        url = changelist_url(Enrollment, program__id__exact=program.pk)
+        return format_html('<a href="{}">Enrolments of {}</a>', url, program.name)
+
+    @admin.display(description="Recognized mentors")
+    def recognized_mentors(self, program):
+        if program.pk is None:
+            return "-"
+        recognitions = Recognition.objects.filter(program=program).select_related("mentor")
+        if not recognitions:
+            return "No mentor of this program has been recognized yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> · {}: {}</li>",
+                ((r.mentor, r.get_badge_display(), r.note) for r in recognitions),
+            ),
+        )
+
+    def deletion_refusal(self, program):
+        if program.status != ProgramStatus.DRAFT or program.enrollments.exists():
+            return (
+                f"“{program}” has been opened or has enrolments, so it cannot be deleted: "
+                "close it instead, so that its participants keep their history."
+            )
+        return None
+
+    @admin.action(description="Duplicate as template (a new draft)", permissions=["add"])
+    def duplicate_as_template(self, request, queryset):
+        for program in queryset:
+            copy = services.program_duplicate(
+                organization=request.organization, actor=request.user, program=program
+            )
+            self.message_user(
+                request, f"“{copy}” created as a draft from “{program}”.", messages.SUCCESS
+            )

@@ -1,0 +1,141 @@
+"""Bulk enrolment from a CSV file: all rows are checked before anyone is enrolled."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from mentoring.common.guards import check_same_organization
+from mentoring.csv_import import CsvFileError, read_csv_rows
+from mentoring.people.models import Profile
+from mentoring.people.selectors import profile_of
+from mentoring.request_validation import parse_id
+
+from ..models import (
+    Enrollment,
+    EnrollmentRole,
+    EnrollmentSkill,
+    EnrollmentStatus,
+    Program,
+    ProgramStatus,
+    Skill,
+)
+from .enrolments import save_enrollment
+from .programs import program_skills
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from mentoring.tenancy.models import Organization
+
+
+class EnrollmentCsvError(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
+ENROLLMENT_CSV_COLUMNS = ("email", "role", "skills", "capacity")
+
+
+def enrollments_import_csv(
+    *, organization: Organization, actor: User, program: Program, data: bytes
+) -> list[Enrollment]:
+    """Enrol people from a CSV (email, role, skills separated by ';', capacity for mentors).
+
+    Every bad row is reported with its line number; nobody is enrolled until all are fine.
+    """
+    check_same_organization(organization, program)
+    if program.status == ProgramStatus.CLOSED:
+        raise EnrollmentCsvError([f"“{program}” is closed: it takes no more people."])
+    try:
+        headers, lines = read_csv_rows(data)
+    except CsvFileError as error:
+        raise EnrollmentCsvError([str(error)]) from error
+    if "email" not in headers or "role" not in headers:
+        columns = ", ".join(ENROLLMENT_CSV_COLUMNS)
+        raise EnrollmentCsvError(
+            [f"Line 1: the header row needs 'email' and 'role' (columns: {columns})."]
+        )
+    people = {p.user.email.lower(): p for p in Profile.objects.select_related("user")}
+    skills = {s.name.lower(): s for s in Skill.objects.filter(is_archived=False)}
+    focus_skills = program_skills(program)
+    enrolled = set(
+        Enrollment.objects.filter(
+            program=program, status__in=[EnrollmentStatus.APPLIED, EnrollmentStatus.APPROVED]
+        ).values_list("person_id", flat=True)
+    )
+    errors: list[str] = []
+    rows: list[tuple[Profile, str, list[Skill], int | None]] = []
+    seen: dict[str, int] = {}
+    for line, row in lines:
+        email = row.get("email", "").lower()
+        role = row.get("role", "").lower()
+        names = [name.strip() for name in row.get("skills", "").split(";") if name.strip()]
+        person = people.get(email)
+        problems = []
+        if person is None:
+            problems.append(
+                f"{email or '(empty)'} is not a member of this organization; invite them first"
+            )
+        elif email in seen:
+            problems.append(f"{email} is already on line {seen[email]}")
+        elif person.pk in enrolled:
+            problems.append(f"{email} is already enrolled in this program")
+        seen.setdefault(email, line)
+        if role not in EnrollmentRole.values:
+            problems.append(f"role '{role}' must be mentee or mentor")
+        unknown = [name for name in names if name.lower() not in skills]
+        if unknown:
+            problems.append(f"unknown skill(s): {', '.join(unknown)}")
+        chosen = [skills[name.lower()] for name in names if name.lower() in skills]
+        capacity = None
+        if role == EnrollmentRole.MENTEE:
+            if not 1 <= len(names) <= 2:
+                problems.append("a mentee needs one or two skills")
+            elif any(skill.pk not in focus_skills for skill in chosen):
+                problems.append("a mentee's skills must be among the program's focus skills")
+        elif role == EnrollmentRole.MENTOR:
+            raw = row.get("capacity") or str(program.default_mentees_per_mentor)
+            capacity = parse_id(raw)
+            if capacity is None or not 1 <= capacity <= program.max_mentees_per_mentor:
+                problems.append(f"capacity '{raw}' must be 1 to {program.max_mentees_per_mentor}")
+                capacity = None
+            if not names:
+                problems.append("a mentor needs at least one skill")
+        errors += [f"Line {line}: {problem}." for problem in problems]
+        if person is not None:  # an unknown person is a problem already
+            rows.append((person, role, chosen, capacity))
+    if not rows and not errors:
+        errors.append("Line 1: the file has a header row but no people.")
+    if errors:
+        raise EnrollmentCsvError(errors)
+    decider = profile_of(actor)
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {
+            e.person_id: e for e in Enrollment.objects.select_for_update().filter(program=program)
+        }
+        created = []
+        for person, role, chosen, capacity in rows:
+            enrollment = save_enrollment(
+                existing.get(person.pk),
+                organization=organization,
+                program=program,
+                person=person,
+                role=role,
+                status=EnrollmentStatus.APPROVED,
+                situations=[],
+                capacity=capacity,
+                growth_story="",
+            )
+            enrollment.decided_by, enrollment.decided_at = decider, now
+            enrollment.save(update_fields=["decided_by", "decided_at"])
+            EnrollmentSkill.objects.bulk_create(
+                EnrollmentSkill(organization=organization, enrollment=enrollment, skill=skill)
+                for skill in chosen
+            )
+            created.append(enrollment)
+    return created

@@ -1,0 +1,306 @@
+"""Enrolments: applying as mentee or mentor, a mentor's capacity, withdrawing, a manager's
+decisions, and the automatic enrolment of new members in onboarding programs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from mentoring import hooks
+from mentoring.audit.models import AuditAction
+from mentoring.audit.services import record_rows
+from mentoring.common.guards import check_same_organization
+from mentoring.people.models import Profile
+from mentoring.people.selectors import profile_of
+
+from .. import emails
+from ..events import ENROLLMENT_APPROVED
+from ..models import (
+    Enrollment,
+    EnrollmentMode,
+    EnrollmentRole,
+    EnrollmentSkill,
+    EnrollmentStatus,
+    Goal,
+    Program,
+    ProgramStatus,
+    Skill,
+)
+from .goals import goal_statement_problem
+from .programs import program_skills
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from mentoring.tenancy.models import Organization
+
+
+def _check_can_apply(program: Program, person: Profile) -> Enrollment | None:
+    if program.status == ProgramStatus.CLOSED:
+        raise ValidationError(f"“{program}” is closed and takes no more applications.")
+    if not program.is_open_for_applications:
+        if program.enrollment_mode == EnrollmentMode.INVITATION:
+            raise ValidationError(
+                f"“{program}” is by invitation only: ask its program manager to enrol you."
+            )
+        raise ValidationError(f"“{program}” is not taking applications at the moment.")
+    existing = Enrollment.objects.select_for_update().filter(program=program, person=person).first()
+    if existing is not None and existing.is_active:
+        raise ValidationError(
+            f"You already applied to “{program}” as {existing.get_role_display().lower()}."
+        )
+    return existing
+
+
+def save_enrollment(existing: Enrollment | None, **fields: Any) -> Enrollment:
+    """Reuse a withdrawn or declined enrolment (one row per person and program)."""
+    enrollment = existing or Enrollment(**fields)
+    for key, value in fields.items():
+        setattr(enrollment, key, value)
+    enrollment.decision_reason = ""
+    enrollment.decided_by = None
+    enrollment.decided_at = None
+    enrollment.save()
+    EnrollmentSkill.objects.filter(enrollment=enrollment).delete()
+    return enrollment
+
+
+def _status_for_new_application(program: Program) -> str:
+    if program.enrollment_mode == EnrollmentMode.OPEN:
+        return EnrollmentStatus.APPROVED
+    return EnrollmentStatus.APPLIED
+
+
+def enrollment_apply_mentee(
+    *,
+    organization: Organization,
+    actor: User,
+    program: Program,
+    focus_skills: Iterable[Skill],
+    goal_statement: str,
+    goal_skill: Skill | None = None,
+    situations: list[str],
+) -> Enrollment:
+    """Apply as mentee: one or two focus skills, one concrete goal, two or three situations."""
+    check_same_organization(organization, program, *focus_skills)
+    person = profile_of(actor)
+    errors = {}
+    allowed = program_skills(program)
+    chosen = list(dict.fromkeys(focus_skills))
+    if not 1 <= len(chosen) <= 2:
+        errors["focus_skills"] = (
+            "Choose one or two focus skills: focus is what makes progress visible."
+        )
+    elif any(skill.pk not in allowed for skill in chosen):
+        errors["focus_skills"] = "Choose focus skills among this program's skills."
+    goal_skill = goal_skill or (chosen[0] if chosen else None)
+    if goal_skill is not None and goal_skill not in chosen and "focus_skills" not in errors:
+        errors["goal_skill"] = "The goal's skill must be one of your focus skills."
+    problem = goal_statement_problem(goal_statement)
+    if problem:
+        errors["goal_statement"] = problem
+    situations = [text.strip() for text in situations if text and text.strip()]
+    if not 2 <= len(situations) <= 3:
+        errors["situations"] = "Describe two or three real, recent situations."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = _check_can_apply(program, person)
+        enrollment = save_enrollment(
+            existing,
+            organization=organization,
+            program=program,
+            person=person,
+            role=EnrollmentRole.MENTEE,
+            status=_status_for_new_application(program),
+            situations=situations,
+            capacity=None,
+            growth_story="",
+        )
+        EnrollmentSkill.objects.bulk_create(
+            EnrollmentSkill(organization=organization, enrollment=enrollment, skill=skill)
+            for skill in chosen
+        )
+        assert goal_skill is not None  # no focus skill was an error above
+        Goal.objects.create(
+            organization=organization,
+            enrollment=enrollment,
+            statement=" ".join(goal_statement.split()),
+            skill=goal_skill,
+        )
+    return enrollment
+
+
+def enrollment_apply_mentor(
+    *,
+    organization: Organization,
+    actor: User,
+    program: Program,
+    skills: Iterable[Skill],
+    capacity: int | None,
+    growth_story: str,
+) -> Enrollment:
+    """Offer to mentor: the skills one can help with, a capacity within the program's
+    maximum, and a short story of one's own growth."""
+    check_same_organization(organization, program, *skills)
+    person = profile_of(actor)
+    errors = {}
+    skills = list(dict.fromkeys(skills))
+    if not skills:
+        errors["skills"] = "Choose at least one skill you can help with."
+    elif any(skill.is_archived for skill in skills):
+        errors["skills"] = "Archived skills cannot be chosen."
+    if capacity is None or not 1 <= capacity <= program.max_mentees_per_mentor:
+        errors["capacity"] = (
+            f"Choose between 1 and {program.max_mentees_per_mentor} mentees: "
+            "that is this program's maximum per mentor."
+        )
+    if not growth_story.strip():
+        errors["growth_story"] = "Tell mentees briefly how you grew these skills yourself."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = _check_can_apply(program, person)
+        enrollment = save_enrollment(
+            existing,
+            organization=organization,
+            program=program,
+            person=person,
+            role=EnrollmentRole.MENTOR,
+            status=_status_for_new_application(program),
+            situations=[],
+            capacity=capacity,
+            growth_story=growth_story.strip(),
+        )
+        EnrollmentSkill.objects.bulk_create(
+            EnrollmentSkill(organization=organization, enrollment=enrollment, skill=skill)
+            for skill in skills
+        )
+    return enrollment
+
+
+def enrollment_set_capacity(
+    *, organization: Organization, actor: User, enrollment: Enrollment, capacity: int | None
+) -> Enrollment:
+    """Change a mentor's capacity within the program's maximum."""
+    check_same_organization(organization, enrollment)
+    if enrollment.role != EnrollmentRole.MENTOR:
+        raise ValidationError("Only a mentor's enrolment has a capacity.")
+    maximum = enrollment.program.max_mentees_per_mentor
+    if capacity is None or not 1 <= capacity <= maximum:
+        raise ValidationError(
+            {
+                "capacity": f"Choose between 1 and {maximum} mentees: that is the maximum per "
+                f"mentor of “{enrollment.program}”."
+            }
+        )
+    enrollment.capacity = capacity
+    enrollment.save(update_fields=["capacity", "updated_at"])
+    return enrollment
+
+
+def enrollment_withdraw(
+    *, organization: Organization, actor: User, enrollment: Enrollment
+) -> Enrollment:
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.person.user_id != actor.pk:
+            raise ValidationError("Only the applicant can withdraw an application.")
+        if not enrollment.is_active:
+            raise ValidationError("This application is no longer active.")
+        enrollment.status = EnrollmentStatus.WITHDRAWN
+        enrollment.save(update_fields=["status", "updated_at"])
+    return enrollment
+
+
+def _decide(
+    organization: Organization,
+    actor: User,
+    enrollments: Iterable[Enrollment],
+    status: str,
+    reason: str,
+) -> int:
+    decider = profile_of(actor)
+    ids = [enrollment.pk for enrollment in enrollments]
+    with transaction.atomic():
+        rows = list(
+            Enrollment.objects.select_for_update(of=("self",))
+            .select_related("person__user", "program")
+            .filter(
+                pk__in=ids,
+                status__in=[
+                    EnrollmentStatus.APPLIED,
+                    EnrollmentStatus.DECLINED,
+                    EnrollmentStatus.APPROVED,
+                ],
+            )
+            .exclude(status=status)
+        )
+        now = timezone.now()
+        for enrollment in rows:
+            enrollment.status = status
+            enrollment.decision_reason = reason
+            enrollment.decided_by = decider
+            enrollment.decided_at = now
+        decided = ["status", "decision_reason", "decided_by", "decided_at"]
+        Enrollment.objects.bulk_update(rows, [*decided, "updated_at"])
+        # bulk_update sends no signals: the audit log is told here.
+        record_rows(
+            organization=organization,
+            action=AuditAction.UPDATE,
+            rows=rows,
+            actor=actor,
+            changed_fields=decided,
+        )
+        emails.application_decided(organization, rows)
+    return len(rows)
+
+
+def enrollments_approve(
+    *, organization: Organization, actor: User, enrollments: Iterable[Enrollment]
+) -> int:
+    """Approve applications (or reverse a decline); returns how many changed."""
+    return _decide(organization, actor, enrollments, EnrollmentStatus.APPROVED, "")
+
+
+def enrollments_decline(
+    *, organization: Organization, actor: User, enrollments: Iterable[Enrollment], reason: str
+) -> int:
+    """Decline applications with a reason the applicant will see."""
+    if not reason.strip():
+        raise ValidationError("Give a reason: applicants see it.")
+    return _decide(organization, actor, enrollments, EnrollmentStatus.DECLINED, reason.strip())
+
+
+def onboarding_enroll_new_member(
+    *, organization: Organization, person: Profile
+) -> list[Enrollment]:
+    """Enrol a person who just joined as mentee of every onboarding program taking people;
+    ENROLLMENT_APPROVED lets matching pair them at once where the program runs already."""
+    created = []
+    programs = Program.objects.filter(
+        is_onboarding=True,
+        status__in=[ProgramStatus.ENROLLING, ProgramStatus.MATCHING, ProgramStatus.RUNNING],
+    )
+    for program in programs:
+        if Enrollment.objects.filter(program=program, person=person).exists():
+            continue
+        enrollment = Enrollment.objects.create(
+            organization=organization,
+            program=program,
+            person=person,
+            role=EnrollmentRole.MENTEE,
+            status=EnrollmentStatus.APPROVED,
+        )
+        skills = list(program_skills(program).values())[:2]
+        EnrollmentSkill.objects.bulk_create(
+            EnrollmentSkill(organization=organization, enrollment=enrollment, skill=skill)
+            for skill in skills
+        )
+        hooks.run(ENROLLMENT_APPROVED, organization=organization, enrollment=enrollment)
+        created.append(enrollment)
+    return created

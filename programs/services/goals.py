@@ -1,0 +1,162 @@
+"""A mentee's goals, and the reviews the mentee and their mentor write of them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from mentoring import hooks
+from mentoring.common.guards import check_same_organization
+from mentoring.people.selectors import profile_of
+
+from ..events import GOAL_REVIEWER
+from ..models import Enrollment, EnrollmentRole, Goal, GoalReview, GoalStatus, Skill
+from ..schedule import goal_review_start_on, review_period_on
+from .programs import program_skills
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from mentoring.tenancy.models import Organization
+
+VAGUE_GOAL_PATTERNS = [
+    r"^(be|get|become)\s+(a\s+)?(better|more)\b",
+    r"^improve\s+(my\s+)?(\w+\s+)?skills?\b",
+    r"\bcommunicate better\b",
+    r"^(work on|develop|improve)\s+(my\s+)?\w+$",
+]
+MIN_GOAL_WORDS = 6
+
+
+def goal_statement_problem(statement: str) -> str | None:
+    """Why a goal is too vague to observe, or None. The application form shows it."""
+    text = " ".join(statement.split()).lower().rstrip(".!")
+    if len(text.split()) < MIN_GOAL_WORDS or any(re.search(p, text) for p in VAGUE_GOAL_PATTERNS):
+        return (
+            "Make the goal concrete: say what you will do, in which situation, so that someone "
+            "else could see it happen. Not “communicate better” but, for example, “run our "
+            "weekly planning so that every quieter colleague speaks at least once”."
+        )
+    return None
+
+
+def _check_enrollment_active(enrollment: Enrollment) -> None:
+    if not enrollment.is_active:
+        raise ValidationError(
+            "This enrolment is no longer active: its goals and reviews are closed."
+        )
+
+
+def _check_mentee(actor: User, enrollment: Enrollment) -> None:
+    _check_enrollment_active(enrollment)
+    if enrollment.role != EnrollmentRole.MENTEE or enrollment.person.user_id != actor.pk:
+        raise ValidationError("Only the mentee of this enrolment can change its goals.")
+
+
+def _check_goal_fields(enrollment: Enrollment, statement: str, skill: Skill) -> None:
+    errors = {}
+    problem = goal_statement_problem(statement)
+    if problem:
+        errors["statement"] = problem
+    if skill.pk not in program_skills(enrollment.program):
+        errors["skill"] = "Choose one of the program's focus skills."
+    if errors:
+        raise ValidationError(errors)
+
+
+def goal_create(
+    *,
+    organization: Organization,
+    actor: User,
+    enrollment: Enrollment,
+    statement: str,
+    skill: Skill,
+    target_on: date | None = None,
+) -> Goal:
+    check_same_organization(organization, enrollment, skill)
+    _check_mentee(actor, enrollment)
+    _check_goal_fields(enrollment, statement, skill)
+    return Goal.objects.create(
+        organization=organization,
+        enrollment=enrollment,
+        statement=" ".join(statement.split()),
+        skill=skill,
+        target_on=target_on,
+    )
+
+
+def goal_update(
+    *,
+    organization: Organization,
+    actor: User,
+    goal: Goal,
+    statement: str,
+    skill: Skill,
+    target_on: date | None,
+    status: str,
+) -> Goal:
+    check_same_organization(organization, goal, skill)
+    _check_mentee(actor, goal.enrollment)
+    _check_goal_fields(goal.enrollment, statement, skill)
+    if status not in GoalStatus.values:
+        raise ValidationError({"status": "Unknown status."})
+    goal.statement, goal.skill, goal.target_on, goal.status = (
+        " ".join(statement.split()),
+        skill,
+        target_on,
+        status,
+    )
+    goal.save(update_fields=["statement", "skill", "target_on", "status", "updated_at"])
+    return goal
+
+
+def goal_review_add(
+    *,
+    organization: Organization,
+    actor: User,
+    goal: Goal,
+    progress: int,
+    what_changed: str,
+    next_steps: str,
+    adjusted_focus: str = "",
+    on: date | None = None,
+) -> GoalReview:
+    """Add one person's view of a goal for the current review period (history is kept)."""
+    check_same_organization(organization, goal)
+    enrollment = goal.enrollment
+    _check_enrollment_active(enrollment)
+    author = profile_of(actor)
+    # Who else may review (the mentee's mentor) is known above programs: GOAL_REVIEWER.
+    is_reviewer = any(hooks.run(GOAL_REVIEWER, enrollment=enrollment, person=author))
+    if author.pk != enrollment.person_id and not is_reviewer:
+        raise ValidationError("Only the mentee and their mentor can review this goal.")
+    errors = {}
+    if progress not in range(1, 6):
+        errors["progress"] = "Progress is a level from 1 to 5."
+    if not what_changed.strip():
+        errors["what_changed"] = "Say what changed since the last review, even if little."
+    if not next_steps.strip():
+        errors["next_steps"] = "Say what comes next."
+    if errors:
+        raise ValidationError(errors)
+    today = on or timezone.localdate()
+    period = review_period_on(
+        goal_review_start_on(enrollment), enrollment.program.goal_review_interval_months, today
+    )
+    return GoalReview.objects.create(
+        organization=organization,
+        goal=goal,
+        period=period,
+        author=author,
+        author_role=(
+            EnrollmentRole.MENTEE if author.pk == enrollment.person_id else EnrollmentRole.MENTOR
+        ),
+        progress=progress,
+        what_changed=what_changed.strip(),
+        next_steps=next_steps.strip(),
+        adjusted_focus=adjusted_focus.strip(),
+    )

@@ -1,0 +1,129 @@
+"""A program's life: its settings and focus skills, its status, and copies of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from mentoring.common.guards import check_same_organization
+
+from ..models import ChecklistItem, Program, ProgramSkill, ProgramStatus, Resource, Skill
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from mentoring.tenancy.models import Organization
+
+
+def program_skills(program: Program) -> dict[int, Skill]:
+    """The program's focus skills by id."""
+    return {
+        link.skill_id: link.skill
+        for link in ProgramSkill.objects.filter(program=program).select_related("skill")
+    }
+
+
+def program_validate(*, program: Program, focus_skills: list[Skill]) -> None:
+    """Every rule a program must meet before it is saved; errors are keyed by field."""
+    errors = {}
+    name = " ".join(program.name.split())
+    if Program.objects.filter(name=name).exclude(pk=program.pk).exists():
+        errors["name"] = f"Another program is already called “{name}”."
+    if program.starts_on and program.ends_on and program.ends_on <= program.starts_on:
+        errors["ends_on"] = "The program must end after it starts."
+    if program.default_mentees_per_mentor > program.max_mentees_per_mentor:
+        errors["default_mentees_per_mentor"] = (
+            f"The default ({program.default_mentees_per_mentor}) cannot exceed the maximum "
+            f"of {program.max_mentees_per_mentor} mentees per mentor."
+        )
+    if not focus_skills:
+        errors["focus_skills"] = "Choose at least one focus skill."
+    elif any(skill.is_archived for skill in focus_skills):
+        errors["focus_skills"] = "Archived skills cannot be chosen: restore them first."
+    if errors:
+        raise ValidationError(errors)
+
+
+def program_save(
+    *, organization: Organization, actor: User, program: Program, focus_skills: Iterable[Skill]
+) -> Program:
+    """Create or update a program and its focus skills (admin)."""
+    focus_skills = list(focus_skills)
+    check_same_organization(organization, *focus_skills)
+    program_validate(program=program, focus_skills=focus_skills)
+    with transaction.atomic():
+        program.organization = organization
+        program.save()
+        wanted = {skill.pk for skill in focus_skills}
+        ProgramSkill.objects.filter(program=program).exclude(skill_id__in=wanted).delete()
+        existing = set(
+            ProgramSkill.objects.filter(program=program).values_list("skill_id", flat=True)
+        )
+        ProgramSkill.objects.bulk_create(
+            ProgramSkill(organization=organization, program=program, skill_id=skill_id)
+            for skill_id in sorted(wanted - existing)
+        )
+    return program
+
+
+TRANSITIONS = {
+    ProgramStatus.DRAFT: (ProgramStatus.ENROLLING,),
+    ProgramStatus.ENROLLING: (ProgramStatus.MATCHING, ProgramStatus.DRAFT),
+    ProgramStatus.MATCHING: (ProgramStatus.RUNNING, ProgramStatus.ENROLLING),
+    ProgramStatus.RUNNING: (ProgramStatus.CLOSED,),
+    ProgramStatus.CLOSED: (),
+}
+
+
+def program_transition(
+    *, organization: Organization, actor: User, program: Program, to_status: str
+) -> Program:
+    """Move a program along draft → enrolling → matching → running → closed."""
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        current = ProgramStatus(program.status)
+        target = ProgramStatus(to_status)
+        allowed = TRANSITIONS[current]
+        if target not in allowed:
+            if not allowed:
+                raise ValidationError(f"“{program}” is closed: its status cannot change any more.")
+            options = " or ".join(str(status.label) for status in allowed)
+            raise ValidationError(
+                f"“{program}” is {current.label.lower()}: it can move to {options}, "
+                f"not straight to {target.label.lower()}."
+            )
+        opening = target == ProgramStatus.ENROLLING and current == ProgramStatus.DRAFT
+        if opening and not ProgramSkill.objects.filter(program=program).exists():
+            raise ValidationError(f"Give “{program}” at least one focus skill first.")
+        program.status = target
+        program.save(update_fields=["status", "updated_at"])
+    return program
+
+
+def program_duplicate(*, organization: Organization, actor: User, program: Program) -> Program:
+    """A draft copy of a program with its settings, focus skills, checklist and resources."""
+    check_same_organization(organization, program)
+    with transaction.atomic():
+        base = f"Copy of {program.name}"[:110]
+        name, number = base, 2
+        while Program.objects.filter(name=name).exists():
+            name, number = f"{base} ({number})", number + 1
+        copy = Program.objects.get(pk=program.pk)
+        copy.pk = None
+        copy.name = name
+        copy.status = ProgramStatus.DRAFT
+        copy.save()
+        ProgramSkill.objects.bulk_create(
+            ProgramSkill(organization=organization, program=copy, skill_id=link.skill_id)
+            for link in ProgramSkill.objects.filter(program=program)
+        )
+        for model in (ChecklistItem, Resource):
+            rows: list[Any] = list(model.objects.filter(program=program))
+            for row in rows:
+                row.pk = None
+                row.program = copy
+            model.objects.bulk_create(rows)
+    return copy
