@@ -6,6 +6,7 @@ so screen readers get the numbers; templates may add the same data as a table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
@@ -69,7 +70,7 @@ def _slug(text: str) -> str:
     return "chart-" + "".join(c if c.isalnum() else "-" for c in text.lower())[:40]
 
 
-def bar_chart(title: str, labels: list[str], values: list[float]) -> SafeString:
+def bar_chart(title: str, labels: list[str], values: Sequence[float]) -> SafeString:
     """One bar per label (for example sessions held per month)."""
     top = _scale(max(values, default=0))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -140,7 +141,7 @@ def line_chart(
     return _frame(title, description or "No data yet.", SafeString("".join(parts)), labels, top)
 
 
-def keyed_bar_chart(key: str, title: str, labels: list[str], values: list[float]) -> SafeString:
+def keyed_bar_chart(key: str, title: str, labels: list[str], values: Sequence[float]) -> SafeString:
     """``bar_chart`` whose ids also carry ``key``: a page showing several charts of one title
     (one per program) keeps every id, and so every ``aria-labelledby``, unique."""
     slug = _slug(title)

@@ -20,7 +20,11 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from pgserver import PostgresServer  # imported at start-up only when it is used
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / ".dev"
@@ -63,7 +67,7 @@ class Services:
 
     def __init__(self) -> None:
         self.redis_process: subprocess.Popen | None = None
-        self.postgres = None
+        self.postgres: PostgresServer | None = None
         self.database_url = ""
         self.owner_url = ""
         self.redis_url = ""

@@ -75,7 +75,9 @@ def outage_response(request, exception: BaseException) -> HttpResponse:
             "The service cannot reach its storage just now. Nothing was changed; "
             f"retry after {RETRY_AFTER_SECONDS} seconds."
         )
-        response = JsonResponse({"error": {"status": 503, "detail": detail}}, status=503)
+        response: HttpResponse = JsonResponse(
+            {"error": {"status": 503, "detail": detail}}, status=503
+        )
     else:
         context = {
             "was_sending": request.method not in SAFE_METHODS,

@@ -153,8 +153,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     list_filter = ["type"]
     search_fields = ["user__email"]
     list_select_related = ["user"]
-    fields = ["user_email", "type", "created_at", "last_used_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user_email", "type", "created_at", "last_used_at")
 
     @admin.display(description="Email", ordering="user__email")
     def user_email(self, authenticator):

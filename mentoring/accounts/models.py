@@ -1,5 +1,9 @@
 """Invitations: the only way into an organization (and onto the platform)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -8,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring.people.models import Department
 from mentoring.tenancy.models import Role, TenantModel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class Invitation(TenantModel):
@@ -66,7 +73,7 @@ class Invitation(TenantModel):
         return self.expires_at <= timezone.now()
 
     @property
-    def status(self) -> str:
+    def status(self) -> StrPromise:
         if self.is_accepted:
             return _("accepted")
         return _("expired") if self.is_expired else _("open")

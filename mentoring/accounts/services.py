@@ -1,9 +1,12 @@
 """Invitations: create one, import many from CSV, accept one. Every write is all-or-nothing."""
 
+from __future__ import annotations
+
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -21,7 +24,10 @@ from mentoring.tenancy.models import Membership, Organization, Role
 
 from .models import Invitation
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+else:
+    User = get_user_model()
 
 CSV_MAX_BYTES = 2 * 1024 * 1024
 CSV_COLUMNS = ("email", "name", "role", "department", "job_title")
@@ -76,8 +82,16 @@ def _send_on_commit(invitation: Invitation, link: str) -> None:
 
 
 def _new_invitation(
-    *, organization, actor, email, role, display_name, department, job_title, send_email=True
-):
+    *,
+    organization: Organization,
+    actor: User | None,
+    email: str,
+    role: str,
+    display_name: str,
+    department: Department | None,
+    job_title: str,
+    send_email: bool = True,
+) -> tuple[Invitation, str]:
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organization=organization,
@@ -99,7 +113,7 @@ def _new_invitation(
 def invitation_create(
     *,
     organization: Organization,
-    actor,
+    actor: User | None,
     email: str,
     role: str = Role.MEMBER,
     display_name: str = "",
@@ -129,7 +143,11 @@ def invitation_create(
 
 
 def invitation_resend(
-    *, organization: Organization, actor, invitation: Invitation, send_email: bool = True
+    *,
+    organization: Organization,
+    actor: User | None,
+    invitation: Invitation,
+    send_email: bool = True,
 ) -> str:
     """Replace the token of an open invitation, extend it and email it again."""
     if invitation.is_accepted:
@@ -169,7 +187,9 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def invitations_import_csv(*, organization: Organization, actor, data: bytes) -> list[Invitation]:
+def invitations_import_csv(
+    *, organization: Organization, actor: User, data: bytes
+) -> list[Invitation]:
     """Invite everyone in a CSV (columns: email, name, role, department, job_title).
 
     Every bad row is reported with its line number, and nobody is invited until all are fine.
@@ -228,7 +248,7 @@ def invitation_for_token(token: str) -> Invitation | None:
     return Invitation.objects.filter(token_hash=hash_token(token)).first()
 
 
-def existing_user_for(invitation: Invitation):
+def existing_user_for(invitation: Invitation) -> User | None:
     return User.objects.filter(email__iexact=invitation.email).first()
 
 
@@ -247,7 +267,7 @@ def _lock_usable(token: str) -> Invitation:
     return invitation
 
 
-def _join(invitation: Invitation, user) -> Membership:
+def _join(invitation: Invitation, user: User) -> Membership:
     if Membership.objects.filter(user=user).exists():
         raise InvitationError("You are already a member of this organization. Sign in instead.")
     membership = Membership.objects.create(
@@ -271,7 +291,7 @@ def _join(invitation: Invitation, user) -> Membership:
     return membership
 
 
-def invitation_accept_new_user(*, token: str, display_name: str, password: str):
+def invitation_accept_new_user(*, token: str, display_name: str, password: str) -> User:
     """Create the account the invitation is for, with its membership and profile."""
     with transaction.atomic():
         invitation = _lock_usable(token)
@@ -288,7 +308,7 @@ def invitation_accept_new_user(*, token: str, display_name: str, password: str):
         return user
 
 
-def invitation_accept_existing_user(*, token: str, user):
+def invitation_accept_existing_user(*, token: str, user: User) -> User:
     """Add an existing account (already authenticated by the caller) to the organization."""
     with transaction.atomic():
         invitation = _lock_usable(token)

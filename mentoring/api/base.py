@@ -22,7 +22,9 @@ import datetime
 import hashlib
 import io
 import json
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -34,8 +36,9 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, generics, pagination, renderers
-from rest_framework.filters import OrderingFilter
+from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.utils.encoders import JSONEncoder
 
 from mentoring.audit.models import AuditAction
@@ -45,6 +48,10 @@ from mentoring.tenancy import activate
 
 from .auth import ApiKeyAuthentication, ApiKeyThrottle, IsHrReader, MemberSessionAuthentication
 from .schema import HrAutoSchema
+
+if TYPE_CHECKING:
+    # The stubs' type of filter backends that are no BaseFilterBackend (DjangoFilterBackend).
+    from rest_framework.generics import BaseFilterProtocol
 
 # A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -245,8 +252,8 @@ class HrView(generics.GenericAPIView):
     throttle_classes = (ApiKeyThrottle,)
     renderer_classes = (renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CsvRenderer)
     schema = HrAutoSchema()
-    filter_backends = ()
-    pagination_class = None
+    filter_backends: Sequence[type[BaseFilterBackend | BaseFilterProtocol[Any]]] = ()
+    pagination_class: type[pagination.BasePagination] | None = None
     is_list = False
 
     @property
@@ -304,7 +311,8 @@ class HrAggregateView(HrView):
     ``aggregate_rows(params)`` where ``params`` are the filter form's cleaned data."""
 
     filter_backends = (filters.DjangoFilterBackend,)
-    row_serializer_class = None
+    filterset_class: type[filters.FilterSet]  # set by every subclass
+    row_serializer_class: type[BaseSerializer] | None = None
 
     def aggregate_rows(self, params: dict) -> list[dict]:
         raise NotImplementedError
@@ -344,7 +352,7 @@ class HrListView(HrView):
     pagination_class = CursorPage
     filter_backends = (filters.DjangoFilterBackend, HrOrdering)
     filterset_class = UpdatedSinceFilter
-    ordering = ("-updated_at", "-id")
+    ordering: tuple[str, ...] = ("-updated_at", "-id")
     ordering_fields: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()
     changed_key = "updated_at"  # the rows' key that says when they changed

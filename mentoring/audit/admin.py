@@ -56,7 +56,7 @@ class AuditEventAdmin(ReadOnlyTenantAdmin):
     list_select_related = ["actor"]
     show_full_result_count = False  # the log only grows: one count per page is enough
     actions = None
-    fields = [
+    fields = readonly_fields = (
         "occurred_at",
         "action",
         "who",
@@ -65,8 +65,7 @@ class AuditEventAdmin(ReadOnlyTenantAdmin):
         "summary",
         "ip_address",
         "user_agent",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description="Who", ordering="actor__email")
     def who(self, event):

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from operator import itemgetter
 
 from django.apps import apps
@@ -95,7 +96,9 @@ class _Tracked:
 
     def changed(self, before: tuple | None, after: tuple, update_fields) -> set[int]:
         if update_fields is not None:
-            written = {self.by_name[name] for name in update_fields if name in self.by_name}
+            written: Collection[int] = {
+                self.by_name[name] for name in update_fields if name in self.by_name
+            }
         else:
             written = range(len(after))
         if before is None:

@@ -23,6 +23,7 @@ from django.conf import settings
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 class Actor:
     """Who did it (a user, or a label for a key, task or command) and from where."""
 
-    user: object | None = None
+    user: User | None = None  # authenticated, or None
     label: str = ""
     ip_address: str | None = None
     user_agent: str = ""

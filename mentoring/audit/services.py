@@ -1,12 +1,21 @@
 """Writing audit events: ``record_event`` for one, ``record_rows`` for rows a service
 wrote in bulk (which sends no model signals)."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from .context import actor_from_request, current_actor
 from .models import AuditAction, AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.http import HttpRequest
+
+    from mentoring.tenancy.models import Organization
 
 
 def _text(value: str, limit: int) -> str:
@@ -16,14 +25,14 @@ def _text(value: str, limit: int) -> str:
 
 def record_event(
     *,
-    organization,
+    organization: Organization | int,
     action: AuditAction,
-    actor=None,
+    actor: User | AnonymousUser | None = None,
     actor_label: str = "",
     target: models.Model | None = None,
     summary: str = "",
     changed_fields: Iterable[str] = (),
-    request=None,
+    request: HttpRequest | None = None,
 ) -> AuditEvent:
     """Add one event to ``organization``'s log. ``summary`` must never carry private text.
 
@@ -34,7 +43,7 @@ def record_event(
     source = actor_from_request(request) if request is not None else current_actor()
     if actor is None and not actor_label:
         actor, actor_label = source.user, source.label
-    if actor is not None and not getattr(actor, "is_authenticated", False):
+    if actor is not None and not actor.is_authenticated:  # an anonymous visitor's request.user
         actor = None
     event = AuditEvent(
         organization_id=getattr(organization, "pk", organization),
@@ -54,16 +63,16 @@ def record_event(
 
 def record_rows(
     *,
-    organization,
+    organization: Organization | int,
     action: AuditAction,
     rows: Iterable[models.Model],
-    actor=None,
+    actor: User | AnonymousUser | None = None,
     changed_fields: Iterable[str] = (),
 ) -> int:
     """One event per row, all written by one INSERT. For services that write with
     ``bulk_create``, ``bulk_update`` or ``QuerySet.update()``, which send no signals."""
     source = current_actor()
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if actor is None or not actor.is_authenticated:
         actor, label = source.user, source.label
     else:
         label = ""

@@ -16,7 +16,7 @@ def add_service_errors(form, error: ValidationError, renamed: dict[str, str] | N
         form.add_error(None, error)
         return
     for key, errors in error.error_dict.items():
-        name = (renamed or {}).get(key, key)
+        name: str | None = (renamed or {}).get(key, key)
         if name == NON_FIELD_ERRORS or name not in form.fields:
             name = None
         form.add_error(name, errors)

@@ -38,10 +38,18 @@ from .clock import (
 
 @dataclass
 class PairDate:
-    """A pair named with a date: when it last met (at risk), or when a review is due."""
+    """A pair at risk named with the date it last met (None: it has not met yet)."""
 
     mentorship: Mentorship
     on: date | None
+
+
+@dataclass
+class PairDue:
+    """A pair named with the date its goal review is due."""
+
+    mentorship: Mentorship
+    on: date
 
 
 @dataclass
@@ -49,8 +57,8 @@ class ProgramHealth:
     program: Program
     matched: int = 0
     at_risk: list[PairDate] = field(default_factory=list)
-    reviews_due: list[PairDate] = field(default_factory=list)
-    reviews_overdue: list[PairDate] = field(default_factory=list)
+    reviews_due: list[PairDue] = field(default_factory=list)
+    reviews_overdue: list[PairDue] = field(default_factory=list)
     chart: MonthlyChart | None = None
 
 
@@ -79,7 +87,9 @@ def _at_risk(clock: Clock) -> tuple[ExpressionWrapper, Q]:
         status=SessionStatus.HELD,
         starts_at__gte=OuterRef("cadence_opens_at"),
     )
-    at_risk = Q(status=MentorshipStatus.ACTIVE, started_on__lt=opens_on) & ~Exists(
+    # django-stubs types Q.__and__ for a Q only; Django takes any conditional expression
+    # and returns a Q.
+    at_risk: Q = Q(status=MentorshipStatus.ACTIVE, started_on__lt=opens_on) & ~Exists(  # type: ignore[assignment]
         held_within_cadence
     )
     return opens_at, at_risk
@@ -109,9 +119,9 @@ def manager_dashboard(clock: Clock) -> ManagerDashboard:
             entry.at_risk.append(PairDate(mentorship=pair, on=last))
         review = next_review(pair.mentee, reviewed.get(pair.mentee_id, set()), clock.today)
         if review.is_overdue:
-            entry.reviews_overdue.append(PairDate(mentorship=pair, on=review.due_on))
+            entry.reviews_overdue.append(PairDue(mentorship=pair, on=review.due_on))
         elif review.is_due_soon:
-            entry.reviews_due.append(PairDate(mentorship=pair, on=review.due_on))
+            entry.reviews_due.append(PairDue(mentorship=pair, on=review.due_on))
     held = held_per_month(
         Session.objects.filter(mentorship__program__in=list(health)),
         clock,

@@ -3,6 +3,8 @@ matching, sessions and the goal-review schedule."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import DateTimeField, F, IntegerField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -111,9 +113,10 @@ class MentorshipList(HrListView):
 
     def shape_rows(self, rows: list[dict]) -> list[dict]:
         today = timezone.localdate()
-        return [self.shape(row, today) for row in rows]
+        return [self.shape_on(row, today) for row in rows]
 
-    def shape(self, row: dict, today) -> dict:
+    def shape_on(self, row: dict, today: date) -> dict:
+        """``shape`` with the page's one ``today`` (at risk is counted to it)."""
         last = row["last_held"].date() if row["last_held"] else None
         since = last or row["started_on"]
         is_open = row["status"] in ("active", "paused")

@@ -232,7 +232,9 @@ def organization_summary() -> dict:
     seconds = settings.HR_API_SUMMARY_CACHE_SECONDS
     if not seconds:
         return _organization_summary()
-    return cache.get_or_set(
+    # django-stubs: get_or_set returns Any | None whatever the default; with a callable
+    # default it returns that default's value (a dict here), never None.
+    return cache.get_or_set(  # type: ignore[return-value]
         f"hr-summary:{current_organization_id()}", _organization_summary, seconds
     )
 

@@ -1,10 +1,17 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from .models import Profile
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def profile_for_member(user) -> Profile:
+
+def profile_for_member(user: User) -> Profile:
     """The signed-in person's profile in the active organization."""
     profile = (
         Profile.objects.select_related("department", "seniority", "manager")
@@ -16,7 +23,7 @@ def profile_for_member(user) -> Profile:
     return profile
 
 
-def profile_of(user) -> Profile:
+def profile_of(user: User) -> Profile:
     """The acting person's profile for a service: refused when they are not a member."""
     profile = Profile.objects.filter(user=user).first()
     if profile is None:

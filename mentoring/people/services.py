@@ -1,14 +1,23 @@
 """Writes on people: organization defaults and profile edits."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import Profile, SeniorityLevel
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from mentoring.tenancy.models import Organization
+
 DEFAULT_SENIORITY_LEVELS = ("Associate", "Professional", "Senior", "Lead", "Principal", "Director")
 
 
-def organization_people_defaults_install(*, organization) -> None:
+def organization_people_defaults_install(*, organization: Organization) -> None:
     """Give a new organization level names it can rename in the admin."""
     for rank, name in enumerate(DEFAULT_SENIORITY_LEVELS, start=1):
         SeniorityLevel.objects.get_or_create(
@@ -39,7 +48,7 @@ def validate_manager(profile: Profile, manager: Profile | None) -> None:
     if manager.pk == profile.pk:
         raise ValidationError("A person cannot be their own manager.")
     seen = {profile.pk}
-    current = manager
+    current: Profile | None = manager
     while current is not None:
         if current.pk in seen:
             raise ValidationError(
@@ -51,7 +60,9 @@ def validate_manager(profile: Profile, manager: Profile | None) -> None:
         )
 
 
-def profile_update(*, organization, actor, profile: Profile, **changes) -> Profile:
+def profile_update(
+    *, organization: Organization, actor: User | None, profile: Profile, **changes: Any
+) -> Profile:
     """Change a profile's own fields; related rows must belong to ``organization``."""
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:

@@ -9,12 +9,16 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from mentoring.api.base import csv_cell
-from mentoring.tenancy.models import TenantModel
+from mentoring.tenancy.models import Organization, TenantModel
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
 
 from .registry import Entry, Subject, installed, organization_entries, person_entries
 
@@ -39,8 +43,10 @@ def _plain(value):
 
 
 def _person_rows(entry: Entry, subject: Subject) -> list[dict]:
+    person_rows = entry.person_rows
+    assert person_rows is not None  # every PERSON entry has one (tests/privacy/test_registry)
     rows = (
-        entry.model._default_manager.filter(entry.person_rows(subject))
+        entry.model._default_manager.filter(person_rows(subject))
         .order_by("pk")
         .values(*entry.columns)
     )
@@ -110,11 +116,14 @@ def person_export_filename(data: dict, extension: str) -> str:
 # ------------------------------------------------------------------ the organization
 
 
-def _organization_queryset(entry: Entry, organization):
+def _organization_queryset(entry: Entry, organization: Organization) -> QuerySet[Model, dict]:
     model = entry.model
+    queryset: QuerySet[Model]
     if issubclass(model, TenantModel):
         queryset = model.objects.all()  # the active organization's rows
     else:
+        # Every exported model outside tenancy has one (tests/privacy/test_registry).
+        assert entry.organization_rows is not None
         queryset = model._default_manager.filter(entry.organization_rows(organization))
     return queryset.order_by("pk").values(*entry.columns)
 

@@ -4,6 +4,7 @@ organization's privacy settings and deleting a whole organization."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,18 +19,27 @@ from . import deletion, export
 from .erasure import erase_person_data, former_member_name, is_erased
 from .retention import retention_apply  # noqa: F401  (a service like the others)
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.http import HttpRequest
+
 SETTINGS_FIELDS = frozenset(
     {"note_retention_days", "feedback_retention_days", "require_two_factor_for_managers"}
 )
 
 
-def _check_person(organization, person: Profile) -> None:
+def _check_person(organization: Organization, person: Profile) -> None:
     if person.organization_id != organization.pk:
         raise ValidationError("This person is not in this organization.")
 
 
 def person_export_download(
-    *, organization, actor, person: Profile, file_format: str, request=None
+    *,
+    organization: Organization,
+    actor: User,
+    person: Profile,
+    file_format: str,
+    request: HttpRequest | None = None,
 ) -> tuple[str, bytes, str]:
     """The person's own export as (filename, content, content type); ``file_format`` is
     "json" or "zip" (CSV files). Only the person themself downloads it."""
@@ -54,7 +64,13 @@ def person_export_download(
     return export.person_export_filename(data, file_format), content, content_type
 
 
-def person_export_send(*, organization, actor, person: Profile, request=None) -> None:
+def person_export_send(
+    *,
+    organization: Organization,
+    actor: User,
+    person: Profile,
+    request: HttpRequest | None = None,
+) -> None:
     """Email a person their complete export, at a program manager's request.
 
     The manager never sees the file: it holds the person's private notes and feedback,
@@ -77,7 +93,13 @@ def person_export_send(*, organization, actor, person: Profile, request=None) ->
 
 
 @transaction.atomic
-def person_erase(*, organization, actor, person: Profile, request=None) -> dict[str, int]:
+def person_erase(
+    *,
+    organization: Organization,
+    actor: User | None,
+    person: Profile,
+    request: HttpRequest | None = None,
+) -> dict[str, int]:
     """Erase ``person``'s personal data in ``organization`` and end their membership
     (``mentoring.privacy.erasure`` says what goes and what stays). Cannot be undone."""
     _check_person(organization, person)
@@ -101,7 +123,13 @@ def person_erase(*, organization, actor, person: Profile, request=None) -> dict[
 
 
 @transaction.atomic
-def organization_settings_update(*, organization, actor, request=None, **changes):
+def organization_settings_update(
+    *,
+    organization: Organization,
+    actor: User,
+    request: HttpRequest | None = None,
+    **changes: Any,
+) -> Organization:
     """Change the organization's privacy and sign-in settings (and nothing else)."""
     unknown = set(changes) - SETTINGS_FIELDS
     if unknown:
@@ -126,7 +154,9 @@ def organization_settings_update(*, organization, actor, request=None, **changes
     return organization
 
 
-def organization_export_write(*, organization, path: Path, actor_label: str) -> dict[str, int]:
+def organization_export_write(
+    *, organization: Organization, path: Path, actor_label: str
+) -> dict[str, int]:
     """Write the organization's full export to ``path`` (a ZIP), recorded in its log."""
     with activate(organization):
         counts = export.organization_export(organization=organization, path=path)

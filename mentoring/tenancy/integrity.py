@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import connections
-from django.db.backends.utils import names_digest
+from django.db.backends.utils import names_digest  # type: ignore[attr-defined]  # Django internal, on purpose
 
 ORGANIZATION_COLUMN = "organization_id"
 FOREIGN_KEY_PREFIX = "tenant_fk_"
@@ -92,18 +92,20 @@ def tenant_references() -> list[TenantReference]:
     for model in apps.get_models(include_auto_created=True):
         if not _is_tenant_model(model):
             continue
+        # django-stubs types these as Field; the many-to-one and one-to-one ones are
+        # ForeignKeys, which have db_constraint and target_field.
         for field in model._meta.local_concrete_fields:
             if not (field.many_to_one or field.one_to_one) or not field.remote_field:
                 continue
             target = field.remote_field.model
-            if not _is_tenant_model(target) or not field.db_constraint:
+            if not _is_tenant_model(target) or not field.db_constraint:  # type: ignore[attr-defined]  # FK attribute
                 continue
             references.add(
                 TenantReference(
                     table=model._meta.db_table,
                     column=field.column,
                     target_table=target._meta.db_table,
-                    target_column=field.target_field.column,
+                    target_column=field.target_field.column,  # type: ignore[attr-defined]  # FK attribute
                 )
             )
     return sorted(references, key=lambda r: (r.table, r.column))

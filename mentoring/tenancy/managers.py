@@ -48,4 +48,4 @@ class TenantManager(models.Manager):
                 f"Inside all_organizations() use {self.model.__name__}.unscoped, "
                 "so that the bypass is visible where it happens."
             )
-        return UnscopedQuerySet(model=self.model, using=self._db, hints=self._hints)
+        return UnscopedQuerySet(model=self.model, using=self._db, hints=self._hints)  # type: ignore[attr-defined]  # Django internal
