@@ -13,19 +13,24 @@ from django.contrib import admin
 from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import ReadOnlyTenantAdmin, organization_admin_site
 
-from . import selectors
 from .models import FeedbackKind, SurveyResponse
+from .selectors.statistics import (
+    RECOGNITION_MINIMUM,
+    RECOGNITION_THRESHOLD,
+    overview_programs,
+    program_overviews,
+)
 from .services import PROGRAM_QUESTIONS, PULSE_QUESTIONS
+from .suppression import MIN_GROUP, NO_ANSWER_NOTE, RESIDUAL, RESIDUAL_NOTE, TOO_FEW_NOTE
 
 
 def _hidden_note(result) -> str:
+    """Why a group is hidden, as ``feedback.suppression`` decided it."""
     if result.averages is not None:
         return ""
     if not result.respondents:
-        return "no answer yet"
-    if result.respondents < selectors.MIN_GROUP:
-        return f"fewer than {selectors.MIN_GROUP} people: hidden"
-    return "hidden: with the group above, it would reveal the smaller group's answers"
+        return NO_ANSWER_NOTE
+    return RESIDUAL_NOTE if result.hidden_because == RESIDUAL else TOO_FEW_NOTE
 
 
 def _survey_table(title: str, results, questions: dict[str, str]) -> dict:
@@ -91,12 +96,12 @@ class SurveyResponseAdmin(ReadOnlyTenantAdmin):
 
     def changelist_view(self, request, extra_context=None):
         program_id = parse_id(request.GET.get("program__id__exact"))
-        programs = selectors.overview_programs(program_id)
+        programs = overview_programs(program_id)
         context = {
-            "panels": [_panel(overview) for overview in selectors.program_overviews(programs)],
-            "min_group": selectors.MIN_GROUP,
-            "recognition_minimum": selectors.RECOGNITION_MINIMUM,
-            "recognition_threshold": selectors.RECOGNITION_THRESHOLD,
+            "panels": [_panel(overview) for overview in program_overviews(programs)],
+            "min_group": MIN_GROUP,
+            "recognition_minimum": RECOGNITION_MINIMUM,
+            "recognition_threshold": RECOGNITION_THRESHOLD,
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context=context)

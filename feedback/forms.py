@@ -8,8 +8,8 @@ from django.utils.formats import date_format
 from mentoring.common.forms import ServiceForm
 from programs.selectors import program_focus_skills
 
-from . import selectors
 from .models import RATING_LEVELS, FeedbackKind, RaterRole, RatingMoment
+from .selectors.feedback import pair_sessions_for_feedback
 from .services import TEXT_LIMIT
 
 TEXT_FIELDS = ("situation", "behaviour", "impact", "suggestion")
@@ -85,7 +85,7 @@ class FeedbackForm(ServiceForm):
         super().__init__(*args, **kwargs)
         # Querysets are built here, inside the request's organization and for this pair.
         self.fields["skill"].queryset = program_focus_skills(mentorship.program)
-        self.fields["session"].queryset = selectors.pair_sessions_for_feedback(mentorship)
+        self.fields["session"].queryset = pair_sessions_for_feedback(mentorship)
         for name in TEXT_FIELDS:
             # The coach: htmx posts the form a moment after typing stops (no inline script).
             self.fields[name].widget.attrs.update(

@@ -3,7 +3,8 @@ turning a suggestion into an experiment, rating skills, answering surveys."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
 from mentoring.people.selectors import profile_of
-from programs.models import ProgramSkill
+from programs.models import ProgramSkill, Skill
 from sessions import services as sessions
 from sessions.models import ActionItem, Session
 
@@ -27,6 +28,12 @@ from .models import (
 )
 from .specificity import assess
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from mentoring.people.models import Profile
+    from mentoring.tenancy.models import Organization
+
 TEXT_LIMIT = 2000
 PULSE_QUESTIONS = {
     "useful": "Our recent conversations helped me with real situations at work.",
@@ -38,7 +45,7 @@ PROGRAM_QUESTIONS = {
 }
 
 
-def _pair_roles(actor, mentorship: Mentorship):
+def _pair_roles(actor: User, mentorship: Mentorship) -> tuple[Profile, Profile]:
     """(the actor's profile, the other person's profile) within the mentorship."""
     person = profile_of(actor)
     mentee, mentor = mentorship.mentee.person, mentorship.mentor.person
@@ -51,10 +58,10 @@ def _pair_roles(actor, mentorship: Mentorship):
 
 def feedback_give(
     *,
-    organization,
-    actor,
+    organization: Organization,
+    actor: User,
     mentorship: Mentorship,
-    skill,
+    skill: Skill,
     kind: str,
     situation: str,
     behaviour: str,
@@ -103,12 +110,14 @@ def feedback_give(
     )
 
 
-def _received(actor, feedback: Feedback) -> None:
+def _received(actor: User, feedback: Feedback) -> None:
     if profile_of(actor).pk != feedback.receiver_id:
         raise ValidationError("Only the person who received this feedback can do this.")
 
 
-def feedback_reflect(*, organization, actor, feedback: Feedback, reflection: str) -> Feedback:
+def feedback_reflect(
+    *, organization: Organization, actor: User, feedback: Feedback, reflection: str
+) -> Feedback:
     check_same_organization(organization, feedback)
     _received(actor, feedback)
     reflection = reflection.strip()
@@ -121,7 +130,9 @@ def feedback_reflect(*, organization, actor, feedback: Feedback, reflection: str
     return feedback
 
 
-def feedback_to_experiment(*, organization, actor, feedback: Feedback, due_on=None) -> ActionItem:
+def feedback_to_experiment(
+    *, organization: Organization, actor: User, feedback: Feedback, due_on: date | None = None
+) -> ActionItem:
     """Turn a suggestion into an experiment owned by its receiver, in one click."""
     check_same_organization(organization, feedback)
     _received(actor, feedback)
@@ -149,7 +160,14 @@ def feedback_to_experiment(*, organization, actor, feedback: Feedback, due_on=No
 
 
 def skill_rating_add(
-    *, organization, actor, mentorship: Mentorship, skill, level: int, moment: str, period: int = 0
+    *,
+    organization: Organization,
+    actor: User,
+    mentorship: Mentorship,
+    skill: Skill,
+    level: int,
+    moment: str,
+    period: int = 0,
 ) -> SkillRating:
     """The mentee rates themself, the mentor rates what they observed (1 to 5)."""
     check_same_organization(organization, mentorship, skill)
@@ -176,7 +194,9 @@ def skill_rating_add(
     )
 
 
-def _check_scale(answers: dict, questions: dict, scales: dict) -> dict:
+def _check_scale(
+    answers: dict, questions: dict[str, str], scales: dict[str, tuple[int, int]]
+) -> dict:
     errors, clean = {}, {}
     for key in questions:
         low, high = scales.get(key, (1, 5))
@@ -192,8 +212,8 @@ def _check_scale(answers: dict, questions: dict, scales: dict) -> dict:
 
 def survey_answer(
     *,
-    organization,
-    actor,
+    organization: Organization,
+    actor: User,
     kind: str,
     mentorship: Mentorship,
     answers: dict,

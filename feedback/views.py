@@ -14,12 +14,16 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matching.access import access_pair
 from mentoring.common.forms import error_text
 from mentoring.tenancy.access import member_required
 
-from . import selectors, services
+from . import services
 from .forms import FeedbackForm, RatingForm, ReflectionForm, SurveyForm, coach_texts
 from .models import RaterRole, RatingMoment, SurveyKind
+from .selectors.feedback import access_received_feedback, coach_verdict, feedback_page
+from .selectors.progress import progress_page
+from .selectors.surveys import program_survey_page, pulse_page
 from .specificity import assess
 
 
@@ -34,7 +38,7 @@ def _url(name: str, mentorship_id: int, anchor: str = "") -> str:
 @member_required
 @require_http_methods(["GET", "POST"])
 def feedback_new(request, mentorship_id: int):
-    side = selectors.access_pair(
+    side = access_pair(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
     form = FeedbackForm(
@@ -44,7 +48,7 @@ def feedback_new(request, mentorship_id: int):
     )
     coach = None
     if request.method == "POST":
-        coach = selectors.coach_verdict(assess(**form.texts()))  # on submit too, without JS
+        coach = coach_verdict(assess(**form.texts()))  # on submit too, without JS
         if form.is_valid():
             try:
                 feedback = services.feedback_give(
@@ -79,10 +83,8 @@ def _saved_message(side, feedback) -> str:
 @require_POST
 def feedback_coach(request, mentorship_id: int):
     """The coach's verdict on the texts being typed: htmx swaps it under the form."""
-    selectors.access_pair(
-        organization=request.organization, user=request.user, mentorship_id=mentorship_id
-    )
-    coach = selectors.coach_verdict(assess(**coach_texts(request.POST)))
+    access_pair(organization=request.organization, user=request.user, mentorship_id=mentorship_id)
+    coach = coach_verdict(assess(**coach_texts(request.POST)))
     return render(request, "feedback/partials/coach.html", {"coach": coach})
 
 
@@ -109,7 +111,7 @@ def _render_feedback(request, page, *, bound_form=None):
 @member_required
 @require_GET
 def feedback_list(request, mentorship_id: int):
-    page = selectors.feedback_page(
+    page = feedback_page(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
     return _render_feedback(request, page)
@@ -118,7 +120,7 @@ def feedback_list(request, mentorship_id: int):
 @member_required
 @require_POST
 def feedback_reflect(request, mentorship_id: int, feedback_id: int):
-    feedback = selectors.access_received_feedback(
+    feedback = access_received_feedback(
         organization=request.organization,
         user=request.user,
         mentorship_id=mentorship_id,
@@ -140,7 +142,7 @@ def feedback_reflect(request, mentorship_id: int, feedback_id: int):
                 request, "Your reflection is saved; the person who gave it can read it."
             )
             return redirect(_url("list", mentorship_id, f"feedback-{feedback.pk}"))
-    page = selectors.feedback_page(
+    page = feedback_page(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
     return _render_feedback(request, page, bound_form=form)
@@ -149,7 +151,7 @@ def feedback_reflect(request, mentorship_id: int, feedback_id: int):
 @member_required
 @require_POST
 def feedback_to_experiment(request, mentorship_id: int, feedback_id: int):
-    feedback = selectors.access_received_feedback(
+    feedback = access_received_feedback(
         organization=request.organization,
         user=request.user,
         mentorship_id=mentorship_id,
@@ -200,7 +202,7 @@ def _render_progress(request, page, *, bound_form=None):
 @member_required
 @require_GET
 def progress(request, mentorship_id: int):
-    page = selectors.progress_page(
+    page = progress_page(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
     return _render_progress(request, page)
@@ -209,7 +211,7 @@ def progress(request, mentorship_id: int):
 @member_required
 @require_POST
 def skill_rate(request, mentorship_id: int, skill_id: int):
-    page = selectors.progress_page(
+    page = progress_page(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
     row = page.skill(skill_id)
@@ -293,7 +295,7 @@ def _survey(request, page, action_url: str):
 @member_required
 @require_http_methods(["GET", "POST"])
 def pulse(request, mentorship_id: int):
-    page = selectors.pulse_page(
+    page = pulse_page(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
     return _survey(request, page, _url("pulse", mentorship_id))
@@ -302,7 +304,7 @@ def pulse(request, mentorship_id: int):
 @member_required
 @require_http_methods(["GET", "POST"])
 def program_survey(request, program_id: int):
-    page = selectors.program_survey_page(
+    page = program_survey_page(
         organization=request.organization, user=request.user, program_id=program_id
     )
     return _survey(

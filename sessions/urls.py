@@ -2,64 +2,66 @@
 
 from django.urls import path
 
-from . import views
+from .views import agenda, agreement, experiments, log, schedule
 
 app_name = "sessions"
 
 urlpatterns = [
-    path("mentorships/<int:mentorship_id>/sessions/", views.pair_sessions, name="pair"),
+    path("mentorships/<int:mentorship_id>/sessions/", schedule.pair_sessions, name="pair"),
     path(
         "mentorships/<int:mentorship_id>/sessions/new/",
-        views.session_schedule,
+        schedule.session_schedule,
         name="schedule",
     ),
-    path("mentorships/<int:mentorship_id>/agreement/", views.agreement, name="agreement"),
+    path("mentorships/<int:mentorship_id>/agreement/", agreement.agreement, name="agreement"),
     path(
         "mentorships/<int:mentorship_id>/agreement/confirm/",
-        views.agreement_confirm,
+        agreement.agreement_confirm,
         name="agreement_confirm",
     ),
-    path("mentorships/<int:mentorship_id>/experiments/", views.experiments, name="experiments"),
+    path(
+        "mentorships/<int:mentorship_id>/experiments/", experiments.experiments, name="experiments"
+    ),
     path(
         "mentorships/<int:mentorship_id>/experiments/new/",
-        views.experiment_add,
+        experiments.experiment_add,
         name="experiment_add",
     ),
     path(
         "mentorships/<int:mentorship_id>/experiments/<int:item_id>/done/",
-        views.experiment_done,
+        experiments.experiment_done,
         name="experiment_done",
     ),
     path(
         "mentorships/<int:mentorship_id>/experiments/<int:item_id>/drop/",
-        views.experiment_drop,
+        experiments.experiment_drop,
         name="experiment_drop",
     ),
-    path("sessions/<int:session_id>/", views.session_detail, name="session"),
-    path("sessions/<int:session_id>/invite.ics", views.session_invite, name="invite"),
-    path("sessions/<int:session_id>/reschedule/", views.session_reschedule, name="reschedule"),
-    path("sessions/<int:session_id>/cancel/", views.session_cancel, name="cancel"),
-    path("sessions/<int:session_id>/log/", views.session_log, name="log"),
+    path("sessions/<int:session_id>/", schedule.session_detail, name="session"),
+    path("sessions/<int:session_id>/invite.ics", schedule.session_invite, name="invite"),
+    path("sessions/<int:session_id>/reschedule/", schedule.session_reschedule, name="reschedule"),
+    path("sessions/<int:session_id>/cancel/", schedule.session_cancel, name="cancel"),
+    path("sessions/<int:session_id>/log/", log.session_log, name="log"),
     path(
         "sessions/<int:session_id>/private-note/",
-        views.private_note_save,
+        log.private_note_save,
         name="private_note",
     ),
-    path("sessions/<int:session_id>/agenda/", views.agenda, name="agenda"),
-    path("sessions/<int:session_id>/agenda/add/", views.agenda_item_add, name="agenda_add"),
+    path("sessions/<int:session_id>/agenda/", agenda.agenda, name="agenda"),
+    path("sessions/<int:session_id>/agenda/add/", agenda.agenda_item_add, name="agenda_add"),
     path(
         "sessions/<int:session_id>/agenda/<int:item_id>/edit/",
-        views.agenda_item_edit,
+        agenda.agenda_item_edit,
         name="agenda_edit",
     ),
     path(
         "sessions/<int:session_id>/agenda/<int:item_id>/move/",
-        views.agenda_item_move,
+        agenda.agenda_item_move,
         name="agenda_move",
     ),
     path(
         "sessions/<int:session_id>/agenda/<int:item_id>/remove/",
-        views.agenda_item_remove,
+        agenda.agenda_item_remove,
         name="agenda_remove",
     ),
 ]

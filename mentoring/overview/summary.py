@@ -15,7 +15,7 @@ Definitions (docs/api.md repeats them for HR):
   later) until today or the mentorship's end (the rule of the mentorships endpoint, the
   reminders, the stored reviews and the dashboards);
 - program score: the mean "useful" answer (1-5) of the current program-survey answers,
-  hidden under ``MIN_GROUP`` respondents (see ``feedback.api.survey_groups``); the
+  hidden under ``MIN_GROUP`` respondents (see ``feedback.api.surveys.survey_groups``); the
   organization's score covers only programs whose own score is shown, so that no hidden
   program can be worked out from the difference.
 """

@@ -17,8 +17,8 @@ from matching.models import Mentorship
 from mentoring.tenancy import activate
 from mentoring.tenancy.admin import organization_admin_site
 from programs.models import Enrollment, ProgramStatus
-from tests.conftest import client_for
-from tests.factories import add_member, make_program, make_user
+from tests.builders.clients import client_for
+from tests.builders.world import add_member, make_program, make_user
 
 SECRET = "PRIVATE-WORDS-Q7"
 CHANGELIST = "admin:feedback_surveyresponse_changelist"

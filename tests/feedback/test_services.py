@@ -167,7 +167,7 @@ def test_survey_values_out_of_range_are_refused(pair):
 
 
 def test_small_groups_are_never_shown_four_respondents_hidden_five_shown(world):
-    from tests.factories import add_member, make_user
+    from tests.builders.world import add_member, make_user
     from tests.matching.conftest import make_cohort
 
     cohort = make_cohort(world.acme)

@@ -19,8 +19,8 @@ from matching.models import Mentorship
 from mentoring.tenancy import activate
 from programs.models import Program, ProgramSkill, Skill
 from sessions.models import ActionItem, Session, SessionStatus
-from tests.conftest import client_for
-from tests.factories import hold_session
+from tests.builders.clients import client_for
+from tests.builders.world import hold_session
 from tests.sessions.conftest import make_pair
 
 GOOD = {

@@ -18,7 +18,7 @@ from sessions.models import (
     PromptPhase,
     Session,
 )
-from tests.conftest import client_for
+from tests.builders.clients import client_for
 
 CHANGELIST = "/admin/mentoring_sessions/prompt/"
 

@@ -28,7 +28,7 @@ from sessions.models import (
     SessionKind,
     SessionStatus,
 )
-from tests.conftest import client_for
+from tests.builders.clients import client_for
 from tests.sessions.conftest import make_pair, tomorrow
 
 SCRIPT = '<script>alert("x")</script>'
@@ -1080,37 +1080,33 @@ MENTORSHIP_PAGE_QUERIES = 8  # matching's own reads: the sessions section loads 
 EXPERIMENTS_QUERIES = 6  # pair, experiments with their sessions
 
 
-def test_the_session_page_costs_the_same_for_2_or_12_agenda_points(
-    pair, django_assert_max_num_queries
-):
+def test_the_session_page_costs_the_same_for_2_or_12_agenda_points(pair, django_assert_num_queries):
     session = schedule(pair)
     for number in range(2):
         add_point(pair, session, f"Point {number}")
     mentee = signed_in(pair.org, pair.mentee)
     url = f"/sessions/{session.pk}/"
-    with django_assert_max_num_queries(SESSION_PAGE_QUERIES):
+    with django_assert_num_queries(SESSION_PAGE_QUERIES):
         mentee.get(url)
     two = count_queries(mentee, url)
     two_partial = count_queries(mentee, agenda_url(session), **HTMX)
     for number in range(2, 12):
         add_point(pair, session, f"Point {number}", actor=pair.mentor)
-    with django_assert_max_num_queries(SESSION_PAGE_QUERIES):
+    with django_assert_num_queries(SESSION_PAGE_QUERIES):
         page = text(mentee.get(url))
     assert page.count('class="agenda__item') == 12
     assert count_queries(mentee, url) == two
-    with django_assert_max_num_queries(AGENDA_QUERIES):
+    with django_assert_num_queries(AGENDA_QUERIES):
         mentee.get(agenda_url(session), **HTMX)
     assert count_queries(mentee, agenda_url(session), **HTMX) == two_partial
 
 
-def test_the_sessions_section_costs_the_same_for_1_or_8_sessions(
-    pair, django_assert_max_num_queries
-):
+def test_the_sessions_section_costs_the_same_for_1_or_8_sessions(pair, django_assert_num_queries):
     add_experiment(pair)
     schedule(pair)
     mentee = signed_in(pair.org, pair.mentee)
     url = f"/mentorships/{pair.mentorship.pk}/sessions/"
-    with django_assert_max_num_queries(PAIR_SESSIONS_QUERIES):
+    with django_assert_num_queries(PAIR_SESSIONS_QUERIES):
         mentee.get(url, **HTMX)
     one = count_queries(mentee, url, **HTMX)
     mentorship_page = count_queries(mentee, f"/mentorships/{pair.mentorship.pk}/")
@@ -1119,17 +1115,17 @@ def test_the_sessions_section_costs_the_same_for_1_or_8_sessions(
         if number % 2:
             log(pair, move_to_the_past(pair, session, hours=24 * (number + 1)))
         add_experiment(pair, f"Experiment {number}")
-    with django_assert_max_num_queries(PAIR_SESSIONS_QUERIES):
+    with django_assert_num_queries(PAIR_SESSIONS_QUERIES):
         section = text(mentee.get(url, **HTMX))
     assert section.count('class="session-row"') == 8
     assert count_queries(mentee, url, **HTMX) == one
-    with django_assert_max_num_queries(MENTORSHIP_PAGE_QUERIES):
+    with django_assert_num_queries(MENTORSHIP_PAGE_QUERIES):
         mentee.get(f"/mentorships/{pair.mentorship.pk}/")
     assert count_queries(mentee, f"/mentorships/{pair.mentorship.pk}/") == mentorship_page
 
 
 def test_the_experiments_page_costs_the_same_for_1_or_9_experiments(
-    pair, django_assert_max_num_queries
+    pair, django_assert_num_queries
 ):
     session = move_to_the_past(pair, schedule(pair))
     log(
@@ -1139,7 +1135,7 @@ def test_the_experiments_page_costs_the_same_for_1_or_9_experiments(
     )
     mentee = signed_in(pair.org, pair.mentee)
     url = f"/mentorships/{pair.mentorship.pk}/experiments/"
-    with django_assert_max_num_queries(EXPERIMENTS_QUERIES):
+    with django_assert_num_queries(EXPERIMENTS_QUERIES):
         mentee.get(url)
     one = count_queries(mentee, url)
     mentee_profile = profile_of(pair, pair.mentee)
@@ -1153,7 +1149,7 @@ def test_the_experiments_page_costs_the_same_for_1_or_9_experiments(
                     item=item,
                     reflection=f"Reflection {number}",
                 )
-    with django_assert_max_num_queries(EXPERIMENTS_QUERIES):
+    with django_assert_num_queries(EXPERIMENTS_QUERIES):
         page = text(mentee.get(url))
     assert page.count('class="card experiment') == 9
     assert count_queries(mentee, url) == one

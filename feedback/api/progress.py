@@ -1,15 +1,10 @@
-"""HR API: skill progress (per mentee and skill, and aggregated), feedback statistics and
-survey aggregates. Levels, counts, averages and scores only: feedback text, reflections
-and survey comments never leave the database.
-
-Survey groups under ``MIN_GROUP`` respondents are hidden, and so is a group from which a
-hidden one could be worked out (``survey_groups``)."""
+"""HR API: skill progress per mentee and focus skill (every self and observed rating over
+time), and aggregated per program and per department. Levels only; a group of fewer than
+``MIN_GROUP`` mentees is hidden (``feedback.suppression``)."""
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Exists, FloatField, OuterRef, Q, Sum
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 
 from mentoring.api.base import DateTimeFilter, HrAggregateView, HrListView, IdFilter
@@ -23,220 +18,9 @@ from programs.models import (
     Skill,
 )
 
-from .models import (
-    Feedback,
-    FeedbackKind,
-    RaterRole,
-    RatingMoment,
-    SkillRating,
-    SurveyKind,
-    SurveyResponse,
-)
-from .selectors import MIN_GROUP
-from .serializers import (
-    FeedbackStatistics,
-    FeedbackStatisticsRow,
-    SkillProgressAggregateRow,
-    SkillProgressAggregates,
-    SkillProgressRow,
-    SurveyRow,
-    Surveys,
-)
-from .services import PROGRAM_QUESTIONS, PULSE_QUESTIONS
-
-QUESTIONS = {SurveyKind.PULSE: tuple(PULSE_QUESTIONS), SurveyKind.PROGRAM: tuple(PROGRAM_QUESTIONS)}
-QUESTION_KEYS = tuple(dict.fromkeys([*PULSE_QUESTIONS, *PROGRAM_QUESTIONS]))
-TOO_FEW = f"Fewer than {MIN_GROUP} respondents."
-TOO_FEW_MENTEES = f"Fewer than {MIN_GROUP} mentees."
-RESIDUAL = (
-    "Hidden with a smaller group: together with the groups shown, it would reveal the "
-    f"answers of fewer than {MIN_GROUP} people."
-)
-
-
-# ---------------------------------------------------------------- surveys
-
-
-def survey_sums(responses) -> list[dict]:
-    """Per program, kind and respondent role: respondents, answers (``answered``),
-    promoters, detractors
-    and the sum of each question's answers. One grouped query: the answers themselves
-    never leave the database."""
-    sums = {f"{key}_sum": Sum(Cast(KT(f"answers__{key}"), FloatField())) for key in QUESTION_KEYS}
-    return list(
-        responses.values("program_id", "kind", "respondent_role")
-        .annotate(
-            respondents=Count("respondent_id", distinct=True),
-            answered=Count("id"),
-            promoters=Count("id", filter=Q(answers__recommend__gte=9)),
-            detractors=Count("id", filter=Q(answers__recommend__lte=6)),
-            **sums,
-        )
-        .order_by("program_id", "kind", "respondent_role")
-    )
-
-
-def _survey_group(name: str, kind: str, members: list[dict]) -> dict:
-    respondents = sum(row["respondents"] for row in members)
-    answers = sum(row["answered"] for row in members)
-    group = {
-        "group": name,
-        "respondents": respondents,
-        "answers": answers,
-        "is_suppressed": False,
-        "suppression_reason": None,
-    }
-    for key in QUESTION_KEYS:
-        total = sum(row[f"{key}_sum"] or 0 for row in members)
-        shown = key in QUESTIONS.get(kind, ()) and answers
-        group[f"{key}_average"] = round(total / answers, 2) if shown else None
-        group[f"_{key}_sum"] = total
-    group["nps"] = None
-    if kind == SurveyKind.PROGRAM and answers:
-        promoters = sum(row["promoters"] for row in members)
-        detractors = sum(row["detractors"] for row in members)
-        group["nps"] = round(100 * (promoters - detractors) / answers)
-    return group
-
-
-def _suppress(group: dict, reason: str) -> None:
-    group["is_suppressed"] = True
-    group["suppression_reason"] = reason
-    group["nps"] = None
-    for key in QUESTION_KEYS:
-        group[f"{key}_average"] = None
-
-
-def survey_groups(rows: list[dict], kind: str, keep_sums: bool = False) -> list[dict]:
-    """Mentees, mentors and everyone, from the ``survey_sums`` rows of one program and
-    kind. A group of fewer than MIN_GROUP respondents is hidden; "everyone" is hidden too
-    when the people of hidden groups, fewer than MIN_GROUP, could be worked out from it
-    and the groups shown (the rule of the managers' overview)."""
-    roles = [
-        _survey_group(name, kind, [r for r in rows if r["respondent_role"] == role])
-        for name, role in (("mentees", "mentee"), ("mentors", "mentor"))
-    ]
-    everyone = _survey_group("everyone", kind, rows)
-    for group in roles:
-        if group["respondents"] < MIN_GROUP:
-            _suppress(group, TOO_FEW)
-    if everyone["respondents"] < MIN_GROUP:
-        _suppress(everyone, TOO_FEW)
-    else:
-        shown = sum(g["respondents"] for g in roles if not g["is_suppressed"])
-        if 0 < everyone["respondents"] - shown < MIN_GROUP:
-            _suppress(everyone, RESIDUAL)
-    groups = [*roles, everyone]
-    for group in groups:
-        for key in QUESTION_KEYS:
-            value = group.pop(f"_{key}_sum")
-            if keep_sums:
-                group[f"_{key}_sum"] = value
-    return groups
-
-
-def program_survey_groups(program_ids=None, kind=SurveyKind.PROGRAM) -> dict[int, list[dict]]:
-    """``survey_groups`` of each program's current answers of one kind (sums kept)."""
-    responses = SurveyResponse.objects.filter(kind=kind, is_current=True)
-    if program_ids is not None:
-        responses = responses.filter(program_id__in=list(program_ids))
-    by_program: dict[int, list[dict]] = {}
-    for row in survey_sums(responses):
-        by_program.setdefault(row["program_id"], []).append(row)
-    return {
-        program_id: survey_groups(rows, kind, keep_sums=True)
-        for program_id, rows in by_program.items()
-    }
-
-
-class SurveyFilter(filters.FilterSet):
-    program = IdFilter(field_name="program_id", label="A program's id")
-    kind = filters.ChoiceFilter(field_name="kind", choices=SurveyKind.choices)
-
-    class Meta:
-        model = SurveyResponse
-        fields = ["program", "kind"]
-
-
-class SurveyAggregates(HrAggregateView):
-    """Pulse and program surveys per program: respondents, average answers and the net
-    promoter score of mentees, mentors and everyone. Groups under five people are hidden
-    (the row says so); comments are never exposed."""
-
-    queryset = SurveyResponse.objects.none()
-    serializer_class = Surveys
-    row_serializer_class = SurveyRow
-    filterset_class = SurveyFilter
-
-    def aggregate_rows(self, params: dict) -> list[dict]:
-        responses = SurveyResponse.objects.filter(is_current=True)
-        if params.get("program") is not None:
-            responses = responses.filter(program_id=params["program"])
-        if params.get("kind"):
-            responses = responses.filter(kind=params["kind"])
-        by_survey: dict[tuple, list[dict]] = {}
-        for row in survey_sums(responses):
-            by_survey.setdefault((row["program_id"], row["kind"]), []).append(row)
-        return [
-            {"program_id": program_id, "kind": kind, **group}
-            for (program_id, kind), rows in sorted(by_survey.items())
-            for group in survey_groups(rows, kind)
-        ]
-
-
-# ---------------------------------------------------------------- feedback statistics
-
-
-class FeedbackStatisticsFilter(filters.FilterSet):
-    program = IdFilter(field_name="mentorship__program_id", label="A program's id")
-    skill = IdFilter(field_name="skill_id", label="A skill's id")
-    kind = filters.ChoiceFilter(field_name="kind", choices=FeedbackKind.choices)
-
-    class Meta:
-        model = Feedback
-        fields = ["program", "skill", "kind"]
-
-
-class FeedbackStatisticsList(HrAggregateView):
-    """Feedback per program, skill and kind: how much was given and how specific it was
-    on average (0 to 4). Never any text."""
-
-    queryset = Feedback.objects.none()
-    serializer_class = FeedbackStatistics
-    row_serializer_class = FeedbackStatisticsRow
-    filterset_class = FeedbackStatisticsFilter
-
-    def aggregate_rows(self, params: dict) -> list[dict]:
-        feedback = Feedback.objects.all()
-        if params.get("program") is not None:
-            feedback = feedback.filter(mentorship__program_id=params["program"])
-        if params.get("skill") is not None:
-            feedback = feedback.filter(skill_id=params["skill"])
-        if params.get("kind"):
-            feedback = feedback.filter(kind=params["kind"])
-        rows = (
-            feedback.values("mentorship__program_id", "skill_id", "skill__name", "kind")
-            .annotate(count=Count("id"), specificity=Avg("specificity"))
-            .order_by("mentorship__program_id", "skill__name", "skill_id", "kind")
-        )
-        return [
-            {
-                "program_id": row["mentorship__program_id"],
-                "skill_id": row["skill_id"],
-                "skill": row["skill__name"],
-                "kind": row["kind"],
-                "count": row["count"],
-                "average_specificity": _round(row["specificity"]),
-            }
-            for row in rows
-        ]
-
-
-def _round(value) -> float | None:
-    return None if value is None else round(float(value), 2)
-
-
-# ---------------------------------------------------------------- skill progress
+from ..models import RaterRole, RatingMoment, SkillRating
+from ..serializers import SkillProgressAggregateRow, SkillProgressAggregates, SkillProgressRow
+from ..suppression import suppress
 
 MOMENT_ORDER = {RatingMoment.START: 0, RatingMoment.REVIEW: 1, RatingMoment.END: 2}
 RATING_FIELDS = ("enrollment_id", "skill_id", "rater_role", "moment", "period", "level")
@@ -441,12 +225,15 @@ class SkillProgressAggregateList(HrAggregateView):
             for dimension in dimensions:
                 group_id = program_id if dimension == "program" else department_id
                 groups.setdefault((dimension, group_id, skill), []).append(ends)
+        verdict = suppress(
+            {key: len(members) for key, members in groups.items()}, counting="mentees"
+        )
         rows = []
         for (dimension, group_id, skill), members in groups.items():
             names = programs if dimension == "program" else departments
             own = [m[RaterRole.SELF] for m in members if m[RaterRole.SELF]]
             seen = [m[RaterRole.MENTOR] for m in members if m[RaterRole.MENTOR]]
-            suppressed = len(members) < MIN_GROUP
+            suppressed = not verdict.shows((dimension, group_id, skill))
             row = {
                 "dimension": dimension,
                 "group_id": group_id,
@@ -461,7 +248,7 @@ class SkillProgressAggregateList(HrAggregateView):
                     None if suppressed else _average([e[1] - e[0] for e in seen])
                 ),
                 "is_suppressed": suppressed,
-                "suppression_reason": TOO_FEW_MENTEES if suppressed else None,
+                "suppression_reason": verdict.hidden.get((dimension, group_id, skill)),
             }
             rows.append(row)
         rows.sort(

@@ -1,0 +1,100 @@
+"""Action items ("experiments"): small, concrete things to try before the next session,
+owned by one of the pair, marked done with a reflection or dropped."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from matching.models import Mentorship
+from mentoring.common.guards import check_same_organization
+from mentoring.people.selectors import profile_of
+
+from ..models import ActionItem, ActionStatus, Session
+from .rules import check_text, pair_member
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from mentoring.people.models import Profile
+    from mentoring.tenancy.models import Organization
+
+
+def action_item_add(
+    *,
+    organization: Organization,
+    actor: User,
+    mentorship: Mentorship,
+    description: str,
+    due_on: date | None,
+    owner: Profile | None = None,
+    session: Session | None = None,
+) -> ActionItem:
+    """A small, concrete experiment with a due date; its owner is one of the pair."""
+    check_same_organization(organization, mentorship, session)
+    pair_member(actor, mentorship)
+    owner = owner or mentorship.mentee.person
+    if owner.pk not in (mentorship.mentee.person_id, mentorship.mentor.person_id):
+        raise ValidationError({"owner": "The owner is the mentee or the mentor."})
+    errors = {}
+    if not description.strip():
+        errors["description"] = "Describe the experiment: what, where, with whom."
+    elif len(description) > 500:
+        errors["description"] = "Keep it under 500 characters: small experiments are short."
+    if due_on is None or due_on < timezone.localdate():
+        errors["due_on"] = "Choose a due date from today on."
+    if errors:
+        raise ValidationError(errors)
+    assert due_on is not None  # checked above
+    return ActionItem.objects.create(
+        organization=organization,
+        mentorship=mentorship,
+        session=session,
+        owner=owner,
+        description=description.strip(),
+        due_on=due_on,
+    )
+
+
+def action_item_complete(
+    *, organization: Organization, actor: User, item: ActionItem, reflection: str
+) -> ActionItem:
+    """Mark an experiment done with what happened; only its owner can."""
+    check_same_organization(organization, item)
+    person = profile_of(actor)
+    if person.pk != item.owner_id:
+        raise ValidationError("Only the owner of this experiment can mark it done.")
+    reflection = check_text("reflection", reflection)
+    if not reflection:
+        raise ValidationError({"reflection": "What happened when you tried it? A line is enough."})
+    with transaction.atomic():
+        item = ActionItem.objects.select_for_update().get(pk=item.pk)
+        if item.status != ActionStatus.OPEN:
+            raise ValidationError("This experiment is already closed.")
+        item.status, item.reflection, item.completed_at = (
+            ActionStatus.DONE,
+            reflection,
+            timezone.now(),
+        )
+        item.save(update_fields=["status", "reflection", "completed_at", "updated_at"])
+    return item
+
+
+def action_item_drop(*, organization: Organization, actor: User, item: ActionItem) -> ActionItem:
+    check_same_organization(organization, item)
+    with transaction.atomic():
+        item = (
+            ActionItem.objects.select_for_update()
+            .select_related("mentorship__mentee", "mentorship__mentor")
+            .get(pk=item.pk)
+        )
+        pair_member(actor, item.mentorship)
+        if item.status != ActionStatus.OPEN:
+            raise ValidationError("This experiment is already closed.")
+        item.status = ActionStatus.DROPPED
+        item.save(update_fields=["status", "updated_at"])
+    return item

@@ -1,0 +1,26 @@
+"""The organization's guided check-in prompt library, installed once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from programs.models import Skill
+
+from .. import defaults
+from ..models import Prompt
+
+if TYPE_CHECKING:
+    from mentoring.tenancy.models import Organization
+
+
+def organization_sessions_defaults_install(*, organization: Organization) -> None:
+    """Give a new organization the guided check-in prompt library (once)."""
+    if Prompt.objects.exists():
+        return
+    skills: dict[str | None, Skill] = {skill.name: skill for skill in Skill.objects.all()}
+    Prompt.objects.bulk_create(
+        Prompt(
+            organization=organization, phase=phase, skill=skills.get(skill), text=text, position=i
+        )
+        for i, (phase, skill, text) in enumerate(defaults.PROMPTS)
+    )

@@ -1,0 +1,52 @@
+"""The checks every write of the session loop shares: the actor is one of the pair, a
+text fits, a session is still planned."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+
+from mentoring.people.selectors import profile_of
+
+from ..models import NOTES_MAX_CHARS, Session, SessionStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from matching.models import Mentorship
+    from mentoring.people.models import Profile
+
+
+def pair_member(actor: User, mentorship: Mentorship) -> Profile:
+    """The actor's profile, if they are the mentee or the mentor of the mentorship."""
+    person = profile_of(actor)
+    if person.pk not in (mentorship.mentee.person_id, mentorship.mentor.person_id):
+        raise ValidationError("Only the two people of this mentorship can do this.")
+    return person
+
+
+def check_text(field: str, text: str) -> str:
+    if len(text) > NOTES_MAX_CHARS:
+        raise ValidationError(
+            {
+                field: f"Keep it under {NOTES_MAX_CHARS:,} characters ({len(text):,} now): "
+                "notes are for what matters, not transcripts."
+            }
+        )
+    return text.strip()
+
+
+def planned(session: Session) -> Session:
+    """The session again, locked, with the pair; refused once it is logged."""
+    session = (
+        Session.objects.select_for_update()
+        .select_related("mentorship__mentee", "mentorship__mentor")
+        .get(pk=session.pk)
+    )
+    if session.status != SessionStatus.PLANNED:
+        raise ValidationError(
+            f"This session was already logged as {session.get_status_display().lower()}: "
+            "its agenda and time can no longer change."
+        )
+    return session

@@ -1,0 +1,81 @@
+"""Logging a session (once) and the private note each of the pair keeps on it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mentoring.tenancy.access import member_required
+
+from .. import selectors, services
+from ..forms import PrivateNoteForm, SessionLogForm
+from .common import render_for, render_session, session_url
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def session_log(request, session_id: int):
+    page = selectors.log_page(
+        organization=request.organization, user=request.user, session_id=session_id
+    )
+    session, side = page.session, page.side
+    if session.is_logged:
+        who = "you" if session.logged_by_id == side.me.pk else side.other.display_name
+        messages.info(
+            request,
+            f"This session is already logged (as {session.get_status_display().lower()}, "
+            f"by {who}): nothing was recorded twice.",
+        )
+        return redirect(session_url(session_id))
+    form = SessionLogForm(request.POST or None, page=page)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_log(
+                organization=request.organization,
+                actor=request.user,
+                session=session,
+                status=data["status"],
+                actual_minutes=data["actual_minutes"],
+                covered_item_ids=data["covered"],
+                shared_notes=data["shared_notes"],
+                private_note=data["private_note"],
+                real_situations=data["real_situations"],
+                action_items=form.action_items(side),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, f"Session logged. {side.other.display_name} sees the shared notes."
+            )
+            return redirect(session_url(session_id))
+    return render_for(request, "sessions/log.html", {"page": page, "form": form}, side)
+
+
+@member_required
+@require_POST
+def private_note_save(request, session_id: int):
+    session, _side = selectors.access_session(
+        organization=request.organization, user=request.user, session_id=session_id
+    )
+    form = PrivateNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note = services.private_note_save(
+                organization=request.organization,
+                actor=request.user,
+                session=session,
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Private note saved." if note else "Private note deleted.")
+            return redirect(session_url(session_id, "private-note"))
+    page = selectors.session_page(
+        organization=request.organization, user=request.user, session_id=session_id
+    )
+    return render_session(request, page, note_form=form)

@@ -1,0 +1,155 @@
+"""A pair's sessions and one session: planning, the session page, moving and cancelling
+it, and its calendar invite."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from matching.access import access_pair
+from mentoring.tenancy.access import member_required
+
+from .. import ics, selectors, services
+from ..forms import CancelForm, RescheduleForm, ScheduleForm
+from ..models import SessionStatus
+from .common import edit_item_requested, mentorship_url, render_for, render_session, session_url
+
+
+@member_required
+@require_GET
+def pair_sessions(request, mentorship_id: int):
+    """The sessions section of the mentorship page, which loads it with htmx (the page
+    belongs to the matching app). Without htmx, the same section as a page of its own."""
+    page = selectors.pair_sessions(
+        organization=request.organization, user=request.user, mentorship_id=mentorship_id
+    )
+    template = "sessions/partials/pair_sessions.html" if request.htmx else "sessions/pair.html"
+    return render_for(request, template, {"sessions_page": page}, page.side)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def session_schedule(request, mentorship_id: int):
+    side = access_pair(
+        organization=request.organization, user=request.user, mentorship_id=mentorship_id
+    )
+    if not side.mentorship.is_open:
+        messages.error(request, "This mentorship has ended: no new sessions.")
+        return redirect(mentorship_url(mentorship_id))
+    form = ScheduleForm(request.POST or None, time_zone=side.me.time_zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_schedule(
+                organization=request.organization,
+                actor=request.user,
+                mentorship=side.mentorship,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                f"Session planned. {side.other.display_name} sees it on their own clock. "
+                "Now build the agenda together.",
+            )
+            return redirect(session_url(session.pk))
+    return render_for(request, "sessions/schedule.html", {"form": form}, side)
+
+
+@member_required
+@require_GET
+def session_detail(request, session_id: int):
+    page = selectors.session_page(
+        organization=request.organization, user=request.user, session_id=session_id
+    )
+    return render_session(request, page, edit_item_id=edit_item_requested(request))
+
+
+@member_required
+@require_POST
+def session_reschedule(request, session_id: int):
+    session, side = selectors.access_session(
+        organization=request.organization, user=request.user, session_id=session_id
+    )
+    form = RescheduleForm.for_session(session, side.me.time_zone, request.POST)
+    if form.is_valid():
+        try:
+            services.session_reschedule(
+                organization=request.organization,
+                actor=request.user,
+                session=session,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, f"Session moved. {side.other.display_name} sees the new time."
+            )
+            return redirect(session_url(session_id))
+    page = selectors.session_page(
+        organization=request.organization, user=request.user, session_id=session_id
+    )
+    return render_session(request, page, reschedule_form=form)
+
+
+@member_required
+@require_POST
+def session_cancel(request, session_id: int):
+    session, side = selectors.access_session(
+        organization=request.organization, user=request.user, session_id=session_id
+    )
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_cancel(
+                organization=request.organization,
+                actor=request.user,
+                session=session,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, f"Session cancelled. {side.other.display_name} sees your note."
+            )
+            return redirect(session_url(session_id))
+    page = selectors.session_page(
+        organization=request.organization, user=request.user, session_id=session_id
+    )
+    return render_session(request, page, cancel_form=form)
+
+
+@member_required
+@require_GET
+def session_invite(request, session_id: int):
+    """The session as a calendar invite (.ics), in UTC, with its agenda."""
+    session, side = selectors.access_session(
+        organization=request.organization, user=request.user, session_id=session_id
+    )
+    pair = side.mentorship
+    url = request.build_absolute_uri(session_url(session.pk))
+    invite = ics.Invite(
+        uid=f"session-{session.pk}@{request.get_host().split(':')[0]}",
+        starts_at=session.starts_at,
+        ends_at=selectors.ends_at(session),
+        stamp=session.updated_at,
+        summary=(
+            f"Mentoring ({session.get_kind_display().lower()}): "
+            f"{pair.mentor.person.display_name} and {pair.mentee.person.display_name}"
+        ),
+        location=session.location,
+        description=ics.session_description(
+            selectors.invite_agenda(session), url, session.change_note
+        ),
+        url=url,
+        is_cancelled=session.status == SessionStatus.CANCELLED,
+    )
+    response = HttpResponse(ics.render(invite), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mentoring-session-{session.pk}.ics"'
+    return response
