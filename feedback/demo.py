@@ -1,19 +1,29 @@
 """Demo feedback for `seed_demo`: mostly specific, some vague; self and observed ratings at
 the start and at the first review; pulse answers from every pair."""
 
+from typing import TypedDict
+
 from matching.models import Mentorship
 from programs.demo import LISTENING
 
 from . import services
 from .models import Feedback
 
-SPECIFIC = {
+
+class FeedbackTexts(TypedDict):
+    situation: str
+    behaviour: str
+    impact: str
+    suggestion: str
+
+
+SPECIFIC: FeedbackTexts = {
     "situation": "In last Tuesday's planning meeting, when the budget came up",
     "behaviour": "you summarized Priya's concern in one sentence before you gave your own view",
     "impact": "so she relaxed and added two details nobody had heard before",
     "suggestion": "Next time, try the same with the quietest person in the room",
 }
-VAGUE = {
+VAGUE: FeedbackTexts = {
     "situation": "Lately",
     "behaviour": "Great job in meetings!",
     "impact": "",
@@ -31,7 +41,7 @@ def seed_feedback(organization) -> None:
         return
     for index, pair in enumerate(pairs):
         mentee, mentor = pair.mentee.person.user, pair.mentor.person.user
-        skill = pair.mentee.skill_links.select_related("skill").first().skill
+        skill = pair.mentee.skill_links.select_related("skill").earliest("pk").skill
         for giver, texts, kind in (
             (mentor, SPECIFIC, "keep"),
             (mentor, SPECIFIC, "change"),

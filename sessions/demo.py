@@ -94,7 +94,7 @@ def seed_sessions(organization) -> None:
                 ],
             )
             if done:
-                item = ActionItem.objects.filter(session=session).first()
+                item = ActionItem.objects.get(session=session)
                 services.action_item_complete(
                     organization=organization,
                     actor=mentee,

@@ -33,7 +33,7 @@ def progress_ends(ratings) -> dict[str, tuple[int, int] | None]:
     points: dict[str, dict[tuple[int, int], int]] = {RaterRole.SELF: {}, RaterRole.MENTOR: {}}
     for role, moment, period, level in ratings:
         points.setdefault(role, {})[(MOMENT_ORDER.get(moment, 1), period)] = level
-    ends = {}
+    ends: dict[str, tuple[int, int] | None] = {}
     for role, by_point in points.items():
         if by_point:
             ordered = [by_point[key] for key in sorted(by_point)]

@@ -20,7 +20,10 @@ from ..serializers import SurveyRow, Surveys
 from ..services import PROGRAM_QUESTIONS, PULSE_QUESTIONS
 from ..suppression import suppress
 
-QUESTIONS = {SurveyKind.PULSE: tuple(PULSE_QUESTIONS), SurveyKind.PROGRAM: tuple(PROGRAM_QUESTIONS)}
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    SurveyKind.PULSE: tuple(PULSE_QUESTIONS),
+    SurveyKind.PROGRAM: tuple(PROGRAM_QUESTIONS),
+}
 QUESTION_KEYS = tuple(dict.fromkeys([*PULSE_QUESTIONS, *PROGRAM_QUESTIONS]))
 EVERYONE = "everyone"
 ROLE_GROUPS = (("mentees", "mentee"), ("mentors", "mentor"))
