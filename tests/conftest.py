@@ -5,11 +5,26 @@ then ``default`` reconnects as the application role, so row-level security appli
 to every test exactly as it does to the running platform.
 """
 
+import contextlib
+import os
+
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connections
 
-from tests.factories import World, build_world
+from tests.builders.world import World, build_world
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker has its own cache keys, as it has its own database
+    (pytest-django names it ``…_gw0``, ``…_gw1``): ``_clear_cache`` empties this worker's
+    keys only, never the rate-limit counters of a test running beside it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        settings.CACHES["default"]["KEY_PREFIX"] += f"-{worker}"
+        with contextlib.suppress(AttributeError):  # not built yet: nothing to forget
+            del caches["default"]  # built again, with the prefix, on first use
 
 
 def _connect_default_as(user: str, password: str) -> None:
@@ -23,7 +38,9 @@ _app_credentials: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings():
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Connect as the owner to create and migrate the test database (pytest-django's
+    own fixture, replaced here, adds the pytest-xdist suffix to its name: so does this)."""
     default, owner = settings.DATABASES["default"], settings.DATABASES["owner"]
     assert default["USER"] != owner["USER"], "DATABASE_URL must name the app role, not the owner"
     _app_credentials.update(user=default["USER"], password=default.get("PASSWORD", ""))
@@ -79,14 +96,3 @@ def world(db) -> World:
 def sent(django_capture_on_commit_callbacks):
     """Run the on-commit side effects (emails) of the block, as a real commit would."""
     return django_capture_on_commit_callbacks(execute=True)
-
-
-def client_for(client, organization, user=None):
-    """A test client on the organization's host, signed in as ``user`` when given."""
-    client.defaults["HTTP_HOST"] = f"{organization.slug}.localhost"
-    if user is not None:
-        response = client.post(
-            "/accounts/login/", {"login": user.email, "password": "pw-correct-horse-42"}
-        )
-        assert response.status_code == 302, response.content[:2000]
-    return client

@@ -20,11 +20,10 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
-from tests.api.conftest import new_key
-from tests.api.endpoints import ENDPOINTS
+from tests.api.endpoints import ENDPOINTS, routes
 from tests.bad_input import values
 from tests.bad_input.poison import has_raw_markup, poison
 from tests.bad_input.probe import (
@@ -37,7 +36,8 @@ from tests.bad_input.probe import (
     with_value,
 )
 from tests.bad_input.scene import build_scene
-from tests.conftest import client_for
+from tests.builders.clients import client_for
+from tests.builders.hr import new_key
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Marks of a message on a refused form: the project's field and form errors, Django's.
@@ -47,19 +47,6 @@ PARTICIPANT_STARTS = ["/", "/programs/", "/mentoring/requests/", "/checklist/", 
 
 def participant_path(path: str) -> bool:
     return not path.startswith(("/admin/", "/api/", "/accounts/", "/static/"))
-
-
-def routes(urlconf: str = "mentoring.urls") -> set[str]:
-    """Every route of the URL conf, as written (e.g. ``sessions/<int:session_id>/log/``)."""
-
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern):
-                yield prefix + str(pattern.pattern)
-
-    return set(walk(get_resolver(urlconf).url_patterns))
 
 
 # ---------------------------------------------------------------- fixtures
@@ -439,7 +426,7 @@ def api_requests(endpoint, program_id: int):
 
 
 def test_the_hr_api_answers_bad_parameters_with_a_json_error_never_a_500(scene):
-    from tests.api.builders import fill
+    from tests.builders.hr import fill
 
     filled = fill(scene.org, 1)
     client = Client()
@@ -655,7 +642,7 @@ def test_markup_stored_everywhere_is_escaped_on_every_page_email_and_export(scen
     from mentoring.notifications.dispatch import dispatch_organization
     from mentoring.notifications.models import OutboxMessage
     from mentoring.tenancy import activate
-    from tests.api.builders import fill
+    from tests.builders.hr import fill
 
     fill(scene.org, 1)
     with activate(scene.organization):
@@ -720,7 +707,7 @@ def test_dates_at_the_calendars_edges_once_accepted_break_no_page_email_or_expor
 ):
     from mentoring.notifications.dispatch import dispatch_organization
     from mentoring.tenancy import activate
-    from tests.api.builders import fill
+    from tests.builders.hr import fill
 
     fill(scene.org, 1)
     admin, manager = admin_crawled

@@ -19,12 +19,12 @@ from django.db import connections, transaction
 from django.test import Client
 
 from mentoring import celery_app
-from mentoring.api.keys import api_key_create
 from mentoring.notifications.outbox import send_after_commit
 from mentoring.tenancy import activate
 from mentoring.tenancy.models import Organization
-from tests.conftest import client_for
-from tests.factories import PASSWORD
+from tests.builders.clients import client_for
+from tests.builders.hr import new_key
+from tests.builders.world import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "owner"])
 
@@ -108,11 +108,6 @@ def outage_logged(caplog) -> list[str]:
     ]
 
 
-def api_key(org) -> str:
-    with activate(org.organization):
-        return api_key_create(organization=org.organization, name="Warehouse")[1]
-
-
 # ---------------------------------------------------------------- the database
 
 
@@ -171,7 +166,7 @@ def test_the_platform_host_while_the_database_is_unreachable_is_a_friendly_503(d
 
 
 def test_the_api_while_the_database_is_unreachable_answers_json_503(world):
-    key = api_key(world.acme)
+    key = new_key(world.acme)
     client = Client(
         raise_request_exception=False,
         HTTP_HOST="acme.localhost",
@@ -186,7 +181,7 @@ def test_the_api_while_the_database_is_unreachable_answers_json_503(world):
 def test_the_api_losing_the_database_inside_the_view_answers_json_503(world):
     # The key is checked inside the DRF view: the API's exception handler leaves the
     # error to Django, and the middleware answers in the API's error shape.
-    key = api_key(world.acme)
+    key = new_key(world.acme)
     client = Client(HTTP_HOST="acme.localhost", HTTP_AUTHORIZATION=f"Bearer {key}")
     with connection_cut_at("mentoring_apikey"):
         response = client.get("/api/v1/summary/")
@@ -237,7 +232,7 @@ def test_signing_in_while_redis_is_down_fails_closed_with_a_friendly_503(world, 
 
 def test_the_api_while_redis_is_down_answers_json_503(world, redis_unreachable):
     """The per-key throttle lives in Redis: without it the API refuses (fail closed)."""
-    key = api_key(world.acme)
+    key = new_key(world.acme)
     client = Client(HTTP_HOST="acme.localhost", HTTP_AUTHORIZATION=f"Bearer {key}")
     redis_unreachable()
     assert_json_503(client.get("/api/v1/mentorships/"))

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.conftest import client_for
+from tests.builders.clients import client_for
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 

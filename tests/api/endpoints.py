@@ -57,8 +57,8 @@ def path_for(endpoint: Endpoint, filled) -> str:
 PUBLIC_ROUTES = {"api/schema/", "api/docs/", "api/^(?P<rest>.*)$"}
 
 
-def api_routes(urlconf: str = "mentoring.urls") -> set[str]:
-    """Every route of the URL conf under api/, as written in the URL conf."""
+def routes(urlconf: str = "mentoring.urls") -> set[str]:
+    """Every route of the URL conf, as written (e.g. ``sessions/<int:session_id>/log/``)."""
 
     def walk(patterns, prefix=""):
         for pattern in patterns:
@@ -67,7 +67,12 @@ def api_routes(urlconf: str = "mentoring.urls") -> set[str]:
             elif isinstance(pattern, URLPattern):
                 yield prefix + str(pattern.pattern)
 
-    return {route for route in walk(get_resolver(urlconf).url_patterns) if route.startswith("api/")}
+    return set(walk(get_resolver(urlconf).url_patterns))
+
+
+def api_routes(urlconf: str = "mentoring.urls") -> set[str]:
+    """Every route of the URL conf under api/, as written in the URL conf."""
+    return {route for route in routes(urlconf) if route.startswith("api/")}
 
 
 def rows_of(data) -> list[dict]:

@@ -5,12 +5,15 @@ import io
 import json
 
 import pytest
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 
 from mentoring.api.base import csv_cell
+from mentoring.people.models import Department, Profile
 from mentoring.tenancy import activate
-from programs.models import Goal
+from programs.models import Goal, Program, Skill
+from tests.builders.hr import FORMULA
 
-from .builders import FORMULA
 from .endpoints import ENDPOINTS, endpoint_id, path_for
 
 
@@ -82,6 +85,58 @@ def test_a_goal_statement_that_starts_like_a_formula_is_neutralized_in_csv_only(
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
     rows = api.json("/api/v1/goals/", keys.acme)["results"]
     assert FORMULA in [row["statement"] for row in rows]  # the JSON keeps the text as it is
+
+
+# The CSV columns that carry a text a person typed (names, statements).
+TEXT_COLUMNS = {"name", "person_name", "department", "statement", "skill", "group_name"}
+# The endpoints whose rows carry none: figures, ids, dates and choices only.
+WITHOUT_TEXTS = {"summary", "mentorships", "sessions", "goal-reviews", "surveys"}
+
+
+def runs_as_formula(cell: str) -> bool:
+    """Whether a spreadsheet would run the cell: it starts with a tab or a carriage return,
+    or (after spaces) with = + - @, and is not a number (a number such as -2 is data)."""
+    if cell.startswith(("\t", "\r")):
+        return True
+    if not cell.lstrip().startswith(("=", "+", "-", "@")):
+        return False
+    try:
+        float(cell)
+    except ValueError:
+        return True
+    return False
+
+
+@pytest.fixture
+def formulas(world, filled):
+    """acme's rows with every exported text starting like a formula, one opening each."""
+
+    def prefix(model, field, start):
+        model.objects.update(**{field: Concat(Value(start), F(field))})
+
+    with activate(world.acme.organization):
+        prefix(Program, "name", "+")
+        prefix(Profile, "display_name", "-")
+        Profile.objects.filter(user=world.acme.mentees[0]).update(
+            display_name=Concat(Value("\r"), F("display_name"))
+        )
+        prefix(Department, "name", "@")
+        prefix(Skill, "name", "\t")
+        prefix(Goal, "statement", " =")
+    return filled.acme
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=endpoint_id)
+def test_no_cell_of_a_csv_body_runs_as_a_formula(api, keys, formulas, endpoint):
+    rows = list(csv.reader(io.StringIO(api.csv(path_for(endpoint, formulas), keys.acme))))
+    header, body = rows[0], rows[1:]
+    assert body, endpoint
+    assert [cell for row in body for cell in row if runs_as_formula(cell)] == []
+    # the typed texts reached the CSV, each of them neutralized
+    columns = [i for i, column in enumerate(header) if column in TEXT_COLUMNS]
+    texts = [row[i] for row in body for i in columns if row[i]]
+    assert all(text.startswith("'") for text in texts), texts
+    assert bool(texts) is (endpoint_id(endpoint) not in WITHOUT_TEXTS), header
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,10 @@ from matching.models import Mentorship
 from mentoring.tenancy import activate
 from programs.models import Enrollment, EnrollmentSkill, Goal, GoalReview, Program
 from sessions.models import Session
-from tests.factories import add_member, make_user
+from tests.builders.history import approved
+from tests.builders.hr import fill
+from tests.builders.world import add_member, make_user
 
-from .builders import fill
 from .endpoints import ENDPOINTS, endpoint_id, path_for, rows_of
 
 _people = count(1)
@@ -30,13 +31,7 @@ def extra_mentees(org, program, skill, how_many, *, answers=None, levels=(2, 4))
         user = make_user(f"extra{number}@{organization.slug}.example")
         person = add_member(organization, user, name=f"Extra {number}")
         with activate(organization):
-            enrolment = Enrollment.objects.create(
-                organization=organization,
-                program=program,
-                person=person,
-                role="mentee",
-                status="approved",
-            )
+            enrolment = approved(program, person)
             EnrollmentSkill.objects.create(
                 organization=organization, enrollment=enrolment, skill=skill
             )

@@ -3,9 +3,9 @@ a goal review's texts, a survey comment or an application's texts."""
 
 import pytest
 
-from tests.conftest import client_for
+from tests.builders.clients import client_for
+from tests.builders.hr import PRIVATE
 
-from .builders import PRIVATE
 from .endpoints import ENDPOINTS, endpoint_id, path_for
 
 

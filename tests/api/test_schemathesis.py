@@ -22,8 +22,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from .conftest import new_key
+from tests.builders.hr import new_key
+
 from .endpoints import ENDPOINTS, endpoint_id
+
+# Every test here is left out of `make test-fast` (-m "not schemathesis").
+pytestmark = pytest.mark.schemathesis
 
 HOST = "acme.localhost"
 EXAMPLES_PER_MODE = 100  # valid and invalid requests: 200 per operation
@@ -58,7 +62,6 @@ def test_the_schema_loads_through_the_app_with_every_operation(api_schema):
     }
 
 
-@pytest.mark.schemathesis
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=endpoint_id)
 def test_the_api_behaves_as_its_schema_says(api_schema, world, endpoint):
     operation = api_schema["/" + endpoint.route.replace("<int:pk>", "{id}")]["GET"]

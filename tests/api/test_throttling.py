@@ -36,7 +36,7 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(api, keys, two_per_minute
 
 
 def test_another_key_has_its_own_budget(api, world, keys, two_per_minute):
-    from .conftest import new_key
+    from tests.builders.hr import new_key
 
     for _ in range(2):
         api.get("/api/v1/summary/", keys.acme)

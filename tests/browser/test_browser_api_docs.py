@@ -8,7 +8,7 @@ import pytest
 
 from tests.api.endpoints import ENDPOINTS
 from tests.browser.conftest import CHROMIUM, org_url
-from tests.factories import build_world
+from tests.builders.world import build_world
 
 pytestmark = [
     pytest.mark.browser,

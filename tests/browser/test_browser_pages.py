@@ -18,7 +18,7 @@ from tests.browser.conftest import (
     screenshot,
     sign_in,
 )
-from tests.factories import build_world, hold_session, make_program
+from tests.builders.world import build_world, hold_session, make_program
 from tests.matching.conftest import make_cohort
 from tests.sessions.conftest import make_pair
 

@@ -21,7 +21,7 @@ from tests.browser.conftest import (
     sign_in,
     window_was_not_reloaded,
 )
-from tests.factories import build_world
+from tests.builders.world import build_world
 from tests.sessions.conftest import make_pair
 
 pytestmark = pytest.mark.django_db(transaction=True)

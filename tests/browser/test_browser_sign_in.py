@@ -1,7 +1,7 @@
 import pytest
 
 from tests.browser.conftest import assert_accessible, org_url, screenshot, sign_in
-from tests.factories import build_world
+from tests.builders.world import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

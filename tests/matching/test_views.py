@@ -677,9 +677,7 @@ MENTORSHIPS_QUERIES = 6  # mentorships with both people, requests waiting for me
 MENTORSHIP_QUERIES = 8  # the pair with both people, the mentee's skills and goals, my answer
 
 
-def test_the_suggestions_page_costs_the_same_for_2_or_8_mentors(
-    world, django_assert_num_queries
-):
+def test_the_suggestions_page_costs_the_same_for_2_or_8_mentors(world, django_assert_num_queries):
     acme = world.acme
     cohort = self_match_cohort(acme)
     ask(cohort, acme.mentees[0], acme.mentors[1])

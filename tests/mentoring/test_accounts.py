@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core import mail
 
 from mentoring.tenancy.models import Role
-from tests.conftest import client_for
-from tests.factories import add_member
+from tests.builders.clients import client_for
+from tests.builders.world import add_member
 
 
 def test_sign_up_without_an_invitation_is_closed(client, world):

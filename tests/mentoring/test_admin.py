@@ -12,8 +12,8 @@ from mentoring.audit.services import record_event
 from mentoring.tenancy import activate
 from mentoring.tenancy.admin import organization_admin_site
 from mentoring.tenancy.models import Organization
-from tests.conftest import client_for
-from tests.factories import make_user
+from tests.builders.clients import client_for
+from tests.builders.world import make_user
 
 MODELS = sorted(organization_admin_site._registry, key=lambda model: model._meta.label)
 
@@ -86,7 +86,7 @@ def add_program_rows(org):
     """One row of every model the programs admin registers, its texts carrying the sentinel."""
     from programs import services as programs
     from programs.models import ChecklistAudience, ChecklistItem, Resource, ResourceKind, Skill
-    from tests.factories import make_program
+    from tests.builders.world import make_program
 
     program = make_program(org, name=f"Listening circle {org.sentinel}")
     with activate(org.organization):
@@ -248,7 +248,7 @@ def test_anonymous_visitors_of_the_admin_are_sent_to_the_normal_sign_in(client, 
 
 
 def test_a_manager_of_one_organization_is_no_manager_of_another(client, world):
-    from tests.factories import add_member
+    from tests.builders.world import add_member
 
     add_member(world.globex.organization, world.acme.manager, name="Guest")
     client_for(client, world.globex.organization, world.acme.manager)

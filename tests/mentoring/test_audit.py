@@ -19,8 +19,8 @@ from mentoring.tenancy import activate
 from mentoring.tenancy.database import append_only_tables, grant_sql
 from mentoring.tenancy.models import Membership, Role, TenantModel
 from mentoring.tenancy.tasks import tenant_task
-from tests.conftest import client_for
-from tests.factories import PASSWORD
+from tests.builders.clients import client_for
+from tests.builders.world import PASSWORD
 
 PRIVATE = "AUDIT-PRIVATE-TEXT"
 BROWSER = "Mozilla/5.0 (audit test)"
@@ -74,7 +74,7 @@ def test_a_manager_renaming_a_department_in_the_admin_is_logged_with_who_where_a
 
 def test_a_mentee_editing_a_goal_logs_the_fields_that_changed_but_not_the_goal(world):
     from programs.models import Goal
-    from tests.factories import make_program
+    from tests.builders.world import make_program
     from tests.programs.test_views import GOAL, enrol_mentee, focus_skills
 
     acme = world.acme
@@ -140,7 +140,7 @@ def test_bulk_writes_of_decisions_and_pairs_are_logged_by_their_services(world):
     from matching.models import Mentorship
     from programs import services as programs
     from programs.models import Enrollment
-    from tests.factories import make_program
+    from tests.builders.world import make_program
     from tests.programs.test_views import enrol_mentee
     from tests.sessions.conftest import make_pair
 
@@ -214,7 +214,7 @@ def test_a_role_change_in_the_admin_is_logged_as_from_and_to(world):
 
 
 def test_a_csv_export_through_the_hr_api_is_logged_with_the_key_and_the_endpoint(world):
-    from tests.api.conftest import new_key
+    from tests.builders.hr import new_key
 
     acme = world.acme
     key = new_key(acme)

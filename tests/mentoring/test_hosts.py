@@ -1,7 +1,7 @@
 import pytest
 
 from mentoring.tenancy.hosts import organization_slug_for_host
-from tests.conftest import client_for
+from tests.builders.clients import client_for
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_a_session_from_one_organization_does_not_open_another(client, world):
 
 
 def test_a_person_in_two_organizations_signs_in_on_each_host(client, world):
-    from tests.factories import add_member
+    from tests.builders.world import add_member
 
     person = world.acme.mentors[0]
     add_member(world.globex.organization, person, name="Shared person")

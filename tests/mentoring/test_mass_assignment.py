@@ -68,8 +68,8 @@ from sessions.models import (
     SessionKind,
     SessionStatus,
 )
-from tests.conftest import client_for
-from tests.factories import hold_session, make_program
+from tests.builders.clients import client_for
+from tests.builders.world import hold_session, make_program
 from tests.matching.conftest import make_cohort
 from tests.sessions.conftest import make_pair
 

@@ -1,6 +1,6 @@
 from mentoring.people.models import Profile
 from mentoring.tenancy import activate
-from tests.conftest import client_for
+from tests.builders.clients import client_for
 
 
 def own_profile(org, user):
@@ -91,9 +91,7 @@ def test_the_organization_field_cannot_be_posted(client, world):
     assert profile.user_id == acme.mentees[0].pk
 
 
-def test_the_profile_page_takes_a_fixed_number_of_queries(
-    client, world, django_assert_max_num_queries
-):
+def test_the_profile_page_takes_a_fixed_number_of_queries(client, world, django_assert_num_queries):
     client_for(client, world.acme.organization, world.acme.mentees[0])
-    with django_assert_max_num_queries(14):
+    with django_assert_num_queries(8):
         assert client.get("/me/profile/").status_code == 200

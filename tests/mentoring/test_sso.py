@@ -17,8 +17,8 @@ from mentoring.accounts.models import IdentityProvider
 from mentoring.accounts.sso import provider_id_for
 from mentoring.tenancy import activate
 from mentoring.tenancy.admin import organization_admin_site
-from tests.conftest import client_for
-from tests.factories import add_member, make_user
+from tests.builders.clients import client_for
+from tests.builders.world import add_member, make_user
 from tests.mentoring.oidc_provider import OpenIDProvider
 
 

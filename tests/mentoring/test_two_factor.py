@@ -10,8 +10,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 
 from mentoring.tenancy.models import Role
-from tests.conftest import client_for
-from tests.factories import PASSWORD, add_member
+from tests.builders.clients import client_for
+from tests.builders.world import PASSWORD, add_member
 from tests.test_security_headers import INLINE_SCRIPT
 
 SETUP = "/accounts/2fa/totp/activate/"
@@ -294,7 +294,7 @@ def test_accepting_an_invitation_with_an_existing_password_still_asks_for_the_co
 
 
 def test_the_operator_removes_a_lost_authenticator_without_seeing_its_secret(client, world):
-    from tests.factories import make_user
+    from tests.builders.world import make_user
 
     member = world.acme.mentees[0]
     secret = with_two_factor(member)

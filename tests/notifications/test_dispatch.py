@@ -274,7 +274,7 @@ def test_both_people_of_a_new_pair_hear_who_they_work_with_and_why(world, sent):
 
 def test_an_application_decision_is_emailed_even_to_someone_who_turned_emails_off(world, sent):
     from programs import services as programs
-    from tests.factories import make_program
+    from tests.builders.world import make_program
 
     program = make_program(world.acme)
     org = world.acme.organization

@@ -20,7 +20,7 @@ from mentoring.notifications.tasks import send_outbox, sweep_outbox
 from mentoring.tenancy import activate, all_organizations
 from mentoring.tenancy.models import Organization
 
-from .conftest import delivered, wait_until
+from .workers import delivered, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

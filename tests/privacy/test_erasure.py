@@ -7,17 +7,16 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from feedback.models import Feedback, SkillRating, SurveyResponse
-from mentoring.api.keys import api_key_create
 from mentoring.audit.models import AuditAction, AuditEvent
 from mentoring.people.models import Profile
 from mentoring.privacy.services import person_erase
 from mentoring.tenancy import activate
 from mentoring.tenancy.models import Membership
 from sessions.models import PrivateNote, Session
-from tests.conftest import client_for
-from tests.factories import PASSWORD, add_member
-
-from .conftest import OTHERS, PARTNER_PRIVATE, WROTE, tables_holding
+from tests.builders.clients import client_for
+from tests.builders.hr import new_key
+from tests.builders.person import OTHERS, PARTNER_PRIVATE, WROTE, tables_holding
+from tests.builders.world import PASSWORD, add_member
 
 AGGREGATES = (
     "/api/v1/summary/",
@@ -42,8 +41,7 @@ def erase(person, actor=None):
 
 def hr_client(client, org):
     """GET on the HR API of ``org`` with a fresh key, its summary cache emptied."""
-    with activate(org.organization):
-        _key, secret = api_key_create(organization=org.organization, name="Figures")
+    secret = new_key(org)
     cache.delete(f"hr-summary:{org.organization.pk}")
     headers = {
         "HTTP_HOST": f"{org.organization.slug}.localhost",

@@ -9,10 +9,9 @@ import pytest
 
 from mentoring.audit.models import AuditAction, AuditEvent
 from mentoring.tenancy import activate
-from tests.conftest import client_for
-from tests.factories import add_member
-
-from .conftest import FORMULA, PARTNER_PRIVATE, WROTE
+from tests.builders.clients import client_for
+from tests.builders.person import FORMULA, PARTNER_PRIVATE, WROTE
+from tests.builders.world import add_member
 
 
 def download(client, file_format):

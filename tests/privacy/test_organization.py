@@ -13,10 +13,9 @@ from mentoring.privacy import deletion
 from mentoring.privacy.registry import organization_entries
 from mentoring.tenancy import activate, all_organizations
 from mentoring.tenancy.models import Organization
-from tests.conftest import client_for
-from tests.factories import PASSWORD, add_member, build_world, make_user
-
-from .conftest import WROTE, build_person
+from tests.builders.clients import client_for
+from tests.builders.person import WROTE, build_person
+from tests.builders.world import PASSWORD, add_member, build_world, make_user
 
 
 def run(*args) -> str:

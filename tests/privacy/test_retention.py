@@ -12,8 +12,7 @@ from mentoring.privacy.tasks import retention_dispatch
 from mentoring.schedule import BEAT_SCHEDULE
 from mentoring.tenancy import activate
 from sessions.models import PrivateNote, Session
-
-from .conftest import PARTNER_PRIVATE, WROTE, build_person, tables_holding
+from tests.builders.person import PARTNER_PRIVATE, WROTE, build_person, tables_holding
 
 
 def set_retention(organization, notes=None, feedback=None):

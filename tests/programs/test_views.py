@@ -1045,9 +1045,7 @@ def test_the_directory_costs_the_same_queries_for_1_or_10_programs(
     assert _count(client, "/programs/") == one
 
 
-def test_the_program_page_takes_a_fixed_number_of_queries(
-    client, world, django_assert_num_queries
-):
+def test_the_program_page_takes_a_fixed_number_of_queries(client, world, django_assert_num_queries):
     acme = world.acme
     program = make_program(acme, skills=3)
     enrol_mentee(acme, acme.mentees[0], program)

@@ -1,4 +1,5 @@
-"""Builders for the two-organization test world. Each organization's texts carry its
+"""The two-organization test world (acme and globex, each with a manager, HR, two mentors
+and two mentees) and small builders on top of it. Each organization's texts carry its
 sentinel, so a test can search any page for the other organization's sentinel."""
 
 import itertools
@@ -7,13 +8,15 @@ from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from mentoring.people.models import Department, Profile, SeniorityLevel
 from mentoring.people.services import organization_people_defaults_install
 from mentoring.tenancy import activate
 from mentoring.tenancy.models import Membership, Organization, Role
 from programs.models import Program, ProgramStatus, Skill
-from programs.services import organization_programs_defaults_install
+from programs.services import organization_programs_defaults_install, program_save
+from sessions.models import Session, SessionStatus
 from sessions.services import organization_sessions_defaults_install
 
 PASSWORD = "pw-correct-horse-42"
@@ -98,10 +101,6 @@ def build_world() -> World:
 
 def hold_session(mentorship):
     """Record a session of the pair as held yesterday (the fit check needs one)."""
-    from django.utils import timezone
-
-    from sessions.models import Session, SessionStatus
-
     with activate(mentorship.organization):
         return Session.objects.create(
             organization=mentorship.organization,
@@ -114,8 +113,6 @@ def hold_session(mentorship):
 
 def make_program(org: Org, *, name=None, status=ProgramStatus.ENROLLING, skills=2, **fields):
     """A program of ``org`` with its first ``skills`` catalogue skills as focus skills."""
-    from programs.services import program_save
-
     today = date.today()
     defaults = {
         "name": name or f"Program {org.sentinel} {next(_program_numbers)}",
