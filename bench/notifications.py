@@ -23,7 +23,8 @@ import json
 import random
 import time
 from collections import Counter, deque
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 
 from .database import fresh_database
 from .match_run import ZONES
@@ -176,6 +177,14 @@ def seed(n_organizations: int, n_mentorships: int) -> dict:
                 )
         mentorships = Mentorship.unscoped.bulk_create(
             (mentorship for mentorship, _row in plans), batch_size=BATCH
+        )
+        # Each mentee was approved the day their pair started: goal reviews are counted from
+        # then (programs.schedule.review_start_on), as in a program that matches on approval.
+        for mentorship, _row in plans:
+            approved = datetime.combine(mentorship.started_on, clock_time(9), UTC)
+            mentorship.mentee.decided_at = approved
+        Enrollment.unscoped.bulk_update(
+            [mentorship.mentee for mentorship, _row in plans], ["decided_at"], batch_size=BATCH
         )
         sessions = []
         for mentorship, (_share, _days, held, _due) in zip(
