@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from mentoring.api.base import csv_cell
+from mentoring.api.csv_export import csv_cell
 from mentoring.tenancy.models import Organization, TenantModel
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ import pytest
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 
-from mentoring.api.base import csv_cell
+from mentoring.api.csv_export import csv_cell
 from mentoring.people.models import Department, Profile
 from mentoring.tenancy import activate
 from programs.models import Goal, Program, Skill
