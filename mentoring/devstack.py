@@ -213,6 +213,7 @@ def run() -> int:
             **services.env(),
             "DJANGO_SETTINGS_MODULE": "mentoring.settings.development",
         }
+        RUNTIME_ENV.parent.mkdir(parents=True, exist_ok=True)  # servers of your own: no .dev yet
         RUNTIME_ENV.write_text("".join(f"{key}={value}\n" for key, value in services.env().items()))
         manage(env, "migrate", "--no-input", "-v", "0")
         manage(env, "seed_demo")
