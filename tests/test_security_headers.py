@@ -1,10 +1,7 @@
-import re
-
 import pytest
 
 from tests.builders.clients import client_for
-
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+from tests.builders.pages import INLINE_SCRIPT
 
 
 @pytest.mark.parametrize("host", ["acme.localhost", "localhost"])

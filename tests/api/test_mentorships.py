@@ -5,7 +5,7 @@ from django.core.management import call_command
 from matching.models import Mentorship
 from mentoring.api.keys import api_key_create
 from mentoring.tenancy import activate
-from tests.sessions.conftest import make_pair
+from tests.builders.pair import make_pair
 
 
 def test_hr_pulls_mentorships_with_a_key(api, world, keys):

@@ -20,8 +20,8 @@ from mentoring.tenancy import activate
 from programs.models import CrossFunctional, Enrollment, MatchingMode, ProgramStatus
 from sessions import services as sessions
 from sessions.models import Session, SessionStatus
+from tests.builders.cohort import make_cohort
 from tests.builders.world import build_world, hold_session, make_program
-from tests.matching.conftest import make_cohort
 
 # A time zone east of UTC for the mentee, west of it for the mentor: a date at either edge
 # of the calendar has no UTC equivalent on one of the two clocks.

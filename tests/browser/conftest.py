@@ -2,17 +2,16 @@
 
 Organizations are reached at http://<slug>.localhost:<port>/ (Chromium resolves
 *.localhost to the loopback). Without Chromium the tests are skipped with a reason,
-unless REQUIRE_BROWSER is set (CI), where a missing browser is a failure.
+unless REQUIRE_BROWSER is set (CI), where a missing browser is a failure. What the tests
+do in a page (sign in, check accessibility, ...) is in tests/builders/browser.py.
 """
 
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.builders.browser import CHROMIUM
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are plain synchronous code, so Django may allow them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -49,13 +48,22 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
+def _desktop_page(browser):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
+    yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def page(browser):
+    yield from _desktop_page(browser)
+
+
+@pytest.fixture
+def other_page(browser):
+    """A second person's browser (its own cookies), beside ``page``."""
+    yield from _desktop_page(browser)
 
 
 @pytest.fixture
@@ -64,62 +72,3 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def org_url(live_server, slug: str, path: str = "/") -> str:
-    port = live_server.url.rsplit(":", 1)[1]
-    return f"http://{slug}.localhost:{port}{path}"
-
-
-def sign_in(page, live_server, slug: str, email: str, password: str = "pw-correct-horse-42"):
-    page.goto(org_url(live_server, slug, "/accounts/login/"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(org_url(live_server, slug, "/"))
-
-
-def assert_accessible(page) -> None:
-    """axe-core in the page: no serious or critical violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], "\n".join(serious)
-
-
-def screenshot(page, name: str) -> None:
-    """Keep a picture of the page; SAVE_SCREENSHOTS=1 refreshes docs/screenshots/."""
-    target = (
-        SCREENSHOTS if os.environ.get("SAVE_SCREENSHOTS") else Path("/tmp/mentoring-screenshots")
-    )
-    target.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(target / f"{name}.png"), full_page=True)
-
-
-@pytest.fixture
-def other_page(browser):
-    """A second person's browser (its own cookies), beside ``page``."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def mark_window(page) -> None:
-    """Set a marker on ``window``: it survives htmx swaps, and a full page load clears it."""
-    page.evaluate("window.__notReloaded = true")
-
-
-def window_was_not_reloaded(page) -> bool:
-    return page.evaluate("window.__notReloaded === true")
-
-
-def assert_no_horizontal_scroll(page, width: int = 375) -> None:
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"{page.url} scrolls sideways: {scroll_width}px > {width}px"

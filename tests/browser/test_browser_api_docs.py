@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.api.endpoints import ENDPOINTS
-from tests.browser.conftest import CHROMIUM, org_url
+from tests.builders.browser import CHROMIUM, org_url
 from tests.builders.world import build_world
 
 pytestmark = [

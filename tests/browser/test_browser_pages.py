@@ -11,16 +11,16 @@ from matching import services as matching
 from matching.models import Mentorship
 from mentoring.tenancy import activate
 from sessions import services as sessions
-from tests.browser.conftest import (
+from tests.builders.browser import (
     assert_accessible,
     assert_no_horizontal_scroll,
     org_url,
     screenshot,
     sign_in,
 )
+from tests.builders.cohort import make_cohort
+from tests.builders.pair import make_pair, schedule
 from tests.builders.world import build_world, hold_session, make_program
-from tests.matching.conftest import make_cohort
-from tests.sessions.conftest import make_pair
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,15 +33,13 @@ LONG_POINT = (
 def test_the_loop_pages_fit_a_phone(phone, live_server):
     world = build_world()
     pair = make_pair(world.acme)
+    session = schedule(
+        pair,
+        starts_at=timezone.now() + timedelta(days=3),
+        location="https://meet.example/a-rather-long-video-call-address-for-the-pair",
+    )
     organization = world.acme.organization
     with activate(organization):
-        session = sessions.session_schedule(
-            organization=organization,
-            actor=pair.mentee,
-            mentorship=pair.mentorship,
-            starts_at=timezone.now() + timedelta(days=3),
-            location="https://meet.example/a-rather-long-video-call-address-for-the-pair",
-        )
         for text in ("What went well in the client call on Monday?", LONG_POINT):
             sessions.agenda_item_add(
                 organization=organization, actor=pair.mentee, session=session, text=text

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from mentoring.tenancy import activate
 from sessions.models import ActionItem, Session, SessionStatus
-from tests.browser.conftest import (
+from tests.builders.browser import (
     assert_accessible,
     mark_window,
     org_url,
@@ -21,8 +21,8 @@ from tests.browser.conftest import (
     sign_in,
     window_was_not_reloaded,
 )
+from tests.builders.pair import make_pair
 from tests.builders.world import build_world
-from tests.sessions.conftest import make_pair
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

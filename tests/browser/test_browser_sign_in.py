@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import assert_accessible, org_url, screenshot, sign_in
+from tests.builders.browser import assert_accessible, org_url, screenshot, sign_in
 from tests.builders.world import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)

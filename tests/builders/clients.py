@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.test import Client
+
 from .world import PASSWORD
 
 
@@ -12,6 +14,11 @@ def client_for(client, organization, user=None):
         response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
         assert response.status_code == 302, response.content[:2000]
     return client
+
+
+def signed_in(org, user) -> Client:
+    """A browser of its own for ``user`` on ``org``'s host, so a test can switch people."""
+    return client_for(Client(), org.organization, user)
 
 
 class Api:

@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from mentoring.accounts.services import invitation_accept_new_user, invitation_create
 from mentoring.people.models import Department, Profile, SeniorityLevel
 from mentoring.people.services import organization_people_defaults_install
 from mentoring.tenancy import activate
@@ -93,6 +94,21 @@ def make_organization(slug: str, name: str | None = None) -> Org:
     org.mentors = [person(f"mentor{i}", Role.MEMBER, i, 4) for i in range(2)]
     org.mentees = [person(f"mentee{i}", Role.MEMBER, i + 1, 0) for i in range(2)]
     return org
+
+
+def invite(org: Org, email: str):
+    """An invitation of ``org`` for ``email`` (no email sent): ``(invitation, token)``."""
+    with activate(org.organization):
+        return invitation_create(
+            organization=org.organization, actor=None, email=email, send_email=False
+        )
+
+
+def join(org: Org, email: str, display_name: str):
+    """``email`` is invited to ``org`` and accepts as a new user, who is returned."""
+    _invitation, token = invite(org, email)
+    with activate(org.organization):
+        return invitation_accept_new_user(token=token, display_name=display_name, password=PASSWORD)
 
 
 def build_world() -> World:

@@ -5,35 +5,7 @@ from feedback import selectors, services
 from feedback.models import Feedback, SkillRating, SurveyResponse
 from mentoring.tenancy import activate
 from programs.models import Skill
-from tests.sessions.conftest import make_pair
-
-GOOD = {
-    "situation": "In Tuesday's planning meeting, when the budget came up",
-    "behaviour": "you summarized Priya's concern in one sentence before you gave your view",
-    "impact": "so she relaxed and added two details nobody had heard",
-    "suggestion": "Next time, try the same with the quietest person in the room",
-}
-
-
-@pytest.fixture
-def pair(world):
-    return make_pair(world.acme)
-
-
-def focus_skill(pair):
-    with activate(pair.org.organization):
-        return pair.mentorship.mentee.skill_links.select_related("skill").first().skill
-
-
-def give(pair, actor=None, **overrides):
-    with activate(pair.org.organization):
-        arguments = {"skill": focus_skill(pair), "kind": "keep", **GOOD, **overrides}
-        return services.feedback_give(
-            organization=pair.org.organization,
-            actor=actor or pair.mentor,
-            mentorship=pair.mentorship,
-            **arguments,
-        )
+from tests.builders.pair import GOOD, VAGUE, focus_skill, give, rate
 
 
 def test_specific_feedback_scores_four_and_goes_to_the_other_person(pair):
@@ -44,14 +16,7 @@ def test_specific_feedback_scores_four_and_goes_to_the_other_person(pair):
 
 
 def test_vague_feedback_is_kept_with_its_low_score_and_missing_parts(pair):
-    feedback = give(
-        pair,
-        actor=pair.mentee,
-        situation="Lately",
-        behaviour="Great job!",
-        impact="",
-        suggestion="",
-    )
+    feedback = give(pair, actor=pair.mentee, **VAGUE)
     assert feedback.specificity == 0
     assert feedback.missing == ["situation", "behaviour", "impact", "next_step"]
 
@@ -101,19 +66,6 @@ def test_the_receiver_reflects_and_turns_the_suggestion_into_an_experiment_once(
         assert item.owner.user == pair.mentee and item.description == GOOD["suggestion"]
         with pytest.raises(ValidationError, match="already an experiment"):
             services.feedback_to_experiment(organization=org, actor=pair.mentee, feedback=feedback)
-
-
-def rate(pair, actor, level, moment="start", period=0):
-    with activate(pair.org.organization):
-        return services.skill_rating_add(
-            organization=pair.org.organization,
-            actor=actor,
-            mentorship=pair.mentorship,
-            skill=focus_skill(pair),
-            level=level,
-            moment=moment,
-            period=period,
-        )
 
 
 def test_ratings_outside_one_to_five_are_refused(pair):
@@ -167,8 +119,8 @@ def test_survey_values_out_of_range_are_refused(pair):
 
 
 def test_small_groups_are_never_shown_four_respondents_hidden_five_shown(world):
+    from tests.builders.cohort import make_cohort
     from tests.builders.world import add_member, make_user
-    from tests.matching.conftest import make_cohort
 
     cohort = make_cohort(world.acme)
     org = world.acme.organization
@@ -228,14 +180,7 @@ def test_small_groups_are_never_shown_four_respondents_hidden_five_shown(world):
 
 def test_managers_get_feedback_counts_and_scores_never_text(pair):
     give(pair)
-    give(
-        pair,
-        actor=pair.mentee,
-        behaviour="Great job!",
-        situation="Lately",
-        impact="",
-        suggestion="",
-    )
+    give(pair, actor=pair.mentee, **VAGUE)
     with activate(pair.org.organization):
         stats = selectors.feedback_statistics(pair.mentorship.program)
     assert stats["count"] == 2 and stats["specificity"] == 2.0

@@ -8,8 +8,8 @@ from matching import services
 from matching.models import MentorRequest, Mentorship, RequestStatus
 from mentoring.tenancy import activate
 from programs.models import CrossFunctional, Enrollment, MatchingMode, ProgramStatus
-from tests.builders.world import build_world
-from tests.matching.conftest import make_cohort
+from tests.builders.cohort import make_cohort
+from tests.builders.world import build_world, join
 
 
 def self_match_cohort(world, capacity=1):
@@ -131,7 +131,6 @@ def test_two_acceptances_racing_for_the_last_place_let_exactly_one_win():
 
 def test_a_new_member_of_a_running_onboarding_program_gets_a_mentor_at_once(world):
     from matching.models import MatchProposal
-    from mentoring.accounts import services as invitations
 
     make_cohort(
         world.acme,
@@ -141,15 +140,7 @@ def test_a_new_member_of_a_running_onboarding_program_gets_a_mentor_at_once(worl
         onboarding_pairs_directly=True,
         capacity=2,
     )
+    user = join(world.acme, "newbie@acme.example", "Newbie")
     with activate(world.acme.organization):
-        _invitation, token = invitations.invitation_create(
-            organization=world.acme.organization,
-            actor=None,
-            email="newbie@acme.example",
-            send_email=False,
-        )
-        user = invitations.invitation_accept_new_user(
-            token=token, display_name="Newbie", password="a-long-pass-1"
-        )
         pair = Mentorship.objects.get(mentee__person__user=user)
         assert pair.breakdown and not MatchProposal.objects.exists()

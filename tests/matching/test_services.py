@@ -13,8 +13,8 @@ from matching.models import (
 from mentoring.people.models import Profile
 from mentoring.tenancy import activate
 from programs.models import CrossFunctional, Enrollment, Program, ProgramStatus
+from tests.builders.cohort import add_review, make_cohort
 from tests.builders.world import hold_session
-from tests.matching.conftest import make_cohort
 
 
 def start(cohort, **kwargs):
@@ -394,30 +394,15 @@ def test_a_pair_from_an_earlier_program_is_not_proposed_again(world):
 
 
 def test_the_mentor_of_the_pair_adds_their_own_view_of_a_goal(world):
-    from programs import services as programs
     from programs.models import Goal, GoalReview
 
     cohort = make_cohort(world.acme, cross_functional=CrossFunctional.OFF)
     mentorship = approve_all(cohort)[0]
-    org = world.acme.organization
-    with activate(org):
+    with activate(world.acme.organization):
         mentorship = Mentorship.objects.select_related("mentor__person__user").get(pk=mentorship.pk)
         goal = Goal.objects.get(enrollment=mentorship.mentee)
-        programs.goal_review_add(
-            organization=org,
-            actor=mentorship.mentor.person.user,
-            goal=goal,
-            progress=3,
-            what_changed="Spoke first twice",
-            next_steps="Keep going",
-        )
+    add_review(world.acme, mentorship.mentor.person.user, goal)
+    with activate(world.acme.organization):
         assert GoalReview.objects.get().author_role == "mentor"
-        with pytest.raises(ValidationError, match="Only the mentee and their mentor"):
-            programs.goal_review_add(
-                organization=org,
-                actor=world.acme.hr,
-                goal=goal,
-                progress=3,
-                what_changed="x",
-                next_steps="y",
-            )
+    with pytest.raises(ValidationError, match="Only the mentee and their mentor"):
+        add_review(world.acme, world.acme.hr, goal)

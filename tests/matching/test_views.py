@@ -7,7 +7,6 @@ import re
 import pytest
 from django.db import connection
 from django.template.defaultfilters import floatformat
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from matching import services
@@ -25,9 +24,9 @@ from programs.models import (
     ProgramStatus,
 )
 from programs.selectors import program_focus_skills
-from tests.builders.clients import client_for
+from tests.builders.clients import client_for, signed_in
+from tests.builders.cohort import GOAL, SITUATIONS, make_cohort
 from tests.builders.world import add_member, hold_session, make_user
-from tests.matching.conftest import GOAL, SITUATIONS, make_cohort
 
 MESSAGE = "I freeze when I have to say no to senior people; you seem to manage it calmly."
 
@@ -43,11 +42,6 @@ def self_match_cohort(org, *, capacity=1):
         cross_functional=CrossFunctional.OFF,
         matching_mode=MatchingMode.SELF,
     )
-
-
-def signed_in(org, user) -> Client:
-    """A separate browser per person, so a test can switch between them."""
-    return client_for(Client(), org.organization, user)
 
 
 def suggestions_url(cohort) -> str:

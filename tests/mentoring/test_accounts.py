@@ -2,16 +2,25 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail
 
 from mentoring.tenancy.models import Role
 from tests.builders.clients import client_for
-from tests.builders.world import add_member
+from tests.builders.world import PASSWORD, add_member
 
 
 def test_sign_up_without_an_invitation_is_closed(client, world):
     response = client.get("/accounts/signup/", HTTP_HOST="acme.localhost")
-    assert b"Sign Up Closed" in response.content or b"closed" in response.content.lower()
+    assert response.status_code == 200
+    assert "account/signup_closed.html" in [template.name for template in response.templates]
+    page = response.content.decode()
+    assert "Sign Up Closed" in page and 'name="password1"' not in page
+    email = "newcomer@acme.example"
+    data = {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    response = client.post("/accounts/signup/", data, HTTP_HOST="acme.localhost")
+    assert "account/signup_closed.html" in [template.name for template in response.templates]
+    assert not get_user_model().objects.filter(email=email).exists()
 
 
 def test_members_sign_in_with_their_email(client, world):

@@ -140,7 +140,7 @@ def add_matching_rows(org):
     from matching import services as matching
     from matching.models import MentorRequest
     from programs.models import CrossFunctional, Enrollment
-    from tests.matching.conftest import make_cohort
+    from tests.builders.cohort import make_cohort
 
     cohort = make_cohort(
         org, cross_functional=CrossFunctional.OFF, name=f"Pairs {org.sentinel}", capacity=2

@@ -69,9 +69,9 @@ from sessions.models import (
     SessionStatus,
 )
 from tests.builders.clients import client_for
+from tests.builders.cohort import make_cohort
+from tests.builders.pair import make_pair
 from tests.builders.world import hold_session, make_program
-from tests.matching.conftest import make_cohort
-from tests.sessions.conftest import make_pair
 
 INJECTED = "INJECTED"
 FAR_AWAY_ID = 2**31 - 1

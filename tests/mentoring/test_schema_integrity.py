@@ -16,8 +16,8 @@ from mentoring.tenancy.integrity import (
 from mentoring.tenancy.models import Organization
 from programs.models import Enrollment, EnrollmentRole, Resource, ResourceKind, Skill
 from sessions.models import Session
+from tests.builders.pair import make_pair
 from tests.builders.world import make_program
-from tests.sessions.conftest import make_pair
 
 UNIQUE_KEYS = """
     SELECT tbl.relname, idx.relname,

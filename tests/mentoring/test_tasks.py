@@ -1,30 +1,17 @@
 import logging
 
-from mentoring.accounts import services
 from mentoring.accounts.tasks import send_invitation
-from mentoring.tenancy import activate
+from tests.builders.world import invite
 
 
 def test_a_task_runs_inside_its_organization(world, mailoutbox):
-    with activate(world.acme.organization):
-        invitation, _token = services.invitation_create(
-            organization=world.acme.organization,
-            actor=None,
-            email="t@acme.example",
-            send_email=False,
-        )
+    invitation, _token = invite(world.acme, "t@acme.example")
     send_invitation.delay(world.acme.organization.pk, invitation.pk, "http://x/")
     assert [m.to for m in mailoutbox] == [["t@acme.example"]]
 
 
 def test_a_task_given_another_organizations_id_does_nothing(world, mailoutbox):
-    with activate(world.acme.organization):
-        invitation, _token = services.invitation_create(
-            organization=world.acme.organization,
-            actor=None,
-            email="t@acme.example",
-            send_email=False,
-        )
+    invitation, _token = invite(world.acme, "t@acme.example")
     send_invitation.delay(world.globex.organization.pk, invitation.pk, "http://x/")
     assert mailoutbox == []
 

@@ -11,8 +11,8 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 
 from mentoring.tenancy.models import Role
 from tests.builders.clients import client_for
+from tests.builders.pages import INLINE_SCRIPT
 from tests.builders.world import PASSWORD, add_member
-from tests.test_security_headers import INLINE_SCRIPT
 
 SETUP = "/accounts/2fa/totp/activate/"
 CODE_PAGE = "/accounts/2fa/authenticate/"

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from mentoring.tenancy import activate
 from sessions.models import Session
+from tests.builders.pair import Pair, make_pair
 from tests.builders.world import build_world
-from tests.sessions.conftest import Pair, make_pair
 
 from .workers import Broker, Workers, eager
 

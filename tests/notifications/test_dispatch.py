@@ -16,7 +16,7 @@ from mentoring.tenancy import activate
 from programs.models import Enrollment, Program
 from programs.schedule import review_due_on, reviews_due_by
 from sessions.models import Session, SessionStatus
-from tests.sessions.conftest import make_pair
+from tests.builders.pair import make_pair
 
 
 @pytest.fixture

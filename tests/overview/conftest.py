@@ -1,6 +1,6 @@
 import pytest
 
-from tests.sessions.conftest import Pair, make_pair
+from tests.builders.pair import Pair, make_pair
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -27,19 +26,15 @@ from programs.models import (
 )
 from sessions import services
 from sessions.models import ActionItem, Session, SessionStatus
-from tests.builders.clients import client_for
+from tests.builders.clients import signed_in
+from tests.builders.cohort import GOAL, add_review, enrol
+from tests.builders.pair import Pair, make_pair, schedule
 from tests.builders.world import add_member, make_program, make_user
-from tests.matching.conftest import GOAL, enrol
-from tests.sessions.conftest import Pair, make_pair, tomorrow
 
 NOTES_SENTINEL = "NOTES-SENTINEL-never-for-managers"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def signed_in(org, user) -> Client:
-    return client_for(Client(), org.organization, user)
 
 
 def home(org, user) -> str:
@@ -51,23 +46,6 @@ def home(org, user) -> str:
 def profile_of(org, user) -> Profile:
     with activate(org.organization):
         return Profile.objects.get(user=user)
-
-
-def schedule(pair: Pair, *, at: datetime | None = None, **kwargs) -> Session:
-    """A session planned through the service; ``at`` then moves it (into the past)."""
-    organization = pair.org.organization
-    with activate(organization):
-        session = services.session_schedule(
-            organization=organization,
-            actor=pair.mentee,
-            mentorship=pair.mentorship,
-            starts_at=tomorrow(),
-            **kwargs,
-        )
-        if at is not None:
-            Session.objects.filter(pk=session.pk).update(starts_at=at)
-            session.refresh_from_db()
-    return session
 
 
 def hold(pair: Pair, at: datetime, **log) -> Session:
@@ -377,19 +355,6 @@ def _review_world(pair):
         return Goal.objects.filter(enrollment=pair.mentorship.mentee_id).first()
 
 
-def _review(pair, goal, actor, on: date):
-    with activate(pair.org.organization):
-        programs.goal_review_add(
-            organization=pair.org.organization,
-            actor=actor,
-            goal=goal,
-            progress=3,
-            what_changed="I spoke first in two meetings.",
-            next_steps="Try it with the director.",
-            on=on,
-        )
-
-
 def reviews(pair, now):
     health = health_of(pair, now)
     due = {row.mentorship.pk: row.on for row in health.reviews_due}
@@ -408,9 +373,9 @@ def test_a_goal_review_is_due_within_14_days_and_overdue_once_its_date_passed(pa
 def test_the_mentees_own_review_settles_the_period_and_the_mentors_does_not(pair):
     goal = _review_world(pair)
     now = datetime(2025, 4, 10, tzinfo=UTC)
-    _review(pair, goal, pair.mentor, on=date(2025, 4, 8))
+    add_review(pair.org, pair.mentor, goal, on=date(2025, 4, 8))
     assert reviews(pair, now) == (None, date(2025, 4, 1))
-    _review(pair, goal, pair.mentee, on=date(2025, 4, 9))
+    add_review(pair.org, pair.mentee, goal, on=date(2025, 4, 9))
     assert reviews(pair, now) == (None, None)
     # the next review (1 July) comes due in its turn
     assert reviews(pair, datetime(2025, 6, 20, tzinfo=UTC)) == (date(2025, 7, 1), None)
@@ -420,7 +385,7 @@ def test_the_mentee_sees_the_next_goal_review_date(pair):
     goal = _review_world(pair)
     entry = dashboard_of(pair.org, pair.mentee, datetime(2025, 4, 10, tzinfo=UTC)).mentee
     assert entry.next_review.due_on == date(2025, 4, 1) and entry.next_review.is_overdue
-    _review(pair, goal, pair.mentee, on=date(2025, 4, 9))
+    add_review(pair.org, pair.mentee, goal, on=date(2025, 4, 9))
     entry = dashboard_of(pair.org, pair.mentee, datetime(2025, 4, 10, tzinfo=UTC)).mentee
     assert entry.next_review.due_on == date(2025, 7, 1) and not entry.next_review.is_overdue
 

@@ -31,10 +31,8 @@ from programs.models import (
     Skill,
 )
 from tests.builders.clients import client_for
+from tests.builders.cohort import GOAL, SITUATIONS
 from tests.builders.world import make_program
-
-GOAL = "Run our weekly planning so that every quieter colleague speaks at least once"
-SITUATIONS = ["A planning meeting where two people talked all along", "A retro nobody spoke in"]
 
 
 def admin_url(model, view, *args):

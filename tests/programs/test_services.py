@@ -18,10 +18,8 @@ from programs.models import (
     Skill,
 )
 from programs.schedule import add_months, review_due_on, review_period_on
-from tests.builders.world import make_program
-
-GOAL = "Run our weekly planning so that every quieter colleague speaks at least once"
-SITUATIONS = ["A planning meeting where two people talked all along", "A retro nobody spoke in"]
+from tests.builders.cohort import GOAL, SITUATIONS, add_review
+from tests.builders.world import join, make_program
 
 
 def focus(program):
@@ -45,6 +43,14 @@ def apply_mentee(org, program, user=None, **overrides):
 # ------------------------------------------------------------------ lifecycle
 
 
+def transition(org, program, to):
+    """The manager moves ``program`` to status ``to``."""
+    with activate(org.organization):
+        services.program_transition(
+            organization=org.organization, actor=org.manager, program=program, to_status=to
+        )
+
+
 @pytest.mark.parametrize(
     ("start", "to"),
     [
@@ -58,13 +64,8 @@ def apply_mentee(org, program, user=None, **overrides):
 )
 def test_a_program_moves_along_its_lifecycle(world, start, to):
     program = make_program(world.acme, status=start)
+    transition(world.acme, program, to)
     with activate(world.acme.organization):
-        services.program_transition(
-            organization=world.acme.organization,
-            actor=world.acme.manager,
-            program=program,
-            to_status=to,
-        )
         assert Program.objects.get(pk=program.pk).status == to
 
 
@@ -79,14 +80,9 @@ def test_a_program_moves_along_its_lifecycle(world, start, to):
 )
 def test_an_illegal_jump_is_refused_with_a_message_and_changes_nothing(world, start, to, message):
     program = make_program(world.acme, status=start)
+    with pytest.raises(ValidationError, match=message):
+        transition(world.acme, program, to)
     with activate(world.acme.organization):
-        with pytest.raises(ValidationError, match=message):
-            services.program_transition(
-                organization=world.acme.organization,
-                actor=world.acme.manager,
-                program=program,
-                to_status=to,
-            )
         assert Program.objects.get(pk=program.pk).status == start
 
 
@@ -345,20 +341,10 @@ def test_a_csv_with_bad_rows_lists_each_line_and_enrols_nobody(world):
 
 
 def test_a_new_member_joins_every_onboarding_program_as_mentee(world):
-    from mentoring.accounts import services as invitations
-
     onboarding = make_program(world.acme, is_onboarding=True, status=ProgramStatus.RUNNING)
     make_program(world.acme, status=ProgramStatus.RUNNING)
+    user = join(world.acme, "new@acme.example", "New")
     with activate(world.acme.organization):
-        _invitation, token = invitations.invitation_create(
-            organization=world.acme.organization,
-            actor=None,
-            email="new@acme.example",
-            send_email=False,
-        )
-        user = invitations.invitation_accept_new_user(
-            token=token, display_name="New", password="a-long-pass-1"
-        )
         enrollments = list(Enrollment.objects.filter(person__user=user))
     assert [(e.program_id, e.role, e.status) for e in enrollments] == [
         (onboarding.pk, "mentee", EnrollmentStatus.APPROVED)
@@ -368,19 +354,11 @@ def test_a_new_member_joins_every_onboarding_program_as_mentee(world):
 def test_goal_reviews_keep_their_history_by_period(world):
     program = make_program(world.acme, starts_on=date(2026, 1, 5), ends_on=date(2027, 1, 5))
     enrollment = apply_mentee(world.acme, program)
-    org = world.acme.organization
-    with activate(org):
+    with activate(world.acme.organization):
         goal = Goal.objects.get(enrollment=enrollment)
-        for day, progress in ((date(2026, 4, 2), 2), (date(2026, 4, 20), 3), (date(2026, 7, 1), 4)):
-            services.goal_review_add(
-                organization=org,
-                actor=world.acme.mentees[0],
-                goal=goal,
-                progress=progress,
-                what_changed="Spoke first in two meetings",
-                next_steps="Try it with the director",
-                on=day,
-            )
+    for day, progress in ((date(2026, 4, 2), 2), (date(2026, 4, 20), 3), (date(2026, 7, 1), 4)):
+        add_review(world.acme, world.acme.mentees[0], goal, on=day, progress=progress)
+    with activate(world.acme.organization):
         history = list(GoalReview.objects.filter(goal=goal).values_list("period", "progress"))
     assert history == [(1, 2), (1, 3), (2, 4)]
 
@@ -388,27 +366,12 @@ def test_goal_reviews_keep_their_history_by_period(world):
 def test_a_goal_review_outside_one_to_five_or_by_someone_else_is_refused(world):
     program = make_program(world.acme)
     enrollment = apply_mentee(world.acme, program)
-    org = world.acme.organization
-    with activate(org):
+    with activate(world.acme.organization):
         goal = Goal.objects.get(enrollment=enrollment)
-        with pytest.raises(ValidationError, match="1 to 5"):
-            services.goal_review_add(
-                organization=org,
-                actor=world.acme.mentees[0],
-                goal=goal,
-                progress=6,
-                what_changed="x",
-                next_steps="y",
-            )
-        with pytest.raises(ValidationError, match="Only the mentee"):
-            services.goal_review_add(
-                organization=org,
-                actor=world.acme.mentees[1],
-                goal=goal,
-                progress=3,
-                what_changed="x",
-                next_steps="y",
-            )
+    with pytest.raises(ValidationError, match="1 to 5"):
+        add_review(world.acme, world.acme.mentees[0], goal, progress=6)
+    with pytest.raises(ValidationError, match="Only the mentee"):
+        add_review(world.acme, world.acme.mentees[1], goal)
 
 
 def test_a_goal_on_a_skill_outside_the_program_is_refused(world):
@@ -462,11 +425,26 @@ def test_reviews_are_due_every_interval_from_the_start():
 )
 def test_every_day_belongs_to_exactly_one_review_period(start, interval, offset):
     day = start + timedelta(days=offset)
-    period = review_period_on(start, interval, day)
-    assert period >= 1
-    assert day <= review_due_on(start, interval, period) + timedelta(days=30)
-    if period > 1:
-        assert day > review_due_on(start, interval, period - 1) + timedelta(days=30)
+    # the period is the first review whose window (until 30 days after it is due) is still
+    # open on the day; review offset // 28 + 1 is due after the day, whatever the months
+    still_open = [
+        review
+        for review in range(1, offset // 28 + 2)
+        if day <= review_due_on(start, interval, review) + timedelta(days=30)
+    ]
+    assert review_period_on(start, interval, day) == still_open[0]
+
+
+def test_a_review_period_ends_30_days_after_its_review_is_due():
+    start = date(2026, 1, 31)  # reviews due on 30 April and 31 July
+    periods = {
+        date(2026, 1, 31): 1,
+        date(2026, 5, 30): 1,  # the last day of the first review's window
+        date(2026, 5, 31): 2,
+        date(2026, 8, 30): 2,
+        date(2026, 8, 31): 3,
+    }
+    assert {day: review_period_on(start, 3, day) for day in periods} == periods
 
 
 def test_adding_months_keeps_the_day_or_the_month_end():

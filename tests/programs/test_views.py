@@ -29,16 +29,16 @@ from programs.models import (
     Skill,
 )
 from programs.schedule import add_months, goal_review_start_on
-from programs.selectors import program_focus_skills
 from tests.builders.clients import client_for
+from tests.builders.cohort import (
+    GOAL,
+    SITUATIONS,
+    add_review,
+    enrol_mentee,
+    enrol_mentor,
+    focus_skills,
+)
 from tests.builders.world import make_program
-
-GOAL = "Chair the weekly planning so that every quieter colleague speaks at least once"
-SITUATIONS = [
-    "In Monday's planning two people never spoke and we missed a risk they knew about.",
-    "In a design review I argued before I understood the other team's constraint.",
-]
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -46,11 +46,6 @@ SITUATIONS = [
 def profile(org, user) -> Profile:
     with activate(org.organization):
         return Profile.objects.get(user=user)
-
-
-def focus_skills(program) -> list[Skill]:
-    with activate(program.organization):
-        return list(program_focus_skills(program))
 
 
 def signed_in(client, org, user):
@@ -70,52 +65,9 @@ def mentee_form(skills, **overrides) -> dict:
     return data
 
 
-def enrol_mentee(org, user, program, *, approve=True, goal=GOAL, situations=SITUATIONS):
-    with activate(org.organization):
-        enrollment = services.enrollment_apply_mentee(
-            organization=org.organization,
-            actor=user,
-            program=program,
-            focus_skills=list(program_focus_skills(program))[:1],
-            goal_statement=goal,
-            situations=situations,
-        )
-        if approve:
-            services.enrollments_approve(
-                organization=org.organization, actor=org.manager, enrollments=[enrollment]
-            )
-            enrollment.refresh_from_db()
-    return enrollment
-
-
-def enrol_mentor(org, user, program, *, capacity=2):
-    with activate(org.organization):
-        return services.enrollment_apply_mentor(
-            organization=org.organization,
-            actor=user,
-            program=program,
-            skills=list(program_focus_skills(program)),
-            capacity=capacity,
-            growth_story="I learnt to listen by running support calls.",
-        )
-
-
 def enrollments_of(org, user) -> list[Enrollment]:
     with activate(org.organization):
         return list(Enrollment.objects.filter(person__user=user))
-
-
-def add_review(org, user, goal, *, on, progress=2, what_changed="Tried it once."):
-    with activate(org.organization):
-        return services.goal_review_add(
-            organization=org.organization,
-            actor=user,
-            goal=goal,
-            progress=progress,
-            what_changed=what_changed,
-            next_steps="Try it in the Friday demo.",
-            on=on,
-        )
 
 
 def messages_in(response) -> str:
@@ -139,37 +91,32 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_anonymous_visitors_are_sent_to_sign_in(client, world, page):
-    acme = world.acme
-    program = make_program(acme)
-    enrollment = enrol_mentee(acme, acme.mentees[0], program)
-    with activate(acme.organization):
+def address(org, page: str, member) -> str:
+    """``page`` about a new program of ``org``, its first mentee's (approved) enrolment and
+    goal, and ``member``'s profile."""
+    program = make_program(org)
+    enrollment = enrol_mentee(org, org.mentees[0], program)
+    with activate(org.organization):
         goal = Goal.objects.get(enrollment=enrollment)
-    url = page.format(
+    return page.format(
         program=program.pk,
         enrollment=enrollment.pk,
         goal=goal.pk,
-        profile=profile(acme, acme.mentors[0]).pk,
+        profile=profile(org, member).pk,
     )
-    response = client_for(client, acme.organization).get(url)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_anonymous_visitors_are_sent_to_sign_in(client, world, page):
+    acme = world.acme
+    response = client_for(client, acme.organization).get(address(acme, page, acme.mentors[0]))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
 
 @pytest.mark.parametrize("page", [page for page in PAGES if "{" in page])
 def test_every_page_about_a_globex_row_is_a_404_on_the_acme_host(client, world, page):
-    globex = world.globex
-    program = make_program(globex)
-    enrollment = enrol_mentee(globex, globex.mentees[0], program)
-    with activate(globex.organization):
-        goal = Goal.objects.get(enrollment=enrollment)
-    url = page.format(
-        program=program.pk,
-        enrollment=enrollment.pk,
-        goal=goal.pk,
-        profile=profile(globex, globex.mentees[0]).pk,
-    )
+    url = address(world.globex, page, world.globex.mentees[0])
     signed_in(client, world.acme, world.acme.mentees[0])
     assert client.get(url).status_code == 404
 
@@ -611,7 +558,7 @@ def test_the_enrolment_page_shows_status_skills_situations_and_goals(client, wor
     page = client.get(f"/enrolments/{enrollment.pk}/").content.decode()
     assert "Approved" in page
     assert focus_skills(program)[0].name in page
-    assert "two people never spoke" in page
+    assert SITUATIONS[0] in page
     assert GOAL in page
     assert "Add goal" in page and "Add my review" in page
     assert "Your next review (review 1) is due on" in page

@@ -15,18 +15,7 @@ from sessions.models import (
     Session,
     SessionStatus,
 )
-from tests.sessions.conftest import tomorrow
-
-
-def schedule(pair, actor=None, **kwargs):
-    with activate(pair.org.organization):
-        return services.session_schedule(
-            organization=pair.org.organization,
-            actor=actor or pair.mentee,
-            mentorship=pair.mentorship,
-            starts_at=kwargs.pop("starts_at", tomorrow()),
-            **kwargs,
-        )
+from tests.builders.pair import schedule
 
 
 def test_either_person_schedules_a_session(pair):
