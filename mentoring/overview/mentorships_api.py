@@ -13,8 +13,8 @@ from django_filters import rest_framework as filters
 from matching.models import Mentorship, MentorshipStatus
 from matching.serializers import MentorshipRow
 from mentoring.api.base import HrListView, IdFilter, UpdatedSinceFilter
-from programs.models import Enrollment, Goal, GoalReview, Program
-from programs.schedule import review_start_sql, reviews_due_sql
+from programs.models import Goal, GoalReview
+from programs.schedule import review_start_on, reviews_due_by
 from sessions.models import Session, SessionStatus
 
 # The per-row figures of the list, as constant SQL: table names come from the models and
@@ -28,14 +28,6 @@ REVIEWS_DONE = (
     f'SELECT count(DISTINCT r.period) FROM "{GoalReview._meta.db_table}" r '  # noqa: S608
     f'JOIN "{Goal._meta.db_table}" g ON g.id = r.goal_id '
     f"WHERE g.enrollment_id = {MENTORSHIP}.mentee_id AND r.author_role = %s"
-)
-REVIEWS_DUE = (
-    f"SELECT {reviews_due_sql('a.start', 'a.interval', 'a.until')} FROM ("  # noqa: S608
-    f"SELECT {review_start_sql('p.starts_on', 'e.decided_at')} AS start, "
-    f"p.goal_review_interval_months AS interval, "
-    f"LEAST(%s::date, COALESCE({MENTORSHIP}.ended_on, {MENTORSHIP}.ends_on)) AS until "
-    f'FROM "{Program._meta.db_table}" p JOIN "{Enrollment._meta.db_table}" e '
-    f"ON e.id = {MENTORSHIP}.mentee_id WHERE p.id = {MENTORSHIP}.program_id) a"
 )
 
 
@@ -90,7 +82,9 @@ class MentorshipList(HrListView):
         "next_at",
         "cadence",
         "reviews_done",
-        "reviews_due",
+        "interval",
+        "program_starts_on",
+        "approved_at",
     )
 
     def get_queryset(self):
@@ -101,14 +95,18 @@ class MentorshipList(HrListView):
         # the rows of the page only (a join with GROUP BY would aggregate every session of
         # the organization first). Written as SQL because building the same subqueries
         # with the ORM cost more than running them.
-        now, today = timezone.now(), timezone.localdate()
+        now = timezone.now()
         return queryset.annotate(
             held=_sql(HELD, (SessionStatus.HELD,), IntegerField()),
             last_held=_sql(LAST_HELD, (SessionStatus.HELD,), DateTimeField()),
             next_at=_sql(NEXT_AT, (SessionStatus.PLANNED, now), DateTimeField()),
             cadence=F("program__checkin_cadence_days"),
             reviews_done=_sql(REVIEWS_DONE, ("mentee",), IntegerField()),
-            reviews_due=_sql(REVIEWS_DUE, (today,), IntegerField()),
+            # Reviews due come from the one schedule (programs.schedule), in Python: the
+            # page's rows carry what it needs through two joins on primary keys.
+            interval=F("program__goal_review_interval_months"),
+            program_starts_on=F("program__starts_on"),
+            approved_at=F("mentee__decided_at"),
         )
 
     def shape_rows(self, rows: list[dict]) -> list[dict]:
@@ -134,6 +132,14 @@ class MentorshipList(HrListView):
             "next_session_at": row["next_at"],
             "is_at_risk": is_open and (today - since).days > row["cadence"],
             "goal_reviews_done": row["reviews_done"],
-            "goal_reviews_due": row["reviews_due"],
+            "goal_reviews_due": reviews_due(row, today),
             "updated_at": row["updated_at"],
         }
+
+
+def reviews_due(row: dict, today: date) -> int:
+    """Goal reviews due from the mentee's review start until today or the pair's end."""
+    approved = row["approved_at"]
+    start = review_start_on(row["program_starts_on"], approved.date() if approved else None)
+    end = row["ended_on"] or row["ends_on"]
+    return reviews_due_by(start, row["interval"], min(today, end) if end else today)
