@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import kombu.exceptions
 from django.core import signing
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 from mentoring.people.models import Profile
 from mentoring.tenancy.hosts import organization_link, organization_url
@@ -55,6 +56,13 @@ def disabled_kinds(profiles) -> set[tuple[int, str]]:
     )
 
 
+def _plain_text(template_name: str, context: dict) -> str:
+    """A subject line is plain text: rendered without HTML escaping, so "R&D" stays "R&D"
+    (the HTML part escapes as usual; the text parts say ``autoescape off`` themselves)."""
+    template = get_template(template_name).template  # type: ignore[attr-defined]
+    return template.render(Context(context, autoescape=False))
+
+
 def _render(organization, message: Message) -> OutboxMessage:
     person = message.recipient
     token = preferences_token(person)
@@ -67,7 +75,7 @@ def _render(organization, message: Message) -> OutboxMessage:
         "preferences_url": preferences,
         "site_url": organization_url(organization),
     }
-    subject = render_to_string(f"notifications/email/{message.template}.subject.txt", context)
+    subject = _plain_text(f"notifications/email/{message.template}.subject.txt", context)
     return OutboxMessage(
         organization=organization,
         kind=message.kind,
