@@ -1,10 +1,12 @@
 """An approved mentorship (a matched cohort's first pair) and what its two people do
-through the real services: schedule a session, give feedback, rate a skill."""
+through the real services: schedule a session, give feedback, rate a skill; and running
+pairs made directly, for figures over many people."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -14,12 +16,12 @@ from feedback.models import Feedback, SkillRating
 from matching import services as matching
 from matching.models import Mentorship
 from mentoring.tenancy import activate
-from programs.models import CrossFunctional, Skill
+from programs.models import CrossFunctional, Enrollment, Program, ProgramStatus, Skill
 from sessions import services as sessions
 from sessions.models import Session
 
 from .cohort import make_cohort
-from .world import Org
+from .world import Org, add_member, make_program, make_user
 
 # Feedback with all four parts (specificity 4).
 GOOD = {
@@ -111,3 +113,55 @@ def rate(pair: Pair, actor, level: int, moment="start", period=0) -> SkillRating
             moment=moment,
             period=period,
         )
+
+
+@dataclass
+class RunningPairs:
+    """A running program of its own with pairs made directly (no matching run)."""
+
+    org: Org
+    program: Program
+    mentorships: list
+
+    def users(self, role: str) -> list:
+        return [getattr(m, role).person.user for m in self.mentorships]
+
+
+_pair_numbers = itertools.count()
+
+
+def running_pairs(org: Org, pairs: int) -> RunningPairs:
+    """A running program of ``org`` with ``pairs`` mentorships, each with its own mentor."""
+    program = make_program(org, status=ProgramStatus.RUNNING)
+    organization = org.organization
+    mentorships = []
+    for _ in range(pairs):
+        number = next(_pair_numbers)
+        people = {}
+        for role in ("mentee", "mentor"):
+            user = make_user(f"{role}-r{number}@{organization.slug}.example")
+            profile = add_member(organization, user, name=f"Respondent {role} {number}")
+            with activate(organization):
+                people[role] = Enrollment.objects.create(
+                    organization=organization,
+                    program=program,
+                    person=profile,
+                    role=role,
+                    status="approved",
+                    capacity=1 if role == "mentor" else None,
+                )
+        with activate(organization):
+            mentorship = Mentorship.objects.create(
+                organization=organization,
+                program=program,
+                mentee=people["mentee"],
+                mentor=people["mentor"],
+                started_on=date.today() - timedelta(days=10),
+                ends_on=date.today() + timedelta(days=200),
+            )
+            mentorships.append(
+                Mentorship.objects.select_related(
+                    "program", "mentee__person__user", "mentor__person__user"
+                ).get(pk=mentorship.pk)
+            )
+    return RunningPairs(org, program, mentorships)

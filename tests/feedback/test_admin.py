@@ -2,9 +2,6 @@
 survey results (groups under five hidden), feedback statistics and recognition candidates;
 survey answers as bare records. Never a text, never a respondent."""
 
-from dataclasses import dataclass
-from datetime import date, timedelta
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -13,12 +10,10 @@ from django.urls import reverse
 
 from feedback import selectors, services
 from feedback.models import Feedback, SkillRating, SurveyResponse
-from matching.models import Mentorship
 from mentoring.tenancy import activate
 from mentoring.tenancy.admin import organization_admin_site
-from programs.models import Enrollment, ProgramStatus
 from tests.builders.clients import client_for
-from tests.builders.world import add_member, make_program, make_user
+from tests.builders.pair import running_pairs
 
 SECRET = "PRIVATE-WORDS-Q7"
 CHANGELIST = "admin:feedback_surveyresponse_changelist"
@@ -28,57 +23,6 @@ GOOD = {
     "impact": f"so she relaxed and added two {SECRET} details nobody had heard",
     "suggestion": f"Next time, try the same {SECRET} with the quietest person in the room",
 }
-
-
-@dataclass
-class Cohort:
-    org: object
-    program: object
-    mentorships: list
-
-    def users(self, role: str) -> list:
-        return [getattr(m, role).person.user for m in self.mentorships]
-
-
-_numbers = iter(range(10_000))
-
-
-def cohort(org, pairs: int) -> Cohort:
-    """A running program of ``org`` with ``pairs`` mentorships, each with its own mentor."""
-    program = make_program(org, status=ProgramStatus.RUNNING)
-    organization = org.organization
-    mentorships = []
-    for _ in range(pairs):
-        number = next(_numbers)
-        people = {}
-        for role in ("mentee", "mentor"):
-            user = make_user(f"{role}-c{number}@{organization.slug}.example")
-            profile = add_member(organization, user, name=f"Respondent {role} {number}")
-            with activate(organization):
-                people[role] = Enrollment.objects.create(
-                    organization=organization,
-                    program=program,
-                    person=profile,
-                    role=role,
-                    status="approved",
-                    capacity=1 if role == "mentor" else None,
-                )
-        with activate(organization):
-            mentorships.append(
-                Mentorship.objects.select_related(
-                    "mentee__person__user", "mentor__person__user"
-                ).get(
-                    pk=Mentorship.objects.create(
-                        organization=organization,
-                        program=program,
-                        mentee=people["mentee"],
-                        mentor=people["mentor"],
-                        started_on=date.today() - timedelta(days=10),
-                        ends_on=date.today() + timedelta(days=200),
-                    ).pk
-                )
-            )
-    return Cohort(org, program, mentorships)
 
 
 def answer(cohort, role: str, count: int, *, start=0, useful=4, recommend=9):
@@ -133,7 +77,7 @@ def test_no_model_holding_feedback_text_or_ratings_is_registered():
 
 
 def test_survey_records_are_read_only(world):
-    small = cohort(world.acme, 1)
+    small = running_pairs(world.acme, 1)
     answer(small, "mentee", 1)
     browser = manager_of(world.acme)
     with activate(world.acme.organization):
@@ -152,7 +96,7 @@ def test_survey_records_are_read_only(world):
 
 
 def test_the_statistics_page_shows_counts_and_averages_and_never_text_or_respondents(world):
-    pairs = cohort(world.acme, 3)
+    pairs = running_pairs(world.acme, 3)
     for mentorship in pairs.mentorships:
         give(pairs, mentorship)  # 4 of 4
     give(pairs, pairs.mentorships[0], situation="Lately", behaviour="Great job!")  # 2 of 4
@@ -180,7 +124,7 @@ def test_the_statistics_page_shows_counts_and_averages_and_never_text_or_respond
 
 
 def test_groups_of_four_are_hidden_and_groups_of_five_shown(world):
-    pairs = cohort(world.acme, 5)
+    pairs = running_pairs(world.acme, 5)
     answer(pairs, "mentee", 4, useful=4, recommend=9)
     browser = manager_of(world.acme)
     html = page(browser, program__id__exact=pairs.program.pk)
@@ -197,7 +141,7 @@ def test_groups_of_four_are_hidden_and_groups_of_five_shown(world):
 
 
 def test_everyone_is_hidden_when_it_would_reveal_a_hidden_group(world):
-    pairs = cohort(world.acme, 5)
+    pairs = running_pairs(world.acme, 5)
     answer(pairs, "mentee", 5)
     answer(pairs, "mentor", 1, useful=1, recommend=0)
     with activate(world.acme.organization):
@@ -212,7 +156,7 @@ def test_everyone_is_hidden_when_it_would_reveal_a_hidden_group(world):
 
 
 def test_the_overview_agrees_with_the_per_program_selectors(world):
-    first, second = cohort(world.acme, 5), cohort(world.acme, 2)
+    first, second = running_pairs(world.acme, 5), running_pairs(world.acme, 2)
     answer(first, "mentee", 5, useful=3, recommend=8)
     answer(first, "mentor", 5, useful=5, recommend=10)
     answer(second, "mentee", 2)
@@ -232,7 +176,7 @@ def test_the_overview_agrees_with_the_per_program_selectors(world):
 
 
 def test_recognition_candidates_are_listed_with_counts_and_averages(world):
-    pairs = cohort(world.acme, 1)
+    pairs = running_pairs(world.acme, 1)
     for _ in range(3):
         give(pairs, pairs.mentorships[0])
     html = page(manager_of(world.acme), program__id__exact=pairs.program.pk)
@@ -241,7 +185,7 @@ def test_recognition_candidates_are_listed_with_counts_and_averages(world):
 
 
 def test_the_overview_shows_only_the_managers_organization(world):
-    ours, theirs = cohort(world.acme, 1), cohort(world.globex, 1)
+    ours, theirs = running_pairs(world.acme, 1), running_pairs(world.globex, 1)
     give(theirs, theirs.mentorships[0])
     answer(theirs, "mentee", 1)
     html = page(manager_of(world.acme))
@@ -251,7 +195,7 @@ def test_the_overview_shows_only_the_managers_organization(world):
 
 def test_the_overview_costs_the_same_queries_for_one_or_three_programs(world):
     browser = manager_of(world.acme)
-    first = cohort(world.acme, 2)
+    first = running_pairs(world.acme, 2)
     answer(first, "mentee", 2)
     give(first, first.mentorships[0])
 
@@ -262,7 +206,7 @@ def test_the_overview_costs_the_same_queries_for_one_or_three_programs(world):
 
     one = queries()
     for _ in range(2):
-        more = cohort(world.acme, 2)
+        more = running_pairs(world.acme, 2)
         answer(more, "mentee", 2)
         give(more, more.mentorships[1])
     assert queries() == one

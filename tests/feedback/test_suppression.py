@@ -7,8 +7,6 @@ every reader must hide and show exactly the same groups with the same figures.""
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
-from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -18,16 +16,13 @@ from django.urls import reverse
 
 from feedback import selectors, services
 from feedback.suppression import MIN_GROUP, RESIDUAL, TOO_FEW, suppress
-from matching.models import Mentorship
 from mentoring.tenancy import activate
-from programs.models import Enrollment, ProgramStatus
 from tests.builders.clients import Api, client_for
 from tests.builders.hr import new_key
-from tests.builders.world import add_member, make_program, make_user
+from tests.builders.pair import RunningPairs, running_pairs
 
 QUESTIONS = {"pulse": ("useful", "candid"), "program": ("useful", "recommend")}
 TITLES = {"Relationship pulse": "pulse", "Program usefulness": "program"}
-_numbers = itertools.count()
 
 
 # ---------------------------------------------------------------- the rule itself
@@ -62,50 +57,7 @@ def test_suppress_without_a_total_only_hides_small_groups():
 # ---------------------------------------------------------------- one data set, three readers
 
 
-@dataclass
-class Cohort:
-    program: object
-    mentorships: list
-
-
-def cohort(org, pairs: int) -> Cohort:
-    """A running program of ``org`` with ``pairs`` mentorships, each with its own mentor."""
-    program = make_program(org, status=ProgramStatus.RUNNING)
-    organization = org.organization
-    mentorships = []
-    for _ in range(pairs):
-        number = next(_numbers)
-        people = {}
-        for role in ("mentee", "mentor"):
-            user = make_user(f"{role}-s{number}@{organization.slug}.example")
-            profile = add_member(organization, user, name=f"Answering {role} {number}")
-            with activate(organization):
-                people[role] = Enrollment.objects.create(
-                    organization=organization,
-                    program=program,
-                    person=profile,
-                    role=role,
-                    status="approved",
-                    capacity=1 if role == "mentor" else None,
-                )
-        with activate(organization):
-            mentorship = Mentorship.objects.create(
-                organization=organization,
-                program=program,
-                mentee=people["mentee"],
-                mentor=people["mentor"],
-                started_on=date.today() - timedelta(days=10),
-                ends_on=date.today() + timedelta(days=200),
-            )
-            mentorships.append(
-                Mentorship.objects.select_related(
-                    "program", "mentee__person__user", "mentor__person__user"
-                ).get(pk=mentorship.pk)
-            )
-    return Cohort(program, mentorships)
-
-
-def answer(org, cohort: Cohort, kind: str, role: str, count: int, scores) -> None:
+def answer(org, cohort: RunningPairs, kind: str, role: str, count: int, scores) -> None:
     """``count`` people of ``role`` answer the survey, with scores drawn from ``scores``."""
     organization = org.organization
     with activate(organization):
@@ -128,7 +80,7 @@ def surveyed(world):
     mentors (hidden), so that everyone (ten) minus the mentees would reveal the mentors;
     its pulse by four mentees and four mentors (both hidden, eight together shown). The
     second: five and five (all shown), and a pulse of three mentees (all hidden)."""
-    big, small = cohort(world.acme, 6), cohort(world.acme, 5)
+    big, small = running_pairs(world.acme, 6), running_pairs(world.acme, 5)
     answer(world.acme, big, "program", "mentee", 6, [(4, 9), (5, 10), (3, 6), (4, 8)])
     answer(world.acme, big, "program", "mentor", 4, [(1, 0), (2, 3)])
     answer(world.acme, big, "pulse", "mentee", 4, [(5, 4), (4, 3), (3, 5)])
