@@ -53,12 +53,16 @@ SELECT {key}, COALESCE(SUM(m.due), 0), COALESCE(SUM(LEAST(COALESCE(r.periods, 0)
           FROM (SELECT m.program_id, m.mentee_id, {start} AS start,
                        p.goal_review_interval_months AS interval,
                        LEAST(%(today)s::date, COALESCE(m.ended_on, m.ends_on)) AS until
-                  FROM "{mentorship}" m JOIN "{program}" p ON p.id = m.program_id
-                  JOIN "{enrollment}" e ON e.id = m.mentee_id
+                  FROM "{mentorship}" m
+                  JOIN "{program}" p
+                    ON p.id = m.program_id AND p.organization_id = %(organization)s
+                  JOIN "{enrollment}" e
+                    ON e.id = m.mentee_id AND e.organization_id = %(organization)s
                  WHERE m.organization_id = %(organization)s {programs}) a
          OFFSET 0) m
   LEFT JOIN (SELECT g.enrollment_id, count(DISTINCT r.period) AS periods
-               FROM "{review}" r JOIN "{goal}" g ON g.id = r.goal_id
+               FROM "{review}" r
+               JOIN "{goal}" g ON g.id = r.goal_id AND g.organization_id = %(organization)s
               WHERE r.organization_id = %(organization)s AND r.author_role = 'mentee'
               GROUP BY g.enrollment_id) r ON r.enrollment_id = m.mentee_id
  {group}
@@ -69,7 +73,8 @@ def review_completion(program_ids=None, by_program=True) -> dict:
     """Per program (or, not by program, under the key None): (reviews due, reviews done)
     summed over the mentorships, a mentorship's done capped at its due. One query,
     written as SQL because the ORM cannot join the per-mentee review counts before
-    summing (row-level security applies all the same).
+    summing. Every table in it is pinned to the active organization (a parameter, never
+    text), and row-level security applies all the same.
     ``OFFSET 0`` keeps the planner from inlining ``due`` into both sums (computed twice)."""
     sql = REVIEW_COMPLETION.format(
         due=reviews_due_sql("a.start", "a.interval", "a.until"),
