@@ -22,6 +22,11 @@ def member_filter(user, prefix: str = "") -> Q:
     )
 
 
+def person_filter(profile, prefix: str = "") -> Q:
+    """The same rule for a profile (exports, erasure): rows the person is a member of."""
+    return Q(**{f"{prefix}mentee__person": profile}) | Q(**{f"{prefix}mentor__person": profile})
+
+
 @dataclass
 class MentorshipRow:
     """A mentorship seen from one of its two people."""

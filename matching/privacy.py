@@ -11,12 +11,13 @@ from mentoring.privacy.registry import Subject, organization, person
 from mentoring.privacy.rules import REMOVED, Erasure, PrivacyRules
 from mentoring.tenancy.models import Organization
 
+from .access import person_filter
 from .models import OPEN_MENTORSHIP, FitCheck, MatchProposal, MentorRequest, Mentorship
 
 
 def _pair(s: Subject) -> Q:
     """Mentorships, requests and proposals where the person is mentee or mentor."""
-    return Q(mentee__person=s.profile) | Q(mentor__person=s.profile)
+    return person_filter(s.profile)
 
 
 ENTRIES = (
@@ -33,17 +34,15 @@ ENTRIES = (
 )
 
 
-def _of(profile) -> Q:
-    return Q(mentee__person=profile) | Q(mentor__person=profile)
-
-
 def erase(erasure: Erasure) -> dict[str, int]:
     profile = erasure.profile
-    mentorships = Mentorship.objects.filter(_of(profile))
+    mentorships = Mentorship.objects.filter(person_filter(profile))
     return {
         "mentorships": mentorships.update(end_reason=""),
-        "proposals": MatchProposal.objects.filter(_of(profile)).update(override_reason=""),
-        "mentor_requests": MentorRequest.objects.filter(_of(profile)).update(
+        "proposals": MatchProposal.objects.filter(person_filter(profile)).update(
+            override_reason=""
+        ),
+        "mentor_requests": MentorRequest.objects.filter(person_filter(profile)).update(
             message=REMOVED, response_reason=""
         ),
         "fit_checks": FitCheck.objects.filter(mentorship__in=mentorships).update(comment=""),

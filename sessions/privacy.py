@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from matching.access import person_filter
 from matching.models import Mentorship
 from mentoring.privacy.registry import Subject, organization, person
 from mentoring.privacy.rules import REMOVED, Erasure, PrivacyRules, holding_text
@@ -18,10 +19,7 @@ SESSION_TEXTS = ("shared_notes", "real_situations")
 
 
 def _in_their_mentorships(prefix: str = "") -> Callable[[Subject], Q]:
-    return lambda s: (
-        Q(**{f"{prefix}mentorship__mentee__person": s.profile})
-        | Q(**{f"{prefix}mentorship__mentor__person": s.profile})
-    )
+    return lambda s: person_filter(s.profile, f"{prefix}mentorship__")
 
 
 ENTRIES = (
@@ -58,7 +56,7 @@ def erase(erasure: Erasure) -> dict[str, int]:
     """The texts of the person's mentorships go (they are about them as much as about the
     partner); their own private notes are deleted, the partner's stay."""
     profile = erasure.profile
-    mentorships = Mentorship.objects.filter(Q(mentee__person=profile) | Q(mentor__person=profile))
+    mentorships = Mentorship.objects.filter(person_filter(profile))
     sessions = Session.objects.filter(mentorship__in=mentorships)
     changed = {
         "sessions": sessions.update(

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 from django.apps import apps
 from django.db.models import Q
 
+from .rules import all_rules
+
 if TYPE_CHECKING:
     from django.db.models import Model
 
@@ -252,8 +254,6 @@ NOT_EXPORTED_ENTRIES: tuple[Entry, ...] = (
 
 def all_entries() -> tuple[Entry, ...]:
     """The core's entries, every app's (in the order of INSTALLED_APPS), then the rest."""
-    from .rules import all_rules
-
     app_entries = tuple(entry for rules in all_rules() for entry in rules.entries)
     return CORE_ENTRIES + app_entries + NOT_EXPORTED_ENTRIES
 

@@ -17,7 +17,6 @@ from mentoring.tenancy.models import Organization
 
 from . import deletion, export
 from .erasure import erase_person_data, former_member_name, is_erased
-from .retention import retention_apply  # noqa: F401  (a service like the others)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

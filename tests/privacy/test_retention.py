@@ -7,7 +7,7 @@ from feedback.models import Feedback, SurveyResponse
 from matching.models import FitCheck
 from mentoring.audit.models import AuditAction, AuditEvent
 from mentoring.celery import app
-from mentoring.privacy.services import retention_apply
+from mentoring.privacy.retention import retention_apply
 from mentoring.privacy.tasks import retention_dispatch
 from mentoring.schedule import BEAT_SCHEDULE
 from mentoring.tenancy import activate
