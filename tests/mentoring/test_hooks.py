@@ -2,12 +2,17 @@
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.urls import get_resolver
+from django.utils import timezone
 
 from mentoring import hooks
 from mentoring.notifications.dispatch import dispatch_organization
+from mentoring.notifications.models import Kind
 from mentoring.privacy.rules import all_rules
+from mentoring.tenancy import activate
 from programs.events import ENROLLMENT_APPROVED, PROGRAM_ADMIN_LINKS
+from tests.builders.pair import make_pair, schedule
 
 
 def test_an_unknown_hook_name_is_refused_with_the_names_that_exist():
@@ -53,11 +58,15 @@ def test_every_app_fills_the_core_hooks_from_its_own_hooks_module():
     assert labels == {"programs", "matching", "mentoring_sessions", "feedback"}
 
 
-def test_the_dispatcher_writes_nothing_without_reminder_sources(world, monkeypatch):
-    monkeypatch.setitem(hooks._registry, hooks.REMINDER_SOURCES, [])
-    from django.utils import timezone
-
-    from mentoring.tenancy import activate
-
-    with activate(world.acme.organization):
-        assert dispatch_organization(world.acme.organization, timezone.now()) == {}
+def test_the_dispatcher_sends_only_what_registered_sources_find(world, monkeypatch):
+    """A session tomorrow is due through the pairs' source; with no source registered the
+    same pass finds nothing: the dispatcher itself knows no reminder."""
+    pair = make_pair(world.acme)
+    schedule(pair)
+    organization = world.acme.organization
+    with activate(organization), transaction.atomic():
+        with monkeypatch.context() as without_sources:
+            without_sources.setitem(hooks._registry, hooks.REMINDER_SOURCES, [])
+            assert dispatch_organization(organization, timezone.now()) == {}
+        written = dispatch_organization(organization, timezone.now())
+    assert written[Kind.SESSION_REMINDER] == 2  # the mentee and the mentor
