@@ -26,7 +26,5 @@ def pair_has_met() -> Expression:
     expressions = hooks.run(PAIR_HAS_MET)
     if not expressions:
         return Value(False)
-    if len(expressions) == 1:
-        return expressions[0]
     either = reduce(operator.or_, (Q(expression) for expression in expressions))
     return ExpressionWrapper(either, output_field=BooleanField())
