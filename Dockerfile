@@ -25,6 +25,7 @@ RUN pip install .
 # in the image (nothing here connects to a database or broker).
 RUN DJANGO_SETTINGS_MODULE=mentoring.settings.production \
     SECRET_KEY=collectstatic-only-not-a-secret \
+    FIELD_ENCRYPTION_KEYS=Y29sbGVjdHN0YXRpYy1vbmx5LW5vdC1hLWtleS0wMDA= \
     DATABASE_URL=postgres://build-app@localhost:5432/build \
     DATABASE_OWNER_URL=postgres://build-owner@localhost:5432/build \
     REDIS_URL=redis://localhost:6379/0 \

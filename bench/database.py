@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 from psycopg2 import sql
 
-from mentoring.devstack import Services
+from mentoring.devstack import Services, installation_secrets
 
 NAME = "mentoring_bench"
 
@@ -31,6 +31,8 @@ def fresh_database(name: str = NAME) -> Services:
         )
         cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     admin.close()
+    for variable, value in installation_secrets().items():  # the production servers too
+        os.environ.setdefault(variable, value)
     os.environ.update(
         DATABASE_URL=_with_database(services.database_url, name),
         DATABASE_OWNER_URL=_with_database(services.owner_url, name),

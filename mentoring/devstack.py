@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -32,6 +33,21 @@ RUNTIME_ENV = DEV / "runtime.env"
 APP_ROLE = "mentoring_app"
 DATABASE_NAME = "mentoring"
 PYTHON = sys.executable
+DEFAULT_PORT = 8000
+
+
+def _new_field_encryption_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+# This installation's own keys, made at random on the first `make run` and kept in .dev/
+# (owner-only files) so that signed links, sessions and encrypted secrets survive restarts.
+INSTALLATION_SECRETS = {
+    "SECRET_KEY": ("secret_key", lambda: secrets.token_urlsafe(50)),
+    "FIELD_ENCRYPTION_KEYS": ("field_encryption_key", _new_field_encryption_key),
+}
 
 
 def log(message: str) -> None:
@@ -49,6 +65,57 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def stored_installation_secret(name: str, dev: Path = DEV) -> str:
+    """The installation's secret ``name`` kept in ``dev``, or "" before the first run."""
+    path = dev / INSTALLATION_SECRETS[name][0]
+    return path.read_text().strip() if path.exists() else ""
+
+
+def installation_secrets(dev: Path = DEV) -> dict[str, str]:
+    """SECRET_KEY and FIELD_ENCRYPTION_KEYS of this installation: read from ``dev``, or
+    made at random and written there (readable by its owner only) if missing."""
+    dev.mkdir(parents=True, exist_ok=True)
+    values = {}
+    for name, (filename, make) in INSTALLATION_SECRETS.items():
+        if not stored_installation_secret(name, dev):
+            descriptor = os.open(dev / filename, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w") as file:
+                file.write(make() + "\n")
+            log(f"made this installation's {name} (in .dev/{filename})")
+        values[name] = stored_installation_secret(name, dev)
+    return values
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("0.0.0.0", port))  # noqa: S104 - where runserver listens
+        except OSError:
+            return False
+    return True
+
+
+def web_port() -> int:
+    """The port to serve on: PORT if set, else 8000, or a free one when 8000 is taken."""
+    if os.environ.get("PORT"):
+        return int(os.environ["PORT"])
+    return DEFAULT_PORT if _port_is_free(DEFAULT_PORT) else free_port()
+
+
+def app_environment(services_env: dict[str, str], port: int, dev: Path = DEV) -> dict[str, str]:
+    """What the web, worker, beat and management processes of `make run` see: the
+    installation's keys (unless the environment sets its own), the services' addresses,
+    and SITE_PORT = the port served, so that links in emails reach it."""
+    return {
+        **installation_secrets(dev),
+        "SITE_PORT": str(port),
+        **os.environ,
+        **services_env,
+        "DJANGO_SETTINGS_MODULE": "mentoring.settings.development",
+    }
 
 
 def _forget_dead_handles(data: Path) -> None:
@@ -195,6 +262,16 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def processes(port: int) -> dict[str, list[str]]:
+    """The commands of what `make run` serves: the web server on ``port``, worker, beat."""
+    celery = [PYTHON, "-m", "celery", "-A", "mentoring"]
+    return {
+        "web": [PYTHON, "manage.py", "runserver", f"0.0.0.0:{port}"],
+        "worker": [*celery, "worker", "-l", "INFO", "--concurrency", "2"],
+        "beat": [*celery, "beat", "-l", "INFO", "-s", str(DEV / "celerybeat-schedule")],
+    }
+
+
 def _stop_on_signal(signum, frame):
     raise KeyboardInterrupt
 
@@ -208,22 +285,14 @@ def run() -> int:
     children: list[subprocess.Popen] = []
     try:
         services.start()
-        env = {
-            **os.environ,
-            **services.env(),
-            "DJANGO_SETTINGS_MODULE": "mentoring.settings.development",
-        }
-        RUNTIME_ENV.parent.mkdir(parents=True, exist_ok=True)  # servers of your own: no .dev yet
-        RUNTIME_ENV.write_text("".join(f"{key}={value}\n" for key, value in services.env().items()))
+        port = web_port()
+        env = app_environment(services.env(), port)
+        # For `manage.py <command>` in another terminal; the keys it reads from .dev/ itself.
+        runtime = {**services.env(), "SITE_PORT": env["SITE_PORT"]}
+        RUNTIME_ENV.write_text("".join(f"{key}={value}\n" for key, value in runtime.items()))
         manage(env, "migrate", "--no-input", "-v", "0")
         manage(env, "seed_demo")
-        celery = [PYTHON, "-m", "celery", "-A", "mentoring"]
-        commands = {
-            "web": [PYTHON, "manage.py", "runserver", "0.0.0.0:8000"],
-            "worker": [*celery, "worker", "-l", "INFO", "--concurrency", "2"],
-            "beat": [*celery, "beat", "-l", "INFO", "-s", str(DEV / "celerybeat-schedule")],
-        }
-        for name, command in commands.items():
+        for name, command in processes(port).items():
             child = subprocess.Popen(
                 command,
                 cwd=ROOT,
@@ -236,8 +305,8 @@ def run() -> int:
             children.append(child)
             threading.Thread(target=_pump, args=(name, child.stdout), daemon=True).start()
         log(
-            "serving http://acme.localhost:8000/ and http://globex.localhost:8000/ "
-            "(operator: http://localhost:8000/admin/)"
+            f"serving http://acme.localhost:{port}/ and http://globex.localhost:{port}/ "
+            f"(operator: http://localhost:{port}/admin/)"
         )
         log(
             "in another terminal, `.venv/bin/python manage.py <command>` reaches the same "

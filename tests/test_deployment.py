@@ -12,18 +12,21 @@ import secrets
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from cryptography.fernet import Fernet
+
+from tests.builders.processes import output_of, printed_by_django, run_python
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 POSTGRES_INIT_SQL = ROOT / "docker" / "postgres-init.sql"
 REQUIRED_IN_PRODUCTION = (
     "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS",
     "DATABASE_URL",
     "DATABASE_OWNER_URL",
     "REDIS_URL",
@@ -48,6 +51,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "DJANGO_SETTINGS_MODULE": "mentoring.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "DATABASE_URL": "postgres://mentoring_app:app-password@127.0.0.1:5432/mentoring",
         "DATABASE_OWNER_URL": "postgres://postgres:owner-password@127.0.0.1:5432/mentoring",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
@@ -55,21 +59,6 @@ def production_env(**overrides: str) -> dict[str, str]:
     }
     env.update(overrides)
     return env
-
-
-def run_python(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 - fixed arguments, our own interpreter
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def output_of(result: subprocess.CompletedProcess) -> str:
-    return f"exit code {result.returncode}\n{result.stdout}\n{result.stderr}"
 
 
 def test_check_deploy_finds_no_issues_in_a_complete_production_environment():
@@ -86,6 +75,36 @@ def test_production_settings_refuse_to_load_when_a_required_variable_is_missing(
     assert result.returncode != 0, output_of(result)
     assert "ImproperlyConfigured" in result.stderr, output_of(result)
     assert f"{name} is not set" in result.stderr, output_of(result)
+
+
+def test_production_settings_refuse_an_encryption_key_that_is_not_a_fernet_key():
+    result = run_python(
+        "-c", "import django; django.setup()", env=production_env(FIELD_ENCRYPTION_KEYS="hunter2")
+    )
+    assert result.returncode != 0, output_of(result)
+    assert "FIELD_ENCRYPTION_KEYS: key 1 is not a Fernet key" in result.stderr, output_of(result)
+
+
+UNKNOWN_PAGE = """
+import json
+from django.test import Client, override_settings
+# The image collects static files at build time; here the page links them unhashed.
+plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+with override_settings(STORAGES={"default": plain, "staticfiles": plain}):
+    response = Client().get("/no-such-page/", HTTP_HOST="example.org", secure=True)
+print(json.dumps({"status": response.status_code, "page": response.content.decode()}))
+"""
+
+
+@pytest.mark.parametrize("debug", ["", "true"])
+def test_an_unknown_address_in_production_answers_the_plain_not_found_page(debug):
+    """Django's technical 404 page lists every URL pattern; development keeps it, but
+    production never shows it, whatever DEBUG the environment sets."""
+    answer = json.loads(printed_by_django(UNKNOWN_PAGE, env=production_env(DEBUG=debug)))
+    assert answer["status"] == 404
+    assert "We couldn't find that page" in answer["page"]
+    for leak in ("URLconf", "admin/", "notifications/", "api/", "DEBUG = True"):
+        assert leak not in answer["page"]
 
 
 def test_check_deploy_fails_when_the_application_connects_as_the_owner():

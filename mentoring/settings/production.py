@@ -5,13 +5,23 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import env
 
-for name in ("SECRET_KEY", "DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL", "ROOT_DOMAIN"):
+_REQUIRED = (
+    "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS",
+    "DATABASE_URL",
+    "DATABASE_OWNER_URL",
+    "REDIS_URL",
+    "ROOT_DOMAIN",
+)
+for name in _REQUIRED:
     if not env.str(name, default=""):
         raise ImproperlyConfigured(
             f"{name} is not set. Production settings read it from the environment; "
             "see README.md (Configuration) and docs/operations.md."
         )
 
+# Whatever the environment says: debug pages list every URL pattern and setting.
+DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ROOT_DOMAIN = env.str("ROOT_DOMAIN")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[ROOT_DOMAIN, f".{ROOT_DOMAIN}"])

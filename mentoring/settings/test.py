@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import CACHES, DATABASES, env
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
+FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LW5vdC1zZWNyZXQtZmllbGQta2V5ISE="]  # test-only, public
 SITE_SCHEME = "http"
 SITE_PORT = ""
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
