@@ -111,6 +111,10 @@ class SurveyResponse(TenantModel):
     """An answer to a pulse or program survey. A second answer for the same survey
     replaces the first as current; the first stays as history."""
 
+    # The audit log records that an answer was stored, never by whom, from where or at
+    # what time of day (mentoring.audit.capture): managers read the log.
+    audit_anonymously = True
+
     kind = models.CharField(max_length=8, choices=SurveyKind.choices)
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     mentorship = models.ForeignKey(

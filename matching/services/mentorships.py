@@ -12,8 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from mentoring.audit.models import AuditAction
-from mentoring.audit.services import record_rows
 from mentoring.common.guards import check_same_organization
 from programs.models import Enrollment, Program
 
@@ -53,8 +51,6 @@ def create_mentorships(
         )
         for mentee, mentor, score, parts in pairs
     )
-    # bulk_create sends no signals: the audit log is told here.
-    record_rows(organization=organization, action=AuditAction.CREATE, rows=mentorships)
     emails.pairs_published(organization, mentorships)
     return mentorships
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connection
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_etags, quote_etag
@@ -146,10 +147,39 @@ class DateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
 
+# PostgreSQL stamps updated_at before the row's transaction commits, so a transaction
+# still open may yet commit rows stamped earlier than rows already visible: a row is
+# served only once every write transaction of the application that began before its
+# stamp has ended. Until then it is held back, and the response says up to when the
+# changes are complete (``X-Changes-Complete-Until``): the next pull's ``updated_since``.
+SETTLED_UNTIL_SQL = """
+SELECT pg_stat_clear_snapshot();  -- the activity a transaction reads is kept until it ends
+SELECT least(clock_timestamp(), min(xact_start)) FROM pg_stat_activity
+WHERE datname = current_database() AND usename = current_user
+  AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+"""
+SETTLED_HEADER = "X-Changes-Complete-Until"
+
+
+def settled_until() -> datetime.datetime:
+    """Every change stamped before this moment is committed (see SETTLED_UNTIL_SQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(SETTLED_UNTIL_SQL)
+        return cursor.fetchone()[0]
+
+
 class UpdatedSinceFilter(filters.FilterSet):
     updated_since = DateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label="Rows changed at or after (ISO 8601)"
+        field_name="updated_at",
+        method="changed_since",
+        label="Rows changed at or after (ISO 8601)",
     )
+
+    def changed_since(self, queryset, name, value):
+        until = settled_until()
+        if self.request is not None:
+            self.request.changes_complete_until = until
+        return queryset.filter(**{f"{name}__gte": value, f"{name}__lt": until})
 
 
 def body_etag(body: bytes, request) -> str:
@@ -291,9 +321,13 @@ class HrListView(HrView):
             return self._csv(queryset)
         page = self.shape_rows(self.paginate_queryset(self.annotate(queryset).values(*self.fields)))
         changed = [row[self.changed_key] for row in page if row.get(self.changed_key)]
-        return self.respond(
+        response = self.respond(
             self.paginator.get_paginated_response(page).data, max(changed, default=None)
         )
+        until = getattr(request, "changes_complete_until", None)
+        if until is not None:
+            response[SETTLED_HEADER] = until.astimezone(datetime.UTC).isoformat()
+        return response
 
     def _csv(self, queryset):
         organization = self.organization

@@ -24,6 +24,9 @@ class ApiKey(TenantModel):
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # Stamped on every request the key makes: bookkeeping, not an event for the audit log.
+    audit_unlogged_fields = {"last_used_at": "stamped on every request the key makes"}
+
     class Meta(TenantModel.Meta):
         ordering = ["-created_at"]
         verbose_name = "API key"

@@ -1,8 +1,9 @@
 """Who is acting right now, and from where: the request, task or command behind a change.
 
 A ``ContextVar`` holds the current request (set by ``AuditContextMiddleware``) or a
-label (``acting_as("seed")``, a Celery task). Change events read it when they are
-written, so services need not pass the request down. The person is read from the
+label (``acting_as("seed")``, a Celery task). Every write statement carries it to
+the database (``actor_setting``), where the audit triggers read it, so services need not
+pass the request down. The person is read from the
 request only then: after a sign-in it is the person who just signed in, and in the HR
 API it is the key that the REST framework authenticated.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
+import json
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,6 +76,26 @@ def current_actor() -> Actor:
     if source.request is not None:
         return actor_from_request(source.request)
     return Actor(label=source.label)
+
+
+def plain_text(value: str, limit: int) -> str:
+    """``value`` as PostgreSQL text and jsonb can hold it: no NUL, no lone surrogate."""
+    value = value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return value[:limit]
+
+
+def actor_setting() -> str:
+    """The current actor as the JSON the audit triggers read (``capture.ACTOR_SETTING``):
+    every write statement carries it."""
+    actor = current_actor()
+    return json.dumps(
+        {
+            "actor_id": actor.user.pk if actor.user is not None else None,
+            "label": plain_text(actor.label, 120),
+            "ip": actor.ip_address,
+            "ua": plain_text(actor.user_agent, 255),
+        }
+    )
 
 
 def actor_from_request(request: HttpRequest) -> Actor:

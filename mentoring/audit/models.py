@@ -49,6 +49,8 @@ class AuditEvent(TenantModel):
     changed_fields = models.JSONField(default=list, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
     user_agent = models.CharField(max_length=255, blank=True, editable=False)
+    # An event is never changed: no updated_at (TenantModel's is removed).
+    updated_at = None  # type: ignore[assignment]
 
     class Meta(TenantModel.Meta):
         ordering = ["-occurred_at", "-id"]

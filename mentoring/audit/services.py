@@ -1,5 +1,5 @@
-"""Writing audit events: ``record_event`` for one, ``record_rows`` for rows a service
-wrote in bulk (which sends no model signals)."""
+"""Writing audit events that are no row change (sign-ins, exports, erasures):
+``record_event``. Row changes are recorded by the database (``capture``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
-from .context import actor_from_request, current_actor
+from .context import actor_from_request, current_actor, plain_text
 from .models import AuditAction, AuditEvent
 
 if TYPE_CHECKING:
@@ -16,11 +16,6 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from mentoring.tenancy.models import Organization
-
-
-def _text(value: str, limit: int) -> str:
-    # PostgreSQL text cannot hold NUL; a header or query string could carry one.
-    return value.replace("\x00", "")[:limit]
 
 
 def record_event(
@@ -49,47 +44,13 @@ def record_event(
         organization_id=getattr(organization, "pk", organization),
         action=action,
         actor=actor,
-        actor_label=_text(actor_label, 120),
+        actor_label=plain_text(actor_label, 120),
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        summary=_text(summary, 255),
+        summary=plain_text(summary, 255),
         changed_fields=sorted(changed_fields),
         ip_address=source.ip_address,
-        user_agent=_text(source.user_agent, 255),
+        user_agent=plain_text(source.user_agent, 255),
     )
     event.save()
     return event
-
-
-def record_rows(
-    *,
-    organization: Organization | int,
-    action: AuditAction,
-    rows: Iterable[models.Model],
-    actor: User | AnonymousUser | None = None,
-    changed_fields: Iterable[str] = (),
-) -> int:
-    """One event per row, all written by one INSERT. For services that write with
-    ``bulk_create``, ``bulk_update`` or ``QuerySet.update()``, which send no signals."""
-    source = current_actor()
-    if actor is None or not actor.is_authenticated:
-        actor, label = source.user, source.label
-    else:
-        label = ""
-    fields = sorted(changed_fields)
-    events = [
-        AuditEvent(
-            organization_id=getattr(organization, "pk", organization),
-            action=action,
-            actor=actor,
-            actor_label=_text(label, 120),
-            target_type=row._meta.label_lower,
-            target_id=str(row.pk),
-            changed_fields=fields,
-            ip_address=source.ip_address,
-            user_agent=_text(source.user_agent, 255),
-        )
-        for row in rows
-    ]
-    AuditEvent.objects.bulk_create(events)
-    return len(events)

@@ -1,11 +1,19 @@
-"""PostgreSQL's half of tenancy: the per-statement setting and the row-level security policies.
+"""PostgreSQL's half of tenancy: the per-statement setting, the row-level security
+policies and the ``updated_at`` triggers.
 
 Every statement the application sends starts with ``set_config(..., true)``, which
 lasts for the statement's own transaction. In autocommit mode a multi-statement
 query runs as one transaction, and inside ``atomic()`` the next statement renews it,
 so the database always sees the organization the Python code sees: no connection
-carries a stale value to the next request, pooled or not.
+carries a stale value to the next request, pooled or not. Write statements also carry
+the settings other core modules add (``add_write_setting``: who is acting, for the
+audit log's triggers).
 """
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable
 
 from django.apps import apps
 from django.conf import settings
@@ -17,26 +25,51 @@ from .context import current_organization_id, sees_all_organizations
 ORGANIZATION_SETTING = "app.organization_id"
 ALL_ORGANIZATIONS_SETTING = "app.all_organizations"
 POLICY_NAME = "tenant_isolation"
+UPDATED_AT_FUNCTION = "tenancy_stamp_updated_at"
+UPDATED_AT_TRIGGER = "tenancy_updated_at"
+
+# Settings that every *write* statement carries besides the organization, added by the
+# core modules that need them (the audit log's actor): {name: function returning text}.
+# The text goes out hex-encoded (only 0-9a-f reaches the SQL); read it back with
+# convert_from(decode(current_setting(name, true), 'hex'), 'UTF8').
+_write_settings: dict[str, Callable[[], str]] = {}
+_building = contextvars.ContextVar("tenancy_building_prefix", default=False)
 
 
-def _scope_prefix() -> str:
+def add_write_setting(name: str, value: Callable[[], str]) -> None:
+    _write_settings[name] = value
+
+
+def _scope_prefix(verb: str) -> str:
     organization_id = current_organization_id()
     organization = str(int(organization_id)) if organization_id is not None else ""
     every = "on" if sees_all_organizations() else ""
-    return (
-        f"SELECT set_config('{ORGANIZATION_SETTING}', '{organization}', true), "
-        f"set_config('{ALL_ORGANIZATIONS_SETTING}', '{every}', true); "
-    )
+    settings_sql = [
+        f"set_config('{ORGANIZATION_SETTING}', '{organization}', true)",
+        f"set_config('{ALL_ORGANIZATIONS_SETTING}', '{every}', true)",
+    ]
+    # A value may need a query of its own (the request's user): that query is no write,
+    # and the flag keeps it from building a prefix of its own anyway.
+    if _write_settings and verb.startswith(_WRITE_VERBS) and not _building.get():
+        token = _building.set(True)
+        try:
+            for name, value in _write_settings.items():
+                settings_sql.append(f"set_config('{name}', '{value().encode().hex()}', true)")
+        finally:
+            _building.reset(token)
+    return f"SELECT {', '.join(settings_sql)}; "
 
 
 # Row-level security applies to these; DDL, transaction control and CREATE DATABASE
 # (which may not run inside a transaction) go out untouched.
 _SCOPED_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "MERGE", "COPY")
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "WITH", "MERGE", "COPY")
 
 
 def scope_statement(execute, sql, params, many, context):
-    if sql.lstrip()[:6].upper().startswith(_SCOPED_VERBS):
-        sql = _scope_prefix() + sql
+    verb = sql.lstrip()[:6].upper()
+    if verb.startswith(_SCOPED_VERBS):
+        sql = _scope_prefix(verb) + sql
     return execute(sql, params, many, context)
 
 
@@ -71,6 +104,45 @@ def policy_sql(table: str) -> list[str]:
     ]
 
 
+def stamped_tables() -> list[str]:
+    """Tenant tables with an ``updated_at`` column (every one but the append-only log)."""
+    from .models import TenantModel
+
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if issubclass(model, TenantModel)
+        and not model._meta.proxy
+        and any(field.column == "updated_at" for field in model._meta.concrete_fields)
+    )
+
+
+# clock_timestamp(), the moment of the write, rather than now(), the moment its
+# transaction began: rows keep the order they were written in, as ``auto_now`` gave them.
+# Either way a row is stamped before its transaction commits, so a poller could see a
+# later stamp before an earlier one is committed: the HR API's ``updated_since`` holds
+# back rows not older than every transaction still open (``mentoring.api.base``).
+# Every UPDATE stamps, as ``auto_now`` did: a save of an unchanged row counts as touched
+# (a match-run draft is stale once an enrolment it read was saved again).
+UPDATED_AT_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {UPDATED_AT_FUNCTION}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.updated_at := clock_timestamp();
+    RETURN NEW;
+END
+$$
+"""
+
+
+def updated_at_sql(table: str) -> list[str]:
+    return [
+        f'DROP TRIGGER IF EXISTS {UPDATED_AT_TRIGGER} ON "{table}"',
+        f'CREATE TRIGGER {UPDATED_AT_TRIGGER} BEFORE INSERT OR UPDATE ON "{table}" '
+        f"FOR EACH ROW EXECUTE FUNCTION {UPDATED_AT_FUNCTION}()",
+    ]
+
+
 def grant_sql(role: str) -> list[str]:
     extra = getattr(settings, "TENANCY_APP_ROLE_EXTRA_PRIVILEGES", [])
     privileges = ", ".join(["SELECT", "INSERT", "UPDATE", "DELETE", *extra])
@@ -101,8 +173,11 @@ def append_only_sql(role: str, extra=()) -> list[str]:
 
 
 def apply_tenant_security(using: str) -> None:
-    """Give every tenant table its policy and the app role its grants (idempotent)."""
+    """Give every tenant table its policy and its ``updated_at`` trigger, and the app
+    role its grants (idempotent)."""
     statements = [sql for table in tenant_tables() for sql in policy_sql(table)]
+    statements.append(UPDATED_AT_FUNCTION_SQL)
+    statements += [sql for table in stamped_tables() for sql in updated_at_sql(table)]
     role = settings.DATABASE_APP_ROLE
     owner = connections[using].settings_dict["USER"]
     if role and role != owner:

@@ -29,6 +29,13 @@ class Organization(models.Model):
         default=False,
         help_text=_("Program managers must set up an authenticator app before they can work."),
     )
+    hr_sees_individual_progress = models.BooleanField(
+        default=False,
+        help_text=_(
+            "HR may read each mentee's skill ratings, goals and goal reviews through the HR "
+            "API. Off: HR sees per-program and per-department figures only."
+        ),
+    )
     note_retention_days = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -64,6 +71,10 @@ class TenantModel(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+", editable=False
     )
+    # PostgreSQL stamps it on every insert and update, whatever wrote it
+    # (``QuerySet.update()``, ``bulk_update()``, raw SQL): see
+    # ``mentoring.tenancy.database.updated_at_sql``. The HR API's ``updated_since`` reads it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantManager()
     unscoped = models.Manager()  # noqa: DJ012  (a manager, not a field)

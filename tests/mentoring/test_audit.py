@@ -4,12 +4,11 @@ in the organization's admin for its managers; never changed by the application's
 import pytest
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
-from django.db.models.signals import post_delete, post_save
 from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentoring.audit.capture import audited_models, excluded_models
+from mentoring.audit.capture import TRIGGER, audited_models, excluded_models
 from mentoring.audit.context import acting_as, client_ip
 from mentoring.audit.models import AuditAction, AuditEvent
 from mentoring.audit.services import record_event
@@ -20,6 +19,7 @@ from mentoring.tenancy.database import append_only_tables, grant_sql
 from mentoring.tenancy.models import Membership, Role, TenantModel
 from mentoring.tenancy.tasks import tenant_task
 from tests.builders.clients import client_for
+from tests.builders.triggers import tables_with_trigger
 from tests.builders.world import PASSWORD
 
 PRIVATE = "AUDIT-PRIVATE-TEXT"
@@ -134,34 +134,6 @@ def test_the_history_of_a_row_in_the_admin_is_its_part_of_the_audit_log(world):
     rows = response.context["cl"].result_list
     assert {event.target_id for event in rows} == {str(department.pk)}
     assert AuditAction.UPDATE in {event.action for event in rows}
-
-
-def test_bulk_writes_of_decisions_and_pairs_are_logged_by_their_services(world):
-    from matching.models import Mentorship
-    from programs import services as programs
-    from programs.models import Enrollment
-    from tests.builders.cohort import enrol_mentee
-    from tests.builders.pair import make_pair
-    from tests.builders.world import make_program
-
-    acme = world.acme
-    enrollment = enrol_mentee(acme, acme.mentees[0], make_program(acme), approve=False)
-    with activate(acme.organization):
-        programs.enrollments_approve(
-            organization=acme.organization,
-            actor=acme.manager,
-            enrollments=Enrollment.objects.filter(pk=enrollment.pk),
-        )
-    (decision,) = events_about(acme, enrollment, action=AuditAction.UPDATE)
-    assert decision.actor == acme.manager
-    assert decision.changed_fields == ["decided_at", "decided_by", "decision_reason", "status"]
-
-    pair = make_pair(world.globex)  # a match run approved: mentorships made in bulk
-    with activate(pair.org.organization):
-        mentorships = list(Mentorship.objects.all())
-    assert mentorships
-    for mentorship in mentorships:
-        assert [e.action for e in events_about(pair.org, mentorship)] == [AuditAction.CREATE]
 
 
 # ---------------------------------------------------------------- sign-ins and roles
@@ -280,6 +252,30 @@ def test_private_notes_and_feedback_never_reach_the_log(world):
         assert not PrivateNote.objects.exists()
 
 
+def test_a_survey_answer_is_logged_without_who_gave_it_from_where_or_when(world):
+    from feedback.models import SurveyResponse
+    from tests.builders.pair import feedback_url, make_pair
+
+    pair = make_pair(world.acme)
+    mentee = browser(pair.org, pair.mentee, address="198.51.100.77")
+    for useful in (2, 5):  # answered, then answered again: the first stops being current
+        response = mentee.post(feedback_url("pulse", pair), {"useful": useful, "candid": 4})
+        assert response.status_code == 302, response.content[:500]
+    with activate(pair.org.organization):
+        assert SurveyResponse.objects.filter(respondent__user=pair.mentee).count() == 2
+    answers = events(pair.org, target_type="feedback.surveyresponse")
+    assert sorted(event.action for event in answers) == ["create", "create", "update"]
+    for event in answers:
+        assert (event.actor, event.actor_label, event.ip_address, event.user_agent) == (
+            None,
+            "",
+            None,
+            "",
+        )
+        assert event.target_id == ""  # no row to look the respondent up by
+        assert (event.occurred_at.hour, event.occurred_at.minute) == (0, 0)  # the day only
+
+
 # ---------------------------------------------------------------- the admin
 
 
@@ -396,13 +392,12 @@ def test_outside_the_tests_the_application_role_may_not_truncate_the_log_either(
 # ---------------------------------------------------------------- coverage and actors
 
 
-def test_every_tenant_model_is_audited_except_the_log_and_the_mail_queue():
+@pytest.mark.django_db(databases=["default", "owner"])
+def test_every_tenant_model_is_audited_by_a_database_trigger_except_the_log_and_the_mail_queue():
     tenant_models = {model for model in apps.get_models() if issubclass(model, TenantModel)}
     assert set(excluded_models()) == {AuditEvent, OutboxMessage}
     assert set(audited_models()) == tenant_models - {AuditEvent, OutboxMessage}
-    for model in audited_models():
-        assert post_save.has_listeners(model) and post_delete.has_listeners(model), model
-    assert not post_save.has_listeners(AuditEvent)
+    assert tables_with_trigger(TRIGGER) == {model._meta.db_table for model in audited_models()}
 
 
 @tenant_task()

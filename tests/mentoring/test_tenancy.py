@@ -3,8 +3,14 @@ from django.db import connection, connections
 
 from mentoring.people.models import Department, Profile
 from mentoring.tenancy import TenantScopeError, activate, all_organizations
-from mentoring.tenancy.database import tenant_tables
+from mentoring.tenancy.database import (
+    UPDATED_AT_TRIGGER,
+    append_only_tables,
+    stamped_tables,
+    tenant_tables,
+)
 from mentoring.tenancy.models import Membership, TenantModel
+from tests.builders.triggers import tables_with_trigger
 
 
 def test_querying_a_tenant_model_with_no_organization_active_raises(world):
@@ -134,6 +140,23 @@ def test_every_table_with_an_organization_column_has_forced_rls_and_a_policy():
     ]
     assert unprotected == []
     assert {name for name, *_ in rows} == set(tenant_tables())
+
+
+@pytest.mark.django_db(databases=["default", "owner"])
+def test_every_tenant_table_but_the_append_only_log_has_updated_at_kept_by_the_database():
+    stamped = set(tenant_tables()) - set(append_only_tables())
+    assert stamped and set(stamped_tables()) == stamped
+    assert tables_with_trigger(UPDATED_AT_TRIGGER) == stamped
+
+
+def test_the_database_stamps_updated_at_on_writes_that_bypass_the_models(world):
+    acme = world.acme
+    with activate(acme.organization):
+        membership = Membership.objects.get(user=acme.mentees[0])
+        before = Membership.objects.values_list("updated_at", flat=True).get(pk=membership.pk)
+        Membership.objects.filter(pk=membership.pk).update(is_active=False)
+        after = Membership.objects.values_list("updated_at", flat=True).get(pk=membership.pk)
+    assert after > before
 
 
 def test_every_tenant_model_uses_the_fail_closed_manager_by_default():
