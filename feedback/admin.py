@@ -6,14 +6,22 @@ ModelAdmin here shows them: Feedback and SkillRating are not registered at all, 
 answers are listed as bare records (program, survey, role, period, date) under each
 program's aggregates, with no respondent and no answer, since a name or a single answer
 next to a small group would identify the person. Groups under five are hidden.
+
+Survey figures and records are those of released periods only
+(``feedback.selectors.releases``): an answer stored in a period still open appears
+nowhere, neither in a figure nor as a record, until its period is released, and an
+answer stored after its period was released never changes what was shown.
 """
 
 from django.contrib import admin
+from django.utils.formats import date_format
 
 from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import ReadOnlyTenantAdmin, organization_admin_site
+from programs.models import Program
 
-from .models import FeedbackKind, SurveyResponse
+from .models import FeedbackKind, SurveyKind, SurveyResponse
+from .selectors.releases import released_filter
 from .selectors.statistics import (
     RECOGNITION_MINIMUM,
     RECOGNITION_THRESHOLD,
@@ -30,15 +38,32 @@ def _hidden_note(result) -> str:
         return ""
     if not result.respondents:
         return NO_ANSWER_NOTE
-    return RESIDUAL_NOTE if result.hidden_because == RESIDUAL else TOO_FEW_NOTE
+    return _reason_note(result.hidden_because)
 
 
-def _survey_table(title: str, results, questions: dict[str, str]) -> dict:
-    """Rows of one survey's results: a group, its number of people, then one average per
-    question (none when the group is hidden) and the recommendation score if any."""
+def _reason_note(reason: str | None) -> str:
+    if reason is None:
+        return ""
+    return RESIDUAL_NOTE if reason == RESIDUAL else TOO_FEW_NOTE
+
+
+def _period(release) -> str:
+    if release.kind == SurveyKind.PROGRAM:
+        return f"answers until {date_format(release.closes_on)}"
+    return (
+        f"period {release.number}, {date_format(release.opens_on)} to "
+        f"{date_format(release.closes_on)}"
+    )
+
+
+def _survey_table(title: str, released, questions: dict[str, str]) -> dict:
+    """Rows of one released period's results: a group, its number of people, then one
+    average per question (none when the group is hidden) and the recommendation score."""
     keys = list(questions)
+    results = released.results
     return {
         "title": title,
+        "period": _period(released.release),
         "questions": [questions[key] for key in keys],
         "has_nps": "recommend" in keys,
         "columns": len(keys) + ("recommend" in keys),
@@ -58,23 +83,37 @@ def _survey_table(title: str, results, questions: dict[str, str]) -> dict:
 
 def _panel(overview) -> dict:
     feedback = overview.feedback
+    pulse = [
+        _survey_table(PULSE_TITLE, released, PULSE_QUESTIONS)
+        for released in reversed(overview.pulse)  # the latest period first
+    ]
+    program = [
+        _survey_table(PROGRAM_TITLE, released, PROGRAM_QUESTIONS)
+        for released in overview.program_survey
+    ]
     return {
         "program": overview.program,
         "feedback_count": feedback["count"],
         "feedback_specificity": feedback["specificity"],
+        "feedback_note": _reason_note(feedback["hidden_because"]),
         "feedback_rows": [
-            {**row, "kind": FeedbackKind(row["kind"]).label}
+            {
+                **row,
+                "kind": FeedbackKind(row["kind"]).label,
+                "note": _reason_note(row["hidden_because"]),
+            }
             for row in feedback["by_skill_and_kind"]
         ],
-        "surveys": [
-            _survey_table("Relationship pulse", overview.pulse, PULSE_QUESTIONS),
-            _survey_table("Program usefulness", overview.program_survey, PROGRAM_QUESTIONS),
-        ],
+        "surveys": [*program, *pulse],
+        "next_pulse_on": overview.next_pulse_on,
+        "program_survey_on": None if program else overview.program_survey_on,
         "recognition": overview.recognition,
     }
 
 
-RECORD_FIELDS = ["program", "kind", "respondent_role", "period", "answered_on", "is_current"]
+PULSE_TITLE, PROGRAM_TITLE = "Relationship pulse", "Program usefulness"
+# Not whether an answer is current: a later answer would change it on a released record.
+RECORD_FIELDS = ["program", "kind", "respondent_role", "period", "answered_on"]
 
 
 @admin.register(SurveyResponse, site=organization_admin_site)
@@ -83,12 +122,17 @@ class SurveyResponseAdmin(ReadOnlyTenantAdmin):
 
     change_list_template = "feedback/admin/surveyresponse_change_list.html"
     list_display = RECORD_FIELDS
-    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "kind", "is_current"]
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "kind"]
     list_select_related = ["program"]
     ordering = ["-created_at", "-pk"]
     fields = RECORD_FIELDS
     readonly_fields = RECORD_FIELDS
     actions = None
+
+    def get_queryset(self, request):
+        """The answers of released periods only (lists, object pages and their ids)."""
+        answers = super().get_queryset(request)
+        return answers.filter(released_filter(Program.objects.all()))
 
     @admin.display(description="Answered on", ordering="created_at")
     def answered_on(self, response):

@@ -71,10 +71,17 @@ class FeedbackStatisticsRow(serializers.Serializer):
     skill_id = serializers.IntegerField()
     skill = serializers.CharField()
     kind = Choice(choices=FeedbackKind.values, name="FeedbackKind")
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        allow_null=True, help_text="Pieces of feedback; null when the group is hidden."
+    )
     average_specificity = serializers.FloatField(
         allow_null=True, help_text="0 to 4: how specific and usable the feedback was."
     )
+    is_suppressed = serializers.BooleanField(
+        help_text="True when the group's figures are hidden: fewer than 5 givers or fewer "
+        "than 5 receivers. Its count and average are then null."
+    )
+    suppression_reason = serializers.CharField(allow_null=True)
 
 
 class FeedbackStatistics(serializers.Serializer):
@@ -84,6 +91,14 @@ class FeedbackStatistics(serializers.Serializer):
 class SurveyRow(serializers.Serializer):
     program_id = serializers.IntegerField()
     kind = Choice(choices=SurveyKind.values, name="SurveyKind")
+    period = serializers.IntegerField(
+        help_text="Pulse: the period of the program's check-in cadence (1 is the first, "
+        "counted from the program's start). Program survey: 0."
+    )
+    opens_on = serializers.DateField(help_text="The period's first day.")
+    closes_on = serializers.DateField(
+        help_text="The period's last day: answers stored after it are not counted here."
+    )
     group = Choice(choices=["mentees", "mentors", "everyone"], name="SurveyGroup")
     respondents = serializers.IntegerField()
     answers = serializers.IntegerField()

@@ -1,7 +1,8 @@
 """The one small-group suppression rule for aggregates over people, used by the managers'
-statistics (``feedback.selectors``, shown in the organization admin) and by the HR API
-(``feedback.api``): a group of fewer than ``MIN_GROUP`` people is hidden, and so is a
-total from which a hidden group could be worked out by subtracting the groups shown.
+statistics (``feedback.selectors``, shown in the organization admin), the HR API
+(``feedback.api``) and the HR summary (``mentoring.overview.summary``): a group of
+fewer than ``MIN_GROUP`` people is hidden, and so is a total from which a hidden group
+could be worked out by subtracting the groups shown.
 
 Only the sizes decide, so every reader applies the same rule to its own figures: the
 function says which groups, and whether the total, may be shown; the reader blanks the
@@ -59,16 +60,16 @@ def suppress(
     number of people of all of them together; None when no total is shown) may be shown.
 
     A group under ``MIN_GROUP`` is hidden. The total is hidden under ``MIN_GROUP`` too,
-    and whenever it holds anyone beyond the groups shown while a group is shown: the total
-    minus the groups shown would be the hidden people's answers. (With the two groups of
-    a survey, mentees and mentors, that remainder is always a single group under
-    ``MIN_GROUP``; the rule stays as strict with more groups.)"""
+    and whenever a group with anyone in it is hidden while another group is shown: the
+    total minus the groups shown would be the hidden people's figures. (The rule does not
+    count on the groups being disjoint: a person may be in several groups, as one giver
+    of feedback on several skills.)"""
     hidden = {name: too_few(counting) for name, size in groups.items() if size < MIN_GROUP}
     if total is None:
         return Suppression(hidden)
-    shown = sum(size for name, size in groups.items() if name not in hidden)
     if total < MIN_GROUP:
         return Suppression(hidden, too_few(counting))
-    if shown and total > shown:
+    is_any_shown = any(name not in hidden for name in groups)
+    if is_any_shown and any(groups[name] for name in hidden):
         return Suppression(hidden, RESIDUAL)
     return Suppression(hidden)

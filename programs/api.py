@@ -1,5 +1,7 @@
 """HR API: enrolments, goals and goal reviews. Never an application's situations, growth
-story or decision reason, never the texts of a goal review. (Programs with their figures
+story or decision reason, never the texts of a goal review. Goals and goal reviews are
+each mentee's progress: served only when the organization lets HR see it
+(``mentoring.api.individual``). (Programs with their figures
 are read across the apps: ``mentoring.overview.programs_api``.)"""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from mentoring.api.base import (
     IntegerFilter,
     UpdatedSinceFilter,
 )
+from mentoring.api.individual import INDIVIDUAL_PROGRESS
 
 from .models import (
     Enrollment,
@@ -115,8 +118,10 @@ class GoalFilter(UpdatedSinceFilter):
 
 
 class GoalList(HrListView):
-    """Mentees' goals: statement, skill, status and target date."""
+    """Mentees' goals: statement, skill, status and target date. Only when the
+    organization lets HR see each mentee's progress; otherwise 403."""
 
+    permission_classes = INDIVIDUAL_PROGRESS
     serializer_class = GoalRow
     filterset_class = GoalFilter
     ordering_fields = ("created_at", "updated_at")
@@ -172,8 +177,10 @@ class GoalReviewFilter(filters.FilterSet):
 
 class GoalReviewList(HrListView):
     """Goal reviews, oldest first: the period, who reviewed (mentee or mentor) and the
-    progress rating (1 to 5). Never what changed, the next steps or the adjusted focus."""
+    progress rating (1 to 5). Never what changed, the next steps or the adjusted focus.
+    Only when the organization lets HR see each mentee's progress; otherwise 403."""
 
+    permission_classes = INDIVIDUAL_PROGRESS
     serializer_class = GoalReviewRow
     filterset_class = GoalReviewFilter
     ordering = ("created_at", "id")

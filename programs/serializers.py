@@ -37,7 +37,8 @@ class ProgramFigures(serializers.Serializer):
     )
     program_score = serializers.FloatField(
         allow_null=True,
-        help_text="Mean 'useful' answer (1 to 5) of the program survey; null when hidden.",
+        help_text="Mean 'useful' answer (1 to 5) of the program survey, released once the "
+        "program has ended; null until then and when hidden.",
     )
     program_score_respondents = serializers.IntegerField()
     program_score_is_suppressed = serializers.BooleanField(

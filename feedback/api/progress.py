@@ -1,6 +1,7 @@
 """HR API: skill progress per mentee and focus skill (every self and observed rating over
-time), and aggregated per program and per department. Levels only; a group of fewer than
-``MIN_GROUP`` mentees is hidden (``feedback.suppression``)."""
+time; only when the organization lets HR see each mentee's progress), and aggregated per
+program and per department. Levels only; a group of fewer than ``MIN_GROUP`` mentees is
+hidden (``feedback.suppression``), and so is any group the other split would reveal."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 
 from mentoring.api.base import DateTimeFilter, HrAggregateView, HrListView, IdFilter
+from mentoring.api.individual import INDIVIDUAL_PROGRESS
 from mentoring.people.models import Department
 from programs.models import (
     Enrollment,
@@ -20,7 +22,7 @@ from programs.models import (
 
 from ..models import RaterRole, RatingMoment, SkillRating
 from ..serializers import SkillProgressAggregateRow, SkillProgressAggregates, SkillProgressRow
-from ..suppression import suppress
+from ..suppression import MIN_GROUP, suppress
 
 MOMENT_ORDER = {RatingMoment.START: 0, RatingMoment.REVIEW: 1, RatingMoment.END: 2}
 RATING_FIELDS = ("enrollment_id", "skill_id", "rater_role", "moment", "period", "level")
@@ -80,8 +82,11 @@ class SkillProgressFilter(filters.FilterSet):
 
 class SkillProgressList(HrListView):
     """Per mentee and focus skill: every self and observed rating over time, and the
-    change since the start (latest minus first level of each rater)."""
+    change since the start (latest minus first level of each rater). Only when the
+    organization lets HR see each mentee's progress; otherwise 403 (the aggregates stay
+    open)."""
 
+    permission_classes = INDIVIDUAL_PROGRESS
     serializer_class = SkillProgressRow
     filterset_class = SkillProgressFilter
     ordering = ("id",)
@@ -167,26 +172,78 @@ class SkillProgressAggregateFilter(filters.FilterSet):
         choices=[("program", "Per program"), ("department", "Per department")],
         label="Only the groups per program, or per department",
     )
-    program = IdFilter(field_name="enrollment__program_id", label="A program's id")
-    department = IdFilter(field_name="enrollment__person__department_id", label="A department's id")
-    skill = IdFilter(field_name="skill_id", label="A skill's id")
+    program = IdFilter(method="keep_all", label="Only this program's rows")
+    department = IdFilter(method="keep_all", label="Only this department's rows")
+    skill = IdFilter(method="keep_all", label="Only this skill's rows")
 
     class Meta:
         model = SkillRating
         fields = ["dimension", "program", "department", "skill"]
 
     def keep_all(self, queryset, name, value):
-        return queryset  # a choice of output, not a filter of ratings
+        return queryset  # a choice of rows, not a filter of ratings: see ``shown_rows``
 
 
 def _average(values: list) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
+DIMENSIONS = ("program", "department")
+ACROSS = (
+    "Hidden with the groups per {other}: side by side with them, it would reveal a group "
+    f"of fewer than {MIN_GROUP} mentees by difference."
+)
+
+
+def dimension_verdicts(groups: dict[tuple, list]) -> dict[tuple, str]:
+    """Why each hidden (dimension, group, skill) is hidden. Per skill, the groups per
+    program and the groups per department are two splits of the same mentees, so a group
+    hidden in one split could be worked out from the other split minus the groups shown:
+    when a split hides a group, only one split is shown for that skill (the one that
+    hides none, else the programs) and every group of the other is hidden too. The
+    decision reads all the ratings, whatever rows a request asks for."""
+    sizes = {key: len(members) for key, members in groups.items()}
+    reasons: dict[tuple, str] = dict(suppress(sizes, counting="mentees").hidden)
+    for skill in {key[2] for key in groups}:
+        hides = {
+            dimension: any(
+                key in reasons for key in groups if key[0] == dimension and key[2] == skill
+            )
+            for dimension in DIMENSIONS
+        }
+        if not any(hides.values()):
+            continue
+        kept = "department" if hides["program"] and not hides["department"] else "program"
+        other = "department" if kept == "program" else "program"
+        for key in groups:
+            if key[0] == other and key[2] == skill:
+                reasons.setdefault(key, ACROSS.format(other=kept))
+    return reasons
+
+
+def shown_rows(rows: list[dict], params: dict) -> list[dict]:
+    """The rows a request asks for: one dimension, and this program's, this
+    department's (both: either's) or this skill's rows."""
+    wanted = {
+        dimension: params[dimension]
+        for dimension in DIMENSIONS
+        if params.get(dimension) is not None
+    }
+    return [
+        row
+        for row in rows
+        if (not params.get("dimension") or row["dimension"] == params["dimension"])
+        and (params.get("skill") is None or row["skill_id"] == params["skill"])
+        and (not wanted or wanted.get(row["dimension"], object()) == row["group_id"])
+    ]
+
+
 class SkillProgressAggregateList(HrAggregateView):
     """Per program and per department, for each focus skill: how many mentees have been
     rated and their average latest self and observed levels and change since the start.
-    Groups of fewer than five mentees are hidden (the row says so)."""
+    Groups of fewer than five mentees are hidden (the row says so), and so are the groups
+    of the other split when a split hides one (``dimension_verdicts``). Filters choose
+    rows; the groups are always those of every rated mentee."""
 
     queryset = SkillRating.objects.none()
     serializer_class = SkillProgressAggregates
@@ -195,12 +252,6 @@ class SkillProgressAggregateList(HrAggregateView):
 
     def aggregate_rows(self, params: dict) -> list[dict]:
         ratings = SkillRating.objects.filter(enrollment__role=EnrollmentRole.MENTEE)
-        if params.get("program") is not None:
-            ratings = ratings.filter(enrollment__program_id=params["program"])
-        if params.get("department") is not None:
-            ratings = ratings.filter(enrollment__person__department_id=params["department"])
-        if params.get("skill") is not None:
-            ratings = ratings.filter(skill_id=params["skill"])
         history: dict[tuple[int, int], list] = {}
         for enrolment, skill, role, moment, period, level in ratings.order_by(
             "created_at", "id"
@@ -217,23 +268,19 @@ class SkillProgressAggregateList(HrAggregateView):
         skills = dict(Skill.objects.values_list("id", "name"))
         programs = dict(Program.objects.values_list("id", "name"))
         departments = dict(Department.objects.values_list("id", "name"))
-        dimensions = [params["dimension"]] if params.get("dimension") else ["program", "department"]
         groups: dict[tuple, list] = {}
         for (enrolment, skill), points in history.items():
             program_id, department_id = enrolments[enrolment]
             ends = progress_ends(points)
-            for dimension in dimensions:
-                group_id = program_id if dimension == "program" else department_id
-                groups.setdefault((dimension, group_id, skill), []).append(ends)
-        verdict = suppress(
-            {key: len(members) for key, members in groups.items()}, counting="mentees"
-        )
+            groups.setdefault(("program", program_id, skill), []).append(ends)
+            groups.setdefault(("department", department_id, skill), []).append(ends)
+        reasons = dimension_verdicts(groups)
         rows = []
         for (dimension, group_id, skill), members in groups.items():
             names = programs if dimension == "program" else departments
             own = [m[RaterRole.SELF] for m in members if m[RaterRole.SELF]]
             seen = [m[RaterRole.MENTOR] for m in members if m[RaterRole.MENTOR]]
-            suppressed = not verdict.shows((dimension, group_id, skill))
+            suppressed = (dimension, group_id, skill) in reasons
             row = {
                 "dimension": dimension,
                 "group_id": group_id,
@@ -248,7 +295,7 @@ class SkillProgressAggregateList(HrAggregateView):
                     None if suppressed else _average([e[1] - e[0] for e in seen])
                 ),
                 "is_suppressed": suppressed,
-                "suppression_reason": verdict.hidden.get((dimension, group_id, skill)),
+                "suppression_reason": reasons.get((dimension, group_id, skill)),
             }
             rows.append(row)
         rows.sort(
@@ -260,4 +307,4 @@ class SkillProgressAggregateList(HrAggregateView):
                 r["skill_id"],
             )
         )
-        return rows
+        return shown_rows(rows, params)

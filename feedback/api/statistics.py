@@ -1,15 +1,17 @@
-"""HR API: feedback per program, skill and kind, as counts and average specificity.
-Feedback text never leaves the database."""
+"""HR API: feedback per program, skill and kind, as counts and average specificity,
+under the one suppression rule (a group with fewer than five givers or receivers is
+hidden). Feedback text never leaves the database."""
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count
 from django_filters import rest_framework as filters
 
 from mentoring.api.base import HrAggregateView, IdFilter
 
 from ..models import Feedback, FeedbackKind
+from ..selectors.statistics import FEEDBACK_GROUPS, feedback_people
 from ..serializers import FeedbackStatistics, FeedbackStatisticsRow
+from ..suppression import suppress
 
 
 class FeedbackStatisticsFilter(filters.FilterSet):
@@ -24,7 +26,8 @@ class FeedbackStatisticsFilter(filters.FilterSet):
 
 class FeedbackStatisticsList(HrAggregateView):
     """Feedback per program, skill and kind: how much was given and how specific it was
-    on average (0 to 4). Never any text."""
+    on average (0 to 4). A group with fewer than five givers or five receivers is hidden
+    (the row says so). Never any text."""
 
     queryset = Feedback.objects.none()
     serializer_class = FeedbackStatistics
@@ -39,21 +42,26 @@ class FeedbackStatisticsList(HrAggregateView):
             feedback = feedback.filter(skill_id=params["skill"])
         if params.get("kind"):
             feedback = feedback.filter(kind=params["kind"])
-        rows = (
+        rows = list(
             feedback.values("mentorship__program_id", "skill_id", "skill__name", "kind")
-            .annotate(count=Count("id"), specificity=Avg("specificity"))
+            .annotate(**FEEDBACK_GROUPS)
             .order_by("mentorship__program_id", "skill__name", "skill_id", "kind")
         )
+        # Each row is a group of its own (program, skill and kind), whatever the filters:
+        # no total is shown, so no hidden group can be worked out by difference.
+        verdict = suppress({i: feedback_people(row) for i, row in enumerate(rows)})
         return [
             {
                 "program_id": row["mentorship__program_id"],
                 "skill_id": row["skill_id"],
                 "skill": row["skill__name"],
                 "kind": row["kind"],
-                "count": row["count"],
-                "average_specificity": _round(row["specificity"]),
+                "count": row["count"] if verdict.shows(i) else None,
+                "average_specificity": _round(row["specificity"]) if verdict.shows(i) else None,
+                "is_suppressed": not verdict.shows(i),
+                "suppression_reason": verdict.hidden.get(i),
             }
-            for row in rows
+            for i, row in enumerate(rows)
         ]
 
 

@@ -1,21 +1,23 @@
-"""HR API: pulse and program survey aggregates per program and respondent group.
+"""HR API: pulse and program survey aggregates per program, released period and
+respondent group.
 
-Survey groups pass the one suppression rule (``feedback.suppression``): a group under
-``MIN_GROUP`` respondents is hidden, and so is a group from which a hidden one could be
-worked out (``survey_groups``). Comments never leave the database."""
+Only released periods are shown (``feedback.selectors.releases``): nothing of a period
+still open, and nothing stored after a period was released. Survey groups pass the one
+suppression rule (``feedback.suppression``): a group under ``MIN_GROUP`` respondents is
+hidden, and so is a group from which a hidden one could be worked out
+(``survey_groups``). Comments are never read."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, FloatField, Q, QuerySet, Sum
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
 from django_filters import rest_framework as filters
 
 from mentoring.api.base import HrAggregateView, IdFilter
+from programs.models import Program
 
 from ..models import SurveyKind, SurveyResponse
+from ..selectors.releases import released_answers
 from ..serializers import SurveyRow, Surveys
 from ..services import PROGRAM_QUESTIONS, PULSE_QUESTIONS
 from ..suppression import suppress
@@ -29,23 +31,37 @@ EVERYONE = "everyone"
 ROLE_GROUPS = (("mentees", "mentee"), ("mentors", "mentor"))
 
 
-def survey_sums(responses: QuerySet[SurveyResponse]) -> list[dict]:
-    """Per program, kind and respondent role: respondents, answers (``answered``),
-    promoters, detractors
-    and the sum of each question's answers. One grouped query: the answers themselves
-    never leave the database."""
-    sums = {f"{key}_sum": Sum(Cast(KT(f"answers__{key}"), FloatField())) for key in QUESTION_KEYS}
-    return list(
-        responses.values("program_id", "kind", "respondent_role")
-        .annotate(
-            respondents=Count("respondent_id", distinct=True),
-            answered=Count("id"),
-            promoters=Count("id", filter=Q(answers__recommend__gte=9)),
-            detractors=Count("id", filter=Q(answers__recommend__lte=6)),
-            **sums,
+def survey_sums(answers: Iterable[dict]) -> list[dict]:
+    """Per respondent role of one released period's answers: respondents, answers
+    (``answered``), promoters, detractors and the sum of each question's answers."""
+    by_role: dict[str, dict] = {}
+    for answer in answers:
+        row = by_role.setdefault(
+            answer["respondent_role"],
+            {
+                "respondent_role": answer["respondent_role"],
+                "_people": set(),
+                "answered": 0,
+                "promoters": 0,
+                "detractors": 0,
+                **{f"{key}_sum": None for key in QUESTION_KEYS},
+            },
         )
-        .order_by("program_id", "kind", "respondent_role")
-    )
+        row["_people"].add(answer["respondent_id"])
+        row["answered"] += 1
+        values = answer["answers"]
+        recommend = values.get("recommend")
+        row["promoters"] += recommend is not None and recommend >= 9
+        row["detractors"] += recommend is not None and recommend <= 6
+        for key in QUESTION_KEYS:
+            if values.get(key) is not None:
+                row[f"{key}_sum"] = (row[f"{key}_sum"] or 0) + values[key]
+    rows = []
+    for role in sorted(by_role):
+        row = by_role[role]
+        row["respondents"] = len(row.pop("_people"))
+        rows.append(row)
+    return rows
 
 
 def _survey_group(name: str, kind: str, members: list[dict]) -> dict:
@@ -106,19 +122,17 @@ def survey_groups(rows: list[dict], kind: str, keep_sums: bool = False) -> list[
     return groups
 
 
-def program_survey_groups(
-    program_ids: Iterable[int] | None = None, kind: str = SurveyKind.PROGRAM
-) -> dict[int, list[dict]]:
-    """``survey_groups`` of each program's current answers of one kind (sums kept)."""
-    responses = SurveyResponse.objects.filter(kind=kind, is_current=True)
+def program_survey_groups(program_ids: Iterable[int] | None = None) -> dict[int, list[dict]]:
+    """``survey_groups`` of each program's released program survey (sums kept): the
+    answers stored until the program's last day, once it has ended."""
+    programs = Program.objects.all()
     if program_ids is not None:
-        responses = responses.filter(program_id__in=list(program_ids))
-    by_program: dict[int, list[dict]] = {}
-    for row in survey_sums(responses):
-        by_program.setdefault(row["program_id"], []).append(row)
+        programs = programs.filter(pk__in=list(program_ids))
     return {
-        program_id: survey_groups(rows, kind, keep_sums=True)
-        for program_id, rows in by_program.items()
+        period.release.program_id: survey_groups(
+            survey_sums(period.answers), SurveyKind.PROGRAM, keep_sums=True
+        )
+        for period in released_answers(programs, SurveyKind.PROGRAM)
     }
 
 
@@ -132,9 +146,12 @@ class SurveyFilter(filters.FilterSet):
 
 
 class SurveyAggregates(HrAggregateView):
-    """Pulse and program surveys per program: respondents, average answers and the net
-    promoter score of mentees, mentors and everyone. Groups under five people are hidden
-    (the row says so); comments are never exposed."""
+    """Pulse and program surveys per program and released period: respondents, average
+    answers and the net promoter score of mentees, mentors and everyone. A pulse period
+    (the program's check-in cadence, counted from its start) is shown once it has ended;
+    the program survey once the program has ended; an answer given later never changes
+    them. Groups under five people are hidden (the row says so); comments are never
+    exposed."""
 
     queryset = SurveyResponse.objects.none()
     serializer_class = Surveys
@@ -142,16 +159,21 @@ class SurveyAggregates(HrAggregateView):
     filterset_class = SurveyFilter
 
     def aggregate_rows(self, params: dict) -> list[dict]:
-        responses = SurveyResponse.objects.filter(is_current=True)
+        programs = Program.objects.all()
         if params.get("program") is not None:
-            responses = responses.filter(program_id=params["program"])
-        if params.get("kind"):
-            responses = responses.filter(kind=params["kind"])
-        by_survey: dict[tuple, list[dict]] = {}
-        for row in survey_sums(responses):
-            by_survey.setdefault((row["program_id"], row["kind"]), []).append(row)
+            programs = programs.filter(pk=params["program"])
         return [
-            {"program_id": program_id, "kind": kind, **group}
-            for (program_id, kind), rows in sorted(by_survey.items())
-            for group in survey_groups(rows, kind)
+            {
+                "program_id": release.program_id,
+                "kind": release.kind,
+                "period": release.number,
+                "opens_on": release.opens_on,
+                "closes_on": release.closes_on,
+                **group,
+            }
+            for release, answers in (
+                (period.release, period.answers)
+                for period in released_answers(programs, params.get("kind") or None)
+            )
+            for group in survey_groups(survey_sums(answers), release.kind)
         ]

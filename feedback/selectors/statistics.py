@@ -1,10 +1,12 @@
 """What program managers see of the feedback loop, per program: survey results, feedback
 statistics and recognition candidates. Counts, averages and scores only, never any text
-and never a respondent; survey groups pass the one suppression rule
+and never a respondent. Survey results are those of released periods only
+(``releases``); survey groups and feedback groups pass the one suppression rule
 (``feedback.suppression``), so no answer can be traced back to a person."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +15,9 @@ from django.db.models import Avg, Count, F, QuerySet
 
 from programs.models import Program, ProgramStatus
 
-from ..models import Feedback, SurveyKind, SurveyResponse
+from ..models import Feedback, SurveyKind
 from ..suppression import suppress
+from .releases import Release, next_release_on, released_answers
 
 RECOGNITION_MINIMUM, RECOGNITION_THRESHOLD = 3, 3.5  # feedback entries, average specificity
 EVERYONE = "Everyone"
@@ -36,14 +39,21 @@ def _nps(scores: list[int]) -> int:
     return round(100 * (promoters - detractors) / len(scores))
 
 
-def survey_results(program: Program, kind: str) -> list[SurveyResult]:
-    """Current answers per respondent role, and all together; small groups hidden."""
-    rows = list(
-        SurveyResponse.objects.filter(program=program, kind=kind, is_current=True).values(
-            "respondent_id", "respondent_role", "answers"
-        )
-    )
-    return _survey_results_of(rows, kind)
+@dataclass(frozen=True)
+class ReleasedResults:
+    """The results of one released period (``releases.Release``)."""
+
+    release: Release
+    results: list[SurveyResult]
+
+
+def survey_results(program: Program, kind: str) -> list[ReleasedResults]:
+    """Each released period's answers per respondent role, and all together, oldest
+    period first; small groups hidden."""
+    return [
+        ReleasedResults(period.release, _survey_results_of(period.answers, kind))
+        for period in released_answers([program], kind)
+    ]
 
 
 def _survey_results_of(rows: Sequence[Mapping[str, Any]], kind: str) -> list[SurveyResult]:
@@ -71,18 +81,57 @@ def _survey_results_of(rows: Sequence[Mapping[str, Any]], kind: str) -> list[Sur
     return results
 
 
+FEEDBACK_GROUPS = {
+    "count": Count("pk"),
+    "specificity": Avg("specificity"),
+    "givers": Count("giver_id", distinct=True),
+    "receivers": Count("receiver_id", distinct=True),
+}
+
+
+def feedback_people(row: Mapping[str, Any]) -> int:
+    """The people a feedback figure is about: its givers (their specificity) and its
+    receivers (what they were told), the fewer of the two."""
+    return min(row["givers"], row["receivers"])
+
+
+def suppressed_feedback(rows: list[dict], total: dict) -> dict:
+    """Counts by skill and kind and the program's total, as ``suppress`` allows: a
+    hidden group or total keeps neither its count nor its specificity, only why."""
+    verdict = suppress(
+        {i: feedback_people(row) for i, row in enumerate(rows)}, feedback_people(total)
+    )
+    shown_rows = []
+    for i, row in enumerate(rows):
+        reason = verdict.hidden.get(i)
+        shown_rows.append(
+            {
+                "skill__name": row["skill__name"],
+                "kind": row["kind"],
+                "count": None if reason else row["count"],
+                "specificity": None if reason else row["specificity"],
+                "hidden_because": reason,
+            }
+        )
+    hidden = verdict.total_reason if total["count"] else None
+    return {
+        "by_skill_and_kind": shown_rows,
+        "count": None if hidden else total["count"],
+        "specificity": None if hidden else total["specificity"],
+        "hidden_because": hidden,
+    }
+
+
 def feedback_statistics(program: Program) -> dict:
-    """Counts by skill and kind and the average specificity: never any text."""
+    """Counts by skill and kind and the average specificity, under the suppression rule:
+    never any text."""
+    of_program = Feedback.objects.filter(mentorship__program=program)
     rows = (
-        Feedback.objects.filter(mentorship__program=program)
-        .values("skill__name", "kind")
-        .annotate(count=Count("pk"), specificity=Avg("specificity"))
+        of_program.values("skill__name", "kind")
+        .annotate(**FEEDBACK_GROUPS)
         .order_by("skill__name", "kind")
     )
-    total = Feedback.objects.filter(mentorship__program=program).aggregate(
-        count=Count("pk"), specificity=Avg("specificity")
-    )
-    return {"by_skill_and_kind": list(rows), **total}
+    return suppressed_feedback(list(rows), of_program.aggregate(**FEEDBACK_GROUPS))
 
 
 def recognition_candidates(
@@ -101,8 +150,10 @@ def recognition_candidates(
 @dataclass
 class ProgramOverview:
     program: Program
-    pulse: list[SurveyResult]
-    program_survey: list[SurveyResult]
+    pulse: list[ReleasedResults]  # each released pulse period, oldest first
+    program_survey: list[ReleasedResults]  # the one release, once the program has ended
+    next_pulse_on: datetime.date  # when the pulse period open today is released
+    program_survey_on: datetime.date  # when the program survey is released
     feedback: dict  # the shape of ``feedback_statistics``
     recognition: list[dict]  # the shape of ``recognition_candidates``
 
@@ -121,16 +172,17 @@ def program_overviews(programs: Iterable[Program]) -> list[ProgramOverview]:
     Never any text, never a respondent."""
     programs = list(programs)
     ids = [program.pk for program in programs]
-    surveys: dict[tuple[int, str], list[Mapping[str, Any]]] = {}
-    for answer in SurveyResponse.objects.filter(program__in=ids, is_current=True).values(
-        "program_id", "kind", "respondent_id", "respondent_role", "answers"
-    ):
-        surveys.setdefault((answer["program_id"], answer["kind"]), []).append(answer)
+    surveys: dict[tuple[int, str], list[ReleasedResults]] = {}
+    for period in released_answers(programs):
+        release = period.release
+        surveys.setdefault((release.program_id, release.kind), []).append(
+            ReleasedResults(release, _survey_results_of(period.answers, release.kind))
+        )
     of_programs = Feedback.objects.filter(mentorship__program__in=ids)
     by_skill: dict[int, list[dict]] = {}
     for count in (
         of_programs.values("mentorship__program_id", "skill__name", "kind")
-        .annotate(count=Count("pk"), specificity=Avg("specificity"))
+        .annotate(**FEEDBACK_GROUPS)
         .order_by("skill__name", "kind")
     ):
         program_id = count.pop("mentorship__program_id")
@@ -138,7 +190,7 @@ def program_overviews(programs: Iterable[Program]) -> list[ProgramOverview]:
     totals = {
         row["mentorship__program_id"]: row
         for row in of_programs.values("mentorship__program_id")
-        .annotate(count=Count("pk"), specificity=Avg("specificity"))
+        .annotate(**FEEDBACK_GROUPS)
         .order_by()
     }
     recognition: dict[int, list[dict]] = {}
@@ -152,22 +204,18 @@ def program_overviews(programs: Iterable[Program]) -> list[ProgramOverview]:
         program_id = mentor.pop("mentorship__program_id")
         recognition.setdefault(program_id, []).append(mentor)
     overviews = []
+    nothing = {"count": 0, "specificity": None, "givers": 0, "receivers": 0}
     for program in programs:
-        total = totals.get(program.pk, {"count": 0, "specificity": None})
         overviews.append(
             ProgramOverview(
                 program=program,
-                pulse=_survey_results_of(
-                    surveys.get((program.pk, SurveyKind.PULSE), []), SurveyKind.PULSE
+                pulse=surveys.get((program.pk, SurveyKind.PULSE), []),
+                program_survey=surveys.get((program.pk, SurveyKind.PROGRAM), []),
+                next_pulse_on=next_release_on(program, SurveyKind.PULSE),
+                program_survey_on=next_release_on(program, SurveyKind.PROGRAM),
+                feedback=suppressed_feedback(
+                    by_skill.get(program.pk, []), totals.get(program.pk, nothing)
                 ),
-                program_survey=_survey_results_of(
-                    surveys.get((program.pk, SurveyKind.PROGRAM), []), SurveyKind.PROGRAM
-                ),
-                feedback={
-                    "by_skill_and_kind": by_skill.get(program.pk, []),
-                    "count": total["count"],
-                    "specificity": total["specificity"],
-                },
                 recognition=recognition.get(program.pk, []),
             )
         )

@@ -73,7 +73,8 @@ ERRORS = {
     400: "A filter or parameter is invalid, or holds a null or broken character "
     "(the detail names it).",
     401: "No key, or a key that is unknown here, revoked or expired.",
-    403: "Signed in, but without the HR role.",
+    403: "Signed in, but without the HR role; or a per-mentee progress endpoint of an "
+    "organization that does not let HR see each mentee's progress.",
     404: "No such object in this organization, or an invalid cursor.",
     429: "Too many requests for this key: retry after Retry-After seconds.",
 }

@@ -14,10 +14,12 @@ Definitions (docs/api.md repeats them for HR):
   the mentee's review start (``programs.schedule``: the program's start, or approval if
   later) until today or the mentorship's end (the rule of the mentorships endpoint, the
   reminders, the stored reviews and the dashboards);
-- program score: the mean "useful" answer (1-5) of the current program-survey answers,
-  hidden under ``MIN_GROUP`` respondents (see ``feedback.api.surveys.survey_groups``); the
-  organization's score covers only programs whose own score is shown, so that no hidden
-  program can be worked out from the difference.
+- program score: the mean "useful" answer (1-5) of the released program survey (once the
+  program has ended: the answers stored until its last day, ``feedback.selectors.
+  releases``), hidden under ``MIN_GROUP`` respondents (see
+  ``feedback.api.surveys.survey_groups``); the organization's score covers only programs
+  whose own score is shown, so that no hidden program can be worked out from the
+  difference.
 """
 
 from __future__ import annotations
@@ -313,8 +315,8 @@ class OrganizationSummaryRow(serializers.Serializer):
     goal_review_completion = serializers.FloatField(allow_null=True)
     program_score = serializers.FloatField(
         allow_null=True,
-        help_text="Mean 'useful' answer (1 to 5) of the program surveys of the programs whose "
-        "own score is shown (5 respondents or more).",
+        help_text="Mean 'useful' answer (1 to 5) of the released program surveys (programs "
+        "that have ended) of the programs whose own score is shown (5 respondents or more).",
     )
     program_score_respondents = serializers.IntegerField()
 

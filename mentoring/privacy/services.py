@@ -23,7 +23,12 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 SETTINGS_FIELDS = frozenset(
-    {"note_retention_days", "feedback_retention_days", "require_two_factor_for_managers"}
+    {
+        "note_retention_days",
+        "feedback_retention_days",
+        "require_two_factor_for_managers",
+        "hr_sees_individual_progress",
+    }
 )
 
 

@@ -80,6 +80,15 @@ class OrganizationSettingsForm(forms.Form):
             "which keeps everyone's data safer if a password leaks."
         ),
     )
+    hr_sees_individual_progress = forms.BooleanField(
+        required=False,
+        label="HR may see each mentee's progress",
+        help_text=(
+            "Off (the default), the HR API gives skill progress only as figures per program "
+            "and per department, over groups of at least five mentees, and no goals or goal "
+            "reviews. On, HR can also read each mentee's ratings, goals and goal reviews."
+        ),
+    )
 
 
 def _organization_settings(request):

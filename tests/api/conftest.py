@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.builders.clients import Api
-from tests.builders.hr import fill, new_key
+from tests.builders.hr import allow_individual_progress, fill, new_key
 
 
 @pytest.fixture
@@ -15,7 +15,10 @@ def keys(world):
 
 @pytest.fixture
 def filled(world):
-    """Both organizations with one program full of rows (and private texts)."""
+    """Both organizations with one program full of rows (and private texts), each letting
+    HR see every mentee's progress, so that every endpoint has rows to read (the default,
+    off, is tested in ``test_individual_progress``)."""
+    allow_individual_progress(world.acme, world.globex)
     return SimpleNamespace(acme=fill(world.acme, 1), globex=fill(world.globex, 1))
 
 

@@ -9,10 +9,12 @@ from django.utils import timezone
 from feedback.models import Feedback, SkillRating, SurveyResponse
 from matching.models import Mentorship
 from mentoring.tenancy import activate
-from programs.models import Enrollment, EnrollmentSkill, Goal, GoalReview, Program
+from programs.models import Enrollment, EnrollmentSkill, Goal, GoalReview, Program, Skill
 from sessions.models import Session
 from tests.builders.history import approved
 from tests.builders.hr import fill
+from tests.builders.pair import running_pairs
+from tests.builders.surveys import close_periods
 from tests.builders.world import add_member, make_user
 
 from .endpoints import ENDPOINTS, endpoint_id, path_for, rows_of
@@ -20,16 +22,28 @@ from .endpoints import ENDPOINTS, endpoint_id, path_for, rows_of
 _people = count(1)
 
 
-def extra_mentees(org, program, skill, how_many, *, answers=None, levels=(2, 4)):
-    """``how_many`` new people enrolled as approved mentees of ``program`` with ``skill``,
-    each rated (self and mentor) at the start and at a review, and answering the program
-    survey with ``answers`` when given."""
+def bare_program(org, name: str) -> Program:
+    """A running program of ``org`` starting today, with no one in it yet."""
+    with activate(org.organization):
+        return Program.objects.create(
+            name=name,
+            purpose="x",
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + timedelta(days=90),
+            status="running",
+        )
+
+
+def extra_mentees(org, program, skill, how_many, *, answers=None, levels=(2, 4), department=None):
+    """``how_many`` new people (of ``department``, if given) enrolled as approved mentees
+    of ``program`` with ``skill``, each rated (self and mentor) at the start and at a
+    review, and answering the program survey with ``answers`` when given."""
     organization = org.organization
     enrolments = []
     for _ in range(how_many):
         number = next(_people)
         user = make_user(f"extra{number}@{organization.slug}.example")
-        person = add_member(organization, user, name=f"Extra {number}")
+        person = add_member(organization, user, name=f"Extra {number}", department=department)
         with activate(organization):
             enrolment = approved(program, person)
             EnrollmentSkill.objects.create(
@@ -93,7 +107,8 @@ def test_the_summary_has_every_figure_of_the_organization(api, world, keys, fill
     assert (summary["goal_reviews_done"], summary["goal_reviews_due"]) == (4, 8)
     assert all(type(summary[key]) is int for key in ("goal_reviews_done", "goal_reviews_due"))
     assert summary["goal_review_completion"] == 0.5
-    assert summary["program_score"] == 4.0 and summary["program_score_respondents"] == 6
+    # the program survey is shown once the program has ended, not while it runs
+    assert summary["program_score"] is None and summary["program_score_respondents"] == 0
 
 
 def test_sessions_held_count_by_when_they_started_and_only_when_held(api, world, keys, filled):
@@ -122,17 +137,12 @@ def test_the_match_rate_counts_approved_mentees_with_an_open_mentorship(api, wor
 def test_a_program_score_under_five_respondents_is_hidden_and_left_out_of_the_total(
     api, world, keys, filled
 ):
-    with activate(world.acme.organization):
-        small = Program.objects.create(
-            name="Small",
-            purpose="x",
-            starts_on=timezone.localdate(),
-            ends_on=timezone.localdate() + timedelta(days=90),
-            status="running",
-        )
+    small = bare_program(world.acme, "Small")
     extra_mentees(
         world.acme, small, filled.acme.skills[0], 2, answers={"useful": 1, "recommend": 0}
     )
+    for program in (small, filled.acme.programs[0]):
+        close_periods(world.acme, program)
     row = api.json(f"/api/v1/programs/{small.pk}/", keys.acme)
     assert row["program_score"] is None and row["program_score_is_suppressed"]
     assert row["program_score_respondents"] == 2
@@ -362,32 +372,78 @@ def test_skill_aggregates_hide_groups_under_five_mentees_and_show_the_others(
     assert {row["dimension"] for row in departments["results"]} == {"department"}
 
 
+def test_a_department_hidden_per_department_cannot_be_worked_out_from_the_programs(
+    api, world, keys
+):
+    program = bare_program(world.acme, "Split")
+    with activate(world.acme.organization):
+        skill = Skill.objects.order_by("name").first()
+    engineering, sales = world.acme.departments
+    extra_mentees(world.acme, program, skill, 5, levels=(2, 4), department=engineering)
+    extra_mentees(world.acme, program, skill, 2, levels=(1, 5), department=sales)
+    # the program's seven minus engineering's five would be the two people of sales
+    rows = api.json("/api/v1/skill-progress/aggregates/", keys.acme)["results"]
+    by_group = {(r["dimension"], r["group_id"]): r for r in rows if r["skill_id"] == skill.pk}
+    assert not by_group[("program", program.pk)]["is_suppressed"]
+    assert by_group[("program", program.pk)]["average_latest_self"] == round((5 * 4 + 2 * 5) / 7, 2)
+    assert by_group[("department", sales.pk)]["suppression_reason"] == "Fewer than 5 mentees."
+    shown_alone = by_group[("department", engineering.pk)]
+    assert shown_alone["is_suppressed"] and shown_alone["average_latest_self"] is None
+    assert "groups per program" in shown_alone["suppression_reason"]
+    # asking for the departments alone, or for engineering, decides the same
+    for query in ("dimension=department", f"department={engineering.pk}"):
+        rows = api.json(f"/api/v1/skill-progress/aggregates/?{query}", keys.acme)["results"]
+        assert {r["dimension"] for r in rows} == {"department"}
+        assert all(r["is_suppressed"] for r in rows if r["skill_id"] == skill.pk)
+
+
 # ---------------------------------------------------------------- feedback and surveys
+
+
+def feedback_from_five_mentors(world, skill):
+    """A program of five pairs: each mentor gave "keep" feedback of specificity 3 on
+    ``skill``, and one mentee "change" feedback of specificity 1."""
+    pairs = running_pairs(world.acme, 5)
+    first = pairs.mentorships[0]
+    given = [(m, m.mentor.person, m.mentee.person, "keep", 3) for m in pairs.mentorships]
+    given.append((first, first.mentee.person, first.mentor.person, "change", 1))
+    with activate(world.acme.organization):
+        for mentorship, giver, receiver, kind, specificity in given:
+            Feedback.objects.create(
+                mentorship=mentorship,
+                giver=giver,
+                receiver=receiver,
+                skill=skill,
+                kind=kind,
+                situation="s",
+                behaviour="b",
+                specificity=specificity,
+            )
+    return pairs.program
 
 
 def test_feedback_statistics_count_by_skill_and_kind_with_their_specificity(
     api, world, keys, filled
 ):
-    mentorship = filled.acme.mentorships[0]
-    with activate(world.acme.organization):
-        skill = filled.acme.skills[0]
-        Feedback.objects.create(
-            mentorship=mentorship,
-            giver=mentorship.mentee.person,
-            receiver=mentorship.mentor.person,
-            skill=skill,
-            kind="change",
-            situation="s",
-            behaviour="b",
-            specificity=1,
-        )
-    rows = api.json(f"/api/v1/feedback-statistics/?skill={skill.pk}", keys.acme)["results"]
-    assert {(r["kind"], r["count"], r["average_specificity"]) for r in rows} == {
-        ("keep", 2, 3.0),
-        ("change", 1, 1.0),
+    skill = filled.acme.skills[0]
+    program = feedback_from_five_mentors(world, skill)
+    rows = api.json(f"/api/v1/feedback-statistics/?program={program.pk}", keys.acme)["results"]
+    assert {
+        (r["kind"], r["count"], r["average_specificity"], r["is_suppressed"]) for r in rows
+    } == {
+        ("keep", 5, 3.0, False),
+        ("change", None, None, True),  # one mentee's feedback: hidden
     }
-    only = api.json("/api/v1/feedback-statistics/?kind=change", keys.acme)["results"]
-    assert [(r["skill_id"], r["count"]) for r in only] == [(skill.pk, 1)]
+    only = api.json("/api/v1/feedback-statistics/?kind=keep", keys.acme)["results"]
+    assert (program.pk, skill.pk, 5) in {(r["program_id"], r["skill_id"], r["count"]) for r in only}
+
+
+def test_feedback_statistics_never_show_a_group_of_fewer_than_five_people(api, world, keys, filled):
+    rows = api.json("/api/v1/feedback-statistics/", keys.acme)["results"]
+    assert rows  # two mentors gave the filled programs' feedback
+    for row in rows:
+        assert row["is_suppressed"] and row["suppression_reason"] == "Fewer than 5 respondents."
+        assert row["count"] is None and row["average_specificity"] is None
 
 
 def survey(api, key, program, kind="program"):
@@ -396,7 +452,8 @@ def survey(api, key, program, kind="program"):
 
 
 def test_surveys_hide_groups_under_five_respondents(api, world, keys, filled):
-    groups = survey(api, keys.acme, filled.acme.programs[0])
+    program = close_periods(world.acme, filled.acme.programs[0])
+    groups = survey(api, keys.acme, program)
     assert groups["mentees"]["is_suppressed"] and groups["mentees"]["useful_average"] is None
     assert groups["mentees"]["suppression_reason"] == "Fewer than 5 respondents."
     assert groups["mentors"]["is_suppressed"]
@@ -412,6 +469,7 @@ def test_surveys_hide_everyone_when_it_would_reveal_a_hidden_group(api, world, k
     extra_mentees(
         world.acme, program, filled.acme.skills[0], 1, answers={"useful": 2, "recommend": 3}
     )
+    close_periods(world.acme, program)
     groups = survey(api, keys.acme, program)
     assert not groups["mentees"]["is_suppressed"] and groups["mentees"]["respondents"] == 5
     assert groups["mentors"]["is_suppressed"]

@@ -1,6 +1,7 @@
 """Rows for the HR API tests. Each organization gets ``n`` extra programs, each with its
 people enrolled, a mentorship per mentee, sessions, goals, reviews, ratings, feedback and
-survey answers, so that every list has more rows than a small page; and API keys."""
+survey answers (stored 150 days ago, in a released pulse period), so that every list has
+more rows than a small page; and API keys."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from feedback.models import SurveyResponse
 from matching.models import Mentorship
 from mentoring.api.keys import api_key_create
 from mentoring.people.models import Profile
@@ -36,6 +38,13 @@ ANSWERS = (
     ("pulse", "mentee", {"useful": 5, "candid": 4}),
     ("pulse", "mentor", {"useful": 5, "candid": 4}),
 )
+
+
+def allow_individual_progress(*orgs) -> None:
+    """Let HR see each mentee's progress in ``orgs`` (off by default)."""
+    for org in orgs:
+        org.organization.hr_sees_individual_progress = True
+        org.organization.save(update_fields=["hr_sees_individual_progress"])
 
 
 def new_key(org, **fields) -> str:
@@ -124,4 +133,9 @@ def fill(org, n: int = 7, *, private: str = PRIVATE) -> Filled:
                 filled.goals.append(history.goal)
                 filled.reviews += history.reviews
             filled.enrolments.extend(mentor_rows)
+        # Survey figures are shown per closed period: the pulse answers fall in a period
+        # that ended long ago, the program survey's wait for the program's end.
+        SurveyResponse.objects.filter(program__in=filled.programs).update(
+            created_at=now - timedelta(days=150)
+        )
     return filled

@@ -1,6 +1,9 @@
 """What program managers see of the feedback loop in the organization admin: per program,
-survey results (groups under five hidden), feedback statistics and recognition candidates;
-survey answers as bare records. Never a text, never a respondent."""
+survey results of released periods (groups under five hidden), feedback statistics (the
+same rule) and recognition candidates; survey answers of released periods as bare
+records. Never a text, never a respondent."""
+
+import itertools
 
 import pytest
 from django.db import connection
@@ -14,6 +17,7 @@ from mentoring.tenancy import activate
 from mentoring.tenancy.admin import organization_admin_site
 from tests.builders.clients import client_for
 from tests.builders.pair import running_pairs
+from tests.builders.surveys import close_periods
 
 SECRET = "PRIVATE-WORDS-Q7"
 CHANGELIST = "admin:feedback_surveyresponse_changelist"
@@ -40,8 +44,14 @@ def answer(cohort, role: str, count: int, *, start=0, useful=4, recommend=9):
             )
 
 
+_moments = itertools.count(1)
+
+
 def give(cohort, mentorship, *, actor_role="mentor", **overrides):
+    """``GOOD`` feedback, each time about another moment (the same feedback twice is
+    refused)."""
     organization = cohort.org.organization
+    situation = f"{GOOD['situation']} ({next(_moments)})"
     with activate(organization):
         skill = cohort.program.focus_links.select_related("skill").first().skill
         return services.feedback_give(
@@ -50,7 +60,7 @@ def give(cohort, mentorship, *, actor_role="mentor", **overrides):
             mentorship=mentorship,
             skill=skill,
             kind=overrides.pop("kind", "keep"),
-            **{**GOOD, **overrides},
+            **{**GOOD, "situation": situation, **overrides},
         )
 
 
@@ -79,6 +89,7 @@ def test_no_model_holding_feedback_text_or_ratings_is_registered():
 def test_survey_records_are_read_only(world):
     small = running_pairs(world.acme, 1)
     answer(small, "mentee", 1)
+    close_periods(world.acme, small.program)
     browser = manager_of(world.acme)
     with activate(world.acme.organization):
         response_id = SurveyResponse.objects.get().pk
@@ -96,11 +107,10 @@ def test_survey_records_are_read_only(world):
 
 
 def test_the_statistics_page_shows_counts_and_averages_and_never_text_or_respondents(world):
-    pairs = running_pairs(world.acme, 3)
+    pairs = running_pairs(world.acme, 6)
     for mentorship in pairs.mentorships:
         give(pairs, mentorship)  # 4 of 4
     give(pairs, pairs.mentorships[0], situation="Lately", behaviour="Great job!")  # 2 of 4
-    give(pairs, pairs.mentorships[0], actor_role="mentee", kind="change")
     with activate(world.acme.organization):
         for mentorship in pairs.mentorships:
             feedback = Feedback.objects.filter(mentorship=mentorship).first()
@@ -111,28 +121,44 @@ def test_the_statistics_page_shows_counts_and_averages_and_never_text_or_respond
                 reflection=f"{SECRET} reflection",
             )
     answer(pairs, "mentee", 3)
+    close_periods(world.acme, pairs.program)
     html = page(manager_of(world.acme))
     assert pairs.program.name in html
-    assert "5 pieces of feedback, average specificity <strong>3.6 of 4</strong>" in html
-    assert "<td>Keep doing</td><td>4</td><td>3.5</td>" in html
-    assert "<td>Try differently</td><td>1</td><td>4.0</td>" in html
-    assert "fewer than 5 people: hidden" in html
+    assert "7 pieces of feedback, average specificity <strong>3.7 of 4</strong>" in html
+    assert "<td>Keep doing</td><td>7</td><td>3.7</td>" in html
+    assert "fewer than 5 people: hidden" in html  # the three mentees who answered
     assert SECRET not in html
     for mentorship in pairs.mentorships:  # no respondent, as name or email
         assert mentorship.mentee.person.display_name not in html
         assert mentorship.mentee.person.user.email not in html
 
 
-def test_groups_of_four_are_hidden_and_groups_of_five_shown(world):
+def test_feedback_from_fewer_than_five_people_is_hidden_and_so_is_the_total(world):
     pairs = running_pairs(world.acme, 5)
-    answer(pairs, "mentee", 4, useful=4, recommend=9)
+    for mentorship in pairs.mentorships:
+        give(pairs, mentorship)  # five mentors: shown
+    give(pairs, pairs.mentorships[0], actor_role="mentee", kind="change")  # one mentee
+    html = page(manager_of(world.acme), program__id__exact=pairs.program.pk)
+    assert "<td>Keep doing</td><td>5</td><td>4.0</td>" in html
+    assert '<td>Try differently</td><td colspan="2">fewer than 5 people: hidden</td>' in html
+    # six pieces in all minus the five shown would be the one mentee's feedback
+    assert "pieces of feedback, average specificity" not in html
+    assert "it would reveal the smaller group" in html
+
+
+def test_groups_of_four_are_hidden_and_groups_of_five_shown(world):
+    four, five = running_pairs(world.acme, 5), running_pairs(world.acme, 5)
+    answer(four, "mentee", 4, useful=4, recommend=9)
+    answer(five, "mentee", 4, useful=4, recommend=9)
+    answer(five, "mentee", 1, start=4, useful=2, recommend=3)
+    close_periods(world.acme, four.program)
+    close_periods(world.acme, five.program)
     browser = manager_of(world.acme)
-    html = page(browser, program__id__exact=pairs.program.pk)
+    html = page(browser, program__id__exact=four.program.pk)
     assert '<th scope="row">Mentees</th>\n            <td>4</td>' in html
     assert html.count("fewer than 5 people: hidden") >= 2  # mentees, and everyone
 
-    answer(pairs, "mentee", 1, start=4, useful=2, recommend=3)
-    html = page(browser, program__id__exact=pairs.program.pk)
+    html = page(browser, program__id__exact=five.program.pk)
     mentees = html[html.index("Program usefulness") :]
     mentees = mentees[mentees.index('<th scope="row">Mentees</th>') :][:400]
     assert "<td>5</td>" in mentees
@@ -144,13 +170,15 @@ def test_everyone_is_hidden_when_it_would_reveal_a_hidden_group(world):
     pairs = running_pairs(world.acme, 5)
     answer(pairs, "mentee", 5)
     answer(pairs, "mentor", 1, useful=1, recommend=0)
+    close_periods(world.acme, pairs.program)
     with activate(world.acme.organization):
         [overview] = selectors.program_overviews([pairs.program])
-        plain = selectors.survey_results(pairs.program, "program")
-    mentees, mentors, everyone = overview.program_survey
+        [plain] = selectors.survey_results(pairs.program, "program")
+    [released] = overview.program_survey
+    mentees, mentors, everyone = released.results
     assert mentees.averages is not None and mentors.averages is None
     assert (everyone.respondents, everyone.averages) == (6, None)
-    assert plain[2].averages is None  # the per-program read applies the same rule
+    assert plain.results[2].averages is None  # the per-program read applies the same rule
     html = page(manager_of(world.acme), program__id__exact=pairs.program.pk)
     assert "it would reveal the smaller group" in html
 
@@ -164,8 +192,9 @@ def test_the_overview_agrees_with_the_per_program_selectors(world):
         for _ in range(3):
             give(first, mentorship)
     give(second, second.mentorships[0], behaviour="Great job!")
+    programs = [close_periods(world.acme, cohort.program) for cohort in (first, second)]
     with activate(world.acme.organization):
-        overviews = selectors.program_overviews([first.program, second.program])
+        overviews = selectors.program_overviews(programs)
         for overview in overviews:
             program = overview.program
             assert overview.program_survey == selectors.survey_results(program, "program")
@@ -173,6 +202,7 @@ def test_the_overview_agrees_with_the_per_program_selectors(world):
             assert overview.feedback == selectors.feedback_statistics(program)
             assert overview.recognition == selectors.recognition_candidates(program)
     assert len(overviews[0].recognition) == 2 and overviews[1].recognition == []
+    assert len(overviews[0].program_survey) == 1 and len(overviews[1].program_survey) == 1
 
 
 def test_recognition_candidates_are_listed_with_counts_and_averages(world):
