@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
+from mentoring.common.locks import lock, refuse_repeat
+from mentoring.people.models import Profile
 from mentoring.people.selectors import profile_of
-from programs.models import ProgramSkill, Skill
+from programs.models import Enrollment, ProgramSkill, Skill
 from sessions import services as sessions
 from sessions.models import ActionItem, Session
 
@@ -31,7 +33,6 @@ from .specificity import assess
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-    from mentoring.people.models import Profile
     from mentoring.tenancy.models import Organization
 
 TEXT_LIMIT = 2000
@@ -95,19 +96,28 @@ def feedback_give(
         errors["session"] = "That session belongs to another pair."
     if errors:
         raise ValidationError(errors)
-    result = assess(**{name: text.strip() for name, text in texts.items()})
-    return Feedback.objects.create(
-        organization=organization,
-        mentorship=mentorship,
-        session=session,
-        giver=giver,
-        receiver=receiver,
-        skill=skill,
-        kind=kind,
-        specificity=result.score,
-        missing=result.missing,
-        **{name: text.strip() for name, text in texts.items()},
-    )
+    texts = {name: text.strip() for name, text in texts.items()}
+    result = assess(**texts)
+    with transaction.atomic():
+        refuse_repeat(
+            Mentorship.objects.filter(pk=mentorship.pk),
+            Feedback.objects.filter(
+                mentorship=mentorship, giver=giver, skill=skill, kind=kind, **texts
+            ),
+            "You have already given this feedback.",
+        )
+        return Feedback.objects.create(
+            organization=organization,
+            mentorship=mentorship,
+            session=session,
+            giver=giver,
+            receiver=receiver,
+            skill=skill,
+            kind=kind,
+            specificity=result.score,
+            missing=result.missing,
+            **texts,
+        )
 
 
 def _received(actor: User, feedback: Feedback) -> None:
@@ -138,7 +148,7 @@ def feedback_to_experiment(
     _received(actor, feedback)
     with transaction.atomic():
         feedback = (
-            Feedback.objects.select_for_update()
+            Feedback.objects.select_for_update(of=("self",))
             .select_related("mentorship__mentee__person", "mentorship__mentor__person", "receiver")
             .get(pk=feedback.pk)
         )
@@ -182,16 +192,32 @@ def skill_rating_add(
     if errors:
         raise ValidationError(errors)
     role = RaterRole.SELF if person.pk == mentorship.mentee.person_id else RaterRole.MENTOR
-    return SkillRating.objects.create(
-        organization=organization,
-        enrollment=mentorship.mentee,
-        skill=skill,
-        rater=person,
-        rater_role=role,
-        moment=moment,
-        period=period if moment == RatingMoment.REVIEW else 0,
-        level=level,
-    )
+    period = period if moment == RatingMoment.REVIEW else 0
+    with transaction.atomic():
+        lock(Enrollment.objects.filter(pk=mentorship.mentee_id))  # one rating at a time
+        latest = (
+            SkillRating.objects.filter(
+                enrollment=mentorship.mentee_id,
+                skill=skill,
+                rater=person,
+                moment=moment,
+                period=period,
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if latest is not None and latest.level == level:
+            return latest  # the same rating sent again (a second click): nothing new
+        return SkillRating.objects.create(
+            organization=organization,
+            enrollment=mentorship.mentee,
+            skill=skill,
+            rater=person,
+            rater_role=role,
+            moment=moment,
+            period=period,
+            level=level,
+        )
 
 
 def _check_scale(
@@ -231,16 +257,24 @@ def survey_answer(
     else:
         raise ValidationError("Unknown survey.")
     role = "mentee" if person.pk == mentorship.mentee.person_id else "mentor"
+    comment = comment.strip()[:2000]
     with transaction.atomic():
-        current = SurveyResponse.objects.select_for_update().filter(
+        # The respondent's row, locked, puts their answers in a row: there may be no
+        # current answer yet to lock, and two first answers at once must not both insert.
+        lock(Profile.objects.filter(pk=person.pk))
+        current = SurveyResponse.objects.filter(
             kind=kind,
             program=mentorship.program_id,
             respondent=person,
             is_current=True,
             mentorship=mentorship if kind == SurveyKind.PULSE else None,
             period=period if kind == SurveyKind.PULSE else 0,
-        )
-        current.update(is_current=False)
+        ).first()
+        if current is not None and (current.answers, current.comment) == (clean, comment):
+            return current  # the same answer sent again (a second click): nothing new
+        if current is not None:
+            current.is_current = False
+            current.save(update_fields=["is_current"])
         return SurveyResponse.objects.create(
             organization=organization,
             kind=kind,
@@ -250,5 +284,5 @@ def survey_answer(
             respondent_role=role,
             period=period if kind == SurveyKind.PULSE else 0,
             answers=clean,
-            comment=comment.strip()[:2000],
+            comment=comment,
         )

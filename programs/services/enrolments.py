@@ -11,9 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentoring import hooks
-from mentoring.audit.models import AuditAction
-from mentoring.audit.services import record_rows
 from mentoring.common.guards import check_same_organization
+from mentoring.common.locks import lock
 from mentoring.people.models import Profile
 from mentoring.people.selectors import profile_of
 
@@ -48,6 +47,9 @@ def _check_can_apply(program: Program, person: Profile) -> Enrollment | None:
                 f"“{program}” is by invitation only: ask its program manager to enrol you."
             )
         raise ValidationError(f"“{program}” is not taking applications at the moment.")
+    # The person's row, locked, puts their applications in a row: a first application has
+    # no enrolment yet to lock, and two sent at once must not both insert one.
+    lock(Profile.objects.filter(pk=person.pk))
     existing = Enrollment.objects.select_for_update().filter(program=program, person=person).first()
     if existing is not None and existing.is_active:
         raise ValidationError(
@@ -247,15 +249,7 @@ def _decide(
             enrollment.decided_by = decider
             enrollment.decided_at = now
         decided = ["status", "decision_reason", "decided_by", "decided_at"]
-        Enrollment.objects.bulk_update(rows, [*decided, "updated_at"])
-        # bulk_update sends no signals: the audit log is told here.
-        record_rows(
-            organization=organization,
-            action=AuditAction.UPDATE,
-            rows=rows,
-            actor=actor,
-            changed_fields=decided,
-        )
+        Enrollment.objects.bulk_update(rows, decided)  # the database logs and stamps it
         emails.application_decided(organization, rows)
     return len(rows)
 

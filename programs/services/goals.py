@@ -7,10 +7,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from mentoring import hooks
 from mentoring.common.guards import check_same_organization
+from mentoring.common.locks import refuse_repeat
 from mentoring.people.selectors import profile_of
 
 from ..events import GOAL_REVIEWER
@@ -80,13 +82,20 @@ def goal_create(
     check_same_organization(organization, enrollment, skill)
     _check_mentee(actor, enrollment)
     _check_goal_fields(enrollment, statement, skill)
-    return Goal.objects.create(
-        organization=organization,
-        enrollment=enrollment,
-        statement=" ".join(statement.split()),
-        skill=skill,
-        target_on=target_on,
-    )
+    statement = " ".join(statement.split())
+    with transaction.atomic():
+        refuse_repeat(
+            Enrollment.objects.filter(pk=enrollment.pk),
+            Goal.objects.filter(enrollment=enrollment, statement=statement, skill=skill),
+            "You already have this goal.",
+        )
+        return Goal.objects.create(
+            organization=organization,
+            enrollment=enrollment,
+            statement=statement,
+            skill=skill,
+            target_on=target_on,
+        )
 
 
 def goal_update(
@@ -147,16 +156,27 @@ def goal_review_add(
     period = review_period_on(
         goal_review_start_on(enrollment), enrollment.program.goal_review_interval_months, today
     )
-    return GoalReview.objects.create(
-        organization=organization,
-        goal=goal,
-        period=period,
-        author=author,
-        author_role=(
-            EnrollmentRole.MENTEE if author.pk == enrollment.person_id else EnrollmentRole.MENTOR
-        ),
-        progress=progress,
-        what_changed=what_changed.strip(),
-        next_steps=next_steps.strip(),
-        adjusted_focus=adjusted_focus.strip(),
-    )
+    texts = {
+        "progress": progress,
+        "what_changed": what_changed.strip(),
+        "next_steps": next_steps.strip(),
+        "adjusted_focus": adjusted_focus.strip(),
+    }
+    with transaction.atomic():
+        refuse_repeat(
+            Goal.objects.filter(pk=goal.pk),
+            GoalReview.objects.filter(goal=goal, period=period, author=author, **texts),
+            "You already saved this review.",
+        )
+        return GoalReview.objects.create(
+            organization=organization,
+            goal=goal,
+            period=period,
+            author=author,
+            author_role=(
+                EnrollmentRole.MENTEE
+                if author.pk == enrollment.person_id
+                else EnrollmentRole.MENTOR
+            ),
+            **texts,
+        )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from mentoring.common.guards import check_same_organization
+from mentoring.common.locks import locked
 
 from ..models import AgendaItem, Prompt, Session
 from .rules import pair_member, planned
@@ -18,6 +19,14 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from mentoring.tenancy.models import Organization
+
+GONE = "That point has just been removed from the agenda."
+
+
+def _current(item: AgendaItem, session: Session) -> AgendaItem:
+    """The point again, locked; refused when someone removed it meanwhile (the
+    session lock taken by ``planned`` puts every change of one agenda in a row)."""
+    return locked(AgendaItem.objects.filter(session=session), item.pk, GONE)
 
 
 def agenda_item_add(
@@ -61,6 +70,7 @@ def agenda_item_edit(
     with transaction.atomic():
         session = planned(item.session)
         pair_member(actor, session.mentorship)
+        item = _current(item, session)
         item.text = text
         item.save(update_fields=["text"])
     return item
@@ -71,7 +81,7 @@ def agenda_item_remove(*, organization: Organization, actor: User, item: AgendaI
     with transaction.atomic():
         session = planned(item.session)
         pair_member(actor, session.mentorship)
-        item.delete()
+        _current(item, session).delete()
 
 
 def agenda_item_move(
@@ -83,7 +93,9 @@ def agenda_item_move(
         session = planned(item.session)
         pair_member(actor, session.mentorship)
         items = list(AgendaItem.objects.select_for_update().filter(session=session))
-        index = next(i for i, row in enumerate(items) if row.pk == item.pk)
+        index = next((i for i, row in enumerate(items) if row.pk == item.pk), None)
+        if index is None:
+            raise ValidationError(GONE)
         target = index + (1 if offset > 0 else -1)
         if not 0 <= target < len(items):
             return

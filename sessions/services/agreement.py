@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
+from mentoring.common.locks import lock
 
 from ..models import Agreement
 from .rules import pair_member
@@ -38,6 +39,7 @@ def agreement_save(
     if missing:
         raise ValidationError({name: "Agree on this too, even in a few words." for name in missing})
     with transaction.atomic():
+        lock(Mentorship.objects.filter(pk=mentorship.pk))  # a first agreement has no row yet
         agreement = Agreement.objects.select_for_update().filter(mentorship=mentorship).first()
         if agreement is not None and all(
             getattr(agreement, name) == str(fields[name]).strip() for name in AGREEMENT_FIELDS
@@ -57,7 +59,7 @@ def agreement_confirm(
     check_same_organization(organization, agreement)
     with transaction.atomic():
         agreement = (
-            Agreement.objects.select_for_update()
+            Agreement.objects.select_for_update(of=("self",))
             .select_related("mentorship__mentee", "mentorship__mentor")
             .get(pk=agreement.pk)
         )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
+from mentoring.common.locks import refuse_repeat
 from mentoring.people.selectors import profile_of
 
 from ..models import ActionItem, ActionStatus, Session
@@ -50,14 +51,23 @@ def action_item_add(
     if errors:
         raise ValidationError(errors)
     assert due_on is not None  # checked above
-    return ActionItem.objects.create(
-        organization=organization,
-        mentorship=mentorship,
-        session=session,
-        owner=owner,
-        description=description.strip(),
-        due_on=due_on,
-    )
+    description = description.strip()
+    with transaction.atomic():
+        refuse_repeat(
+            Mentorship.objects.filter(pk=mentorship.pk),
+            ActionItem.objects.filter(
+                mentorship=mentorship, description=description, status=ActionStatus.OPEN
+            ),
+            {"description": "This experiment is already on the pair's list."},
+        )
+        return ActionItem.objects.create(
+            organization=organization,
+            mentorship=mentorship,
+            session=session,
+            owner=owner,
+            description=description,
+            due_on=due_on,
+        )
 
 
 def action_item_complete(
@@ -88,7 +98,7 @@ def action_item_drop(*, organization: Organization, actor: User, item: ActionIte
     check_same_organization(organization, item)
     with transaction.atomic():
         item = (
-            ActionItem.objects.select_for_update()
+            ActionItem.objects.select_for_update(of=("self",))
             .select_related("mentorship__mentee", "mentorship__mentor")
             .get(pk=item.pk)
         )

@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
+from mentoring.common.locks import lock
 
-from ..models import AgendaItem, PrivateNote, Session, SessionStatus
+from ..models import ActionItem, ActionStatus, AgendaItem, PrivateNote, Session, SessionStatus
 from .experiments import action_item_add
 from .rules import check_text, pair_member, planned
 
@@ -46,6 +48,9 @@ def session_log(
     if status == SessionStatus.HELD and (actual_minutes is None or not 1 <= actual_minutes <= 480):
         raise ValidationError({"actual_minutes": "How long did it last, in minutes (1 to 480)?"})
     with transaction.atomic():
+        # the pair before the session, as every write that locks both takes them: the
+        # experiments logged with it lock the pair too
+        lock(Mentorship.objects.filter(pk=session.mentorship_id))
         session = planned(session)
         person = pair_member(actor, session.mentorship)
         if session.starts_at > timezone.now() + timedelta(hours=1) and status == SessionStatus.HELD:
@@ -65,7 +70,15 @@ def session_log(
                 author=person,
                 defaults={"text": private_note},
             )
+        already = set(
+            ActionItem.objects.filter(
+                mentorship=session.mentorship, status=ActionStatus.OPEN
+            ).values_list("description", flat=True)
+        )
         for item in action_items:
+            if item["description"].strip() in already:
+                continue  # already on the pair's list (or typed twice): not added again
+            already.add(item["description"].strip())
             action_item_add(
                 organization=organization,
                 actor=actor,

@@ -38,9 +38,10 @@ def check_text(field: str, text: str) -> str:
 
 
 def planned(session: Session) -> Session:
-    """The session again, locked, with the pair; refused once it is logged."""
+    """The session again, locked (its row alone: the pair's rows are read, not locked),
+    with the pair; refused once it is logged."""
     session = (
-        Session.objects.select_for_update()
+        Session.objects.select_for_update(of=("self",))
         .select_related("mentorship__mentee", "mentorship__mentor")
         .get(pk=session.pk)
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
+from mentoring.common.locks import refuse_repeat
 
 from ..models import ActionItem, ActionStatus, AgendaItem, Session, SessionKind, SessionStatus
 from .rules import pair_member, planned
@@ -60,6 +61,13 @@ def session_schedule(
     if kind not in SessionKind.values:
         raise ValidationError({"kind": "Choose a kind of session."})
     with transaction.atomic():
+        refuse_repeat(
+            Mentorship.objects.filter(pk=mentorship.pk),
+            Session.objects.filter(
+                mentorship=mentorship, starts_at=starts_at, status=SessionStatus.PLANNED
+            ),
+            {"starts_at": "A session of yours is already planned at that time."},
+        )
         session = Session.objects.create(
             organization=organization,
             mentorship=mentorship,

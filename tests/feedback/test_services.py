@@ -1,11 +1,15 @@
+from datetime import datetime, time, timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from feedback import selectors, services
 from feedback.models import Feedback, SkillRating, SurveyResponse
 from mentoring.tenancy import activate
 from programs.models import Skill
 from tests.builders.pair import GOOD, VAGUE, focus_skill, give, rate
+from tests.builders.surveys import close_periods
 
 
 def test_specific_feedback_scores_four_and_goes_to_the_other_person(pair):
@@ -160,17 +164,25 @@ def test_small_groups_are_never_shown_four_respondents_hidden_five_shown(world):
                 mentorship=mentorship,
                 answers={"useful": 4, "recommend": 9},
             )
-        hidden = selectors.survey_results(program, "program")
-        services.survey_answer(
+        while_it_runs = selectors.survey_results(program, "program")
+    close_periods(world.acme, program)
+    with activate(org):
+        [four] = selectors.survey_results(program, "program")
+        services.survey_answer(  # the fifth answer, after the program ended: never counted
             organization=org,
             actor=mentees[4].mentee.person.user,
             kind="program",
             mentorship=mentees[4],
             answers={"useful": 2, "recommend": 3},
         )
-        shown = selectors.survey_results(program, "program")
+        [still_four] = selectors.survey_results(program, "program")
+        SurveyResponse.objects.filter(program=program).update(created_at=four_days_before(program))
+        [five] = selectors.survey_results(program, "program")  # as if given in time
+    assert while_it_runs == []  # nothing while the program runs
+    hidden = four.results
     assert (hidden[0].group, hidden[0].respondents, hidden[0].averages) == ("Mentees", 4, None)
-    mentees_result = shown[0]
+    assert still_four == four
+    mentees_result = five.results[0]
     assert mentees_result.respondents == 5 and mentees_result.averages == {
         "recommend": 7.8,
         "useful": 3.6,
@@ -178,18 +190,27 @@ def test_small_groups_are_never_shown_four_respondents_hidden_five_shown(world):
     assert mentees_result.nps == 60
 
 
-def test_managers_get_feedback_counts_and_scores_never_text(pair):
+def four_days_before(program):
+    """A moment four days before the program's last day (within its survey period)."""
+    day = program.ends_on - timedelta(days=4)
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def test_managers_never_get_feedback_text_and_one_pairs_figures_are_hidden(pair):
     give(pair)
     give(pair, actor=pair.mentee, **VAGUE)
     with activate(pair.org.organization):
         stats = selectors.feedback_statistics(pair.mentorship.program)
-    assert stats["count"] == 2 and stats["specificity"] == 2.0
+    # two people: fewer than five givers, so neither count nor specificity is shown
+    assert (stats["count"], stats["specificity"]) == (None, None)
+    assert stats["hidden_because"] == "Fewer than 5 respondents."
+    assert all(row["count"] is None for row in stats["by_skill_and_kind"])
     assert "summarized" not in repr(stats) and "Great job" not in repr(stats)
 
 
 def test_mentors_with_consistently_specific_feedback_are_candidates_for_recognition(pair):
-    for _ in range(3):
-        give(pair)
+    for meeting in range(3):  # three different moments: the same feedback twice is refused
+        give(pair, situation=f"{GOOD['situation']} ({meeting + 1})")
     with activate(pair.org.organization):
         candidates = selectors.recognition_candidates(pair.mentorship.program)
         assert Feedback.objects.count() == 3 and SkillRating.objects.count() == 0

@@ -521,8 +521,9 @@ def _busy(pair: Pair, sessions: int = 3):
     schedule(pair, at=now - timedelta(hours=5))
     schedule(pair)
     today = timezone.localdate()
-    experiment(pair, "Late experiment", today - timedelta(days=3))
-    experiment(pair, "Next experiment", today + timedelta(days=3))
+    # named by the call: the same open experiment twice is refused
+    experiment(pair, f"Late experiment ({sessions})", today - timedelta(days=3))
+    experiment(pair, f"Next experiment ({sessions})", today + timedelta(days=3))
 
 
 def test_the_mentees_home_costs_the_same_for_one_or_many_sessions(pair, django_assert_num_queries):
