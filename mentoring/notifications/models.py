@@ -22,10 +22,15 @@ class Kind(models.TextChoices):
     APPLICATION_DECIDED = "application_decided", _("Decisions on my applications")
     MATCH_PUBLISHED = "match_published", _("New mentoring pairs")
     MENTOR_REQUEST = "mentor_request", _("Mentor requests and answers")
+    PROFILE_CORRECTION = "profile_correction", _("Profile correction requests (program managers)")
 
 
-# People cannot turn these off: they are about their own applications.
-ALWAYS_SENT = frozenset({Kind.APPLICATION_DECIDED})
+# People cannot turn these off, and why (shown on the preferences page).
+ALWAYS_SENT = {
+    Kind.APPLICATION_DECIDED: _("they are about your own applications"),
+    # Turned off by every program manager, a member's request would reach nobody.
+    Kind.PROFILE_CORRECTION: _("only program managers can make the correction asked for"),
+}
 
 
 class Status(models.TextChoices):

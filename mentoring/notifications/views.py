@@ -45,7 +45,13 @@ def preferences(request, token):
         messages.success(request, "Your choices are saved.")
         return redirect(request.path)
     kinds = [
-        {"value": kind, "label": label, "enabled": kind not in off, "locked": kind in ALWAYS_SENT}
+        {
+            "value": kind,
+            "label": label,
+            "enabled": kind not in off,
+            "locked": kind in ALWAYS_SENT,
+            "why_locked": ALWAYS_SENT.get(kind, ""),
+        }
         for kind, label in Kind.choices
     ]
     return render(request, "notifications/preferences.html", {"person": person, "kinds": kinds})

@@ -3,15 +3,26 @@ import zoneinfo
 from django import forms
 
 from .models import LANGUAGE_CHOICES, Department, Profile, SeniorityLevel
-from .services import validate_manager
+from .services import MANAGED_FIELDS, validate_manager
 
 TIME_ZONE_CHOICES = [
     (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
 ]
+PROFILE_FORM_FIELDS = [
+    "display_name",
+    "department",
+    "job_title",
+    "seniority",
+    "manager",
+    "time_zone",
+    "languages",
+    "bio",
+]
 
 
-class ProfileForm(forms.ModelForm):
-    """The profile fields a person edits about themselves (and managers edit in the admin)."""
+class MemberProfileForm(forms.ModelForm):
+    """What a person edits about themselves on their profile page. The department,
+    seniority level and manager are not here: program managers set them (``ProfileForm``)."""
 
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
     languages = forms.MultipleChoiceField(
@@ -23,17 +34,15 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = [
-            "display_name",
-            "department",
-            "job_title",
-            "seniority",
-            "manager",
-            "time_zone",
-            "languages",
-            "bio",
-        ]
+        fields = [name for name in PROFILE_FORM_FIELDS if name not in MANAGED_FIELDS]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+
+class ProfileForm(MemberProfileForm):
+    """Every profile field, as program managers edit it in the organization admin."""
+
+    class Meta(MemberProfileForm.Meta):
+        fields = PROFILE_FORM_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

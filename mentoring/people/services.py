@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from mentoring.tenancy.models import Membership, Role
+
 from .models import Profile, SeniorityLevel
 
 if TYPE_CHECKING:
@@ -25,17 +27,13 @@ def organization_people_defaults_install(*, organization: Organization) -> None:
         )
 
 
-PROFILE_FIELDS = frozenset(
-    {
-        "display_name",
-        "department",
-        "job_title",
-        "seniority",
-        "manager",
-        "time_zone",
-        "languages",
-        "bio",
-    }
+# What the matching rules rely on (the reporting line, cross-functional pairs, the
+# seniority gap): set by program managers (and directory sync), never by the person.
+MANAGED_FIELDS = frozenset({"department", "seniority", "manager"})
+PROFILE_FIELDS = MANAGED_FIELDS | {"display_name", "job_title", "time_zone", "languages", "bio"}
+MANAGED_BY_PROGRAM_MANAGERS = (
+    "Your department, seniority level and manager are set by your program managers, "
+    "because matching relies on them. Ask them for a correction from your profile page."
 )
 
 
@@ -60,13 +58,39 @@ def validate_manager(profile: Profile, manager: Profile | None) -> None:
         )
 
 
+def _may_set_managed_fields(*, organization: Organization, actor: User | None) -> bool:
+    """Program managers of ``organization`` may, and the platform itself (``actor`` None:
+    the demo, directory sync); members and HR may not, not even on their own profile."""
+    if actor is None:
+        return True
+    return Membership.objects.filter(
+        organization=organization, user=actor, role=Role.MANAGER, is_active=True
+    ).exists()
+
+
+def _managed_changes(profile: Profile, changes: dict[str, Any]) -> set[str]:
+    """The managed fields ``changes`` would give another value."""
+    changed = set()
+    for field in MANAGED_FIELDS & set(changes):
+        value = changes[field]
+        if getattr(profile, f"{field}_id") != (value.pk if value is not None else None):
+            changed.add(field)
+    return changed
+
+
 def profile_update(
     *, organization: Organization, actor: User | None, profile: Profile, **changes: Any
 ) -> Profile:
-    """Change a profile's own fields; related rows must belong to ``organization``."""
+    """Change a profile's own fields; related rows must belong to ``organization``. The
+    department, seniority level and manager change only for a program manager or the
+    platform."""
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
         raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    if _managed_changes(profile, changes) and not _may_set_managed_fields(
+        organization=organization, actor=actor
+    ):
+        raise ValidationError(MANAGED_BY_PROGRAM_MANAGERS)
     for field in ("department", "seniority", "manager"):
         related = changes.get(field)
         if related is not None and related.organization_id != organization.pk:

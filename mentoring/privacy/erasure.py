@@ -41,6 +41,7 @@ from mentoring.people.models import Profile
 from mentoring.tenancy import all_organizations
 from mentoring.tenancy.models import Membership
 
+from .corrections import correction_emails_of
 from .rules import REMOVED, Erasure, all_rules
 
 ERASED_DOMAIN = "erased.invalid"
@@ -148,6 +149,12 @@ def erase_person_data(*, organization, profile: Profile) -> dict[str, int]:
     OutboxMessage.objects.filter(
         recipient=holder, status__in=[Status.PENDING, Status.SENDING]
     ).update(status=Status.FAILED, last_error="Not sent: the recipient's data was erased.")
+    # Their requests for a profile correction, in the program managers' emails.
+    corrections = correction_emails_of(profile)
+    corrections.filter(status__in=[Status.PENDING, Status.SENDING]).update(
+        status=Status.FAILED, last_error="Not sent: the sender's data was erased."
+    )
+    changed["emails"] += corrections.update(body_text=REMOVED, body_html=REMOVED)
     replacements = [(old_email, new_email)]
     if len(old_name.strip()) >= MIN_NAME_TO_REPLACE:
         replacements.append((old_name, profile.display_name))

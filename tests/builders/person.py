@@ -15,6 +15,7 @@ from matching.models import MatchProposal, MatchRun, Mentorship, UnmatchedMentee
 from mentoring.accounts.models import Invitation
 from mentoring.notifications.models import NotificationSetting, OutboxMessage
 from mentoring.people.models import Profile
+from mentoring.privacy.corrections import profile_correction_request
 from mentoring.tenancy import activate
 from programs.models import (
     ChecklistCompletion,
@@ -159,6 +160,9 @@ def build_person(org, *, local_days_ago: int = 400) -> Person:
             subject=f"Your session with {me.display_name}",
             body_text=f"Tomorrow you meet {me.display_name} ({user.email}).",
             body_html=f"<p>Tomorrow you meet {me.display_name}.</p>",
+        )
+        profile_correction_request(
+            organization=organization, actor=user, message=wrote("profile correction")
         )
     return Person(
         org=org,

@@ -206,7 +206,7 @@ def test_the_signed_link_manages_preferences_without_signing_in(client, pair):
     assert Kind.APPLICATION_DECIDED not in off
 
 
-def test_one_click_unsubscribe_turns_everything_off_but_own_application_news(client, pair):
+def test_one_click_unsubscribe_turns_everything_off_but_what_cannot_be_turned_off(client, pair):
     with activate(pair.org.organization):
         token = preferences_token(pair.mentorship.mentee.person)
     client.defaults["HTTP_HOST"] = "acme.localhost"
@@ -215,7 +215,7 @@ def test_one_click_unsubscribe_turns_everything_off_but_own_application_news(cli
         off = set(
             NotificationSetting.objects.filter(is_enabled=False).values_list("kind", flat=True)
         )
-    assert off == set(Kind.values) - {Kind.APPLICATION_DECIDED}
+    assert off == set(Kind.values) - {Kind.APPLICATION_DECIDED, Kind.PROFILE_CORRECTION}
 
 
 def test_a_preferences_link_does_not_work_on_another_organization_host(client, pair):
