@@ -1,6 +1,6 @@
 """The core app's models, defined by concern in its subpackages."""
 
-from mentoring.accounts.models import IdentityProvider, Invitation
+from mentoring.accounts.models import IdentityProvider, Invitation, VerifiedDomain
 from mentoring.api.models import ApiKey
 from mentoring.audit.models import AuditAction, AuditEvent
 from mentoring.notifications.models import NotificationSetting, OutboxMessage
@@ -22,4 +22,5 @@ __all__ = [
     "Role",
     "SeniorityLevel",
     "TenantModel",
+    "VerifiedDomain",
 ]

@@ -8,22 +8,28 @@ classes register on Django's default site, which is served nowhere.
 
 import ipaddress
 import re
+import secrets
 from urllib.parse import urlsplit
 
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
+from mentoring.tenancy import current_organization
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site, platform_admin_site
 from mentoring.tenancy.hosts import organization_url
 
-from .models import IdentityProvider
-from .sso import provider_id_for
+from .domains import domain_problem, normalize_domain, verification_problem, verified_domains
+from .models import IdentityProvider, VerifiedDomain
+from .sso import provider_id_for, test_sign_in_start
+from .sso_discovery import DiscoveryError, discover
 
-DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+KEY = re.compile(r"^[a-z0-9]{6,24}$")
 
 
 def _insecure_issuers_allowed() -> bool:
@@ -63,13 +69,33 @@ class IdentityProviderForm(forms.ModelForm):
         max_length=255,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )
+    # Chosen when the add form is first shown, so the callback URL can be shown (and
+    # registered at the provider) before the first save.
+    callback_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = IdentityProvider
-        fields = ["name", "issuer_url", "client_id", "client_secret", "email_domains", "is_active"]
+        fields = [
+            "name",
+            "issuer_url",
+            "client_id",
+            "client_secret",
+            "email_domains",
+            "never_sends_email_verified",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        organization = current_organization()
+        if not self.instance.pk:
+            if organization is not None:
+                self.instance.organization = organization
+            key = self.data.get(self.add_prefix("callback_key"), "") if self.is_bound else ""
+            self.instance.key = key if KEY.match(key) else secrets.token_hex(6)
+            self.initial["callback_key"] = self.instance.key
+        else:
+            del self.fields["callback_key"]
         secret = self.fields["client_secret"]
         if self.instance.pk:
             secret.help_text = "Stored and never shown. Leave empty to keep it; type to replace it."
@@ -97,51 +123,192 @@ class IdentityProviderForm(forms.ModelForm):
             return IdentityProvider.objects.get(pk=self.instance.pk).client_secret
         return secret
 
+    def clean_callback_key(self):
+        key = self.instance.key
+        if IdentityProvider.objects.filter(key=key).exists():
+            raise forms.ValidationError("Reload the page: this callback URL is taken.")
+        return key
+
     def clean_email_domains(self):
-        domains = []
+        domains: list[str] = []
+        verified = verified_domains(current_organization())
         for raw in re.split(r"[,\s]+", self.cleaned_data["email_domains"]):
-            domain = raw.strip().lower().lstrip("@")
-            if not domain:
+            domain = normalize_domain(raw)
+            if not domain or domain in domains:
                 continue
-            if not DOMAIN.match(domain):
-                raise forms.ValidationError(f"“{domain}” is not a domain, like example.com.")
-            if domain not in domains:
-                domains.append(domain)
+            problem = domain_problem(domain)
+            if problem:
+                raise forms.ValidationError(problem)
+            if domain not in verified:
+                raise forms.ValidationError(
+                    f"{domain} is not verified for your organization. The platform operator "
+                    "verifies a domain once they know it is yours (see the single sign-on "
+                    "guide); until then the provider cannot sign in its addresses."
+                )
+            domains.append(domain)
         return ", ".join(domains)
+
+    def clean(self):
+        cleaned = super().clean()
+        issuer_url = cleaned.get("issuer_url")
+        if issuer_url and not self.has_error("issuer_url"):
+            try:
+                discovery = discover(issuer_url)
+            except DiscoveryError as problem:
+                self.add_error("issuer_url", str(problem))
+            else:
+                self.instance.end_session_url = discovery.end_session_url
+        # Another issuer or client is another provider: it is tested again before use.
+        if self.instance.pk and {"issuer_url", "client_id"} & set(self.changed_data):
+            self.instance.tested_at = None
+        if cleaned.get("is_active") and self.instance.tested_at is None:
+            self.add_error(
+                "is_active",
+                "Switch it on after a test sign-in succeeded: save it, then use “Test "
+                "sign-in” on this page.",
+            )
+        return cleaned
 
 
 @admin.register(IdentityProvider, site=organization_admin_site)
 class IdentityProviderAdmin(TenantModelAdmin):
     form = IdentityProviderForm
-    list_display = ["name", "issuer_url", "email_domains", "is_active"]
+    list_display = ["name", "issuer_url", "email_domains", "is_active", "tested_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "issuer_url", "email_domains"]
-    readonly_fields = ["redirect_uri"]
-    fieldsets = [
-        (None, {"fields": ["name", "is_active"]}),
-        (
-            "Provider",
-            {
-                "fields": ["issuer_url", "client_id", "client_secret", "redirect_uri"],
-                "description": (
-                    "Register this platform as an OpenID Connect web application at your "
-                    "provider, with the redirect URI below, and copy its client ID and secret."
-                ),
-            },
-        ),
-        ("Who may sign in", {"fields": ["email_domains"]}),
-    ]
+    readonly_fields = ["redirect_uri", "test_sign_in", "domains_verified_for_you"]
+
+    def get_fieldsets(self, request, obj=None):
+        provider = ["issuer_url", "client_id", "client_secret", "redirect_uri"]
+        return [
+            (None, {"fields": ["name", "is_active"] if obj else ["name", "callback_key"]}),
+            (
+                "Provider",
+                {
+                    "fields": provider + (["test_sign_in"] if obj else []),
+                    "description": (
+                        "Register this platform as an OpenID Connect web application at your "
+                        "provider, with the redirect URI below, and copy its client ID and "
+                        "secret. Saving reads the issuer's discovery document to check it."
+                    ),
+                },
+            ),
+            (
+                "Who may sign in",
+                {
+                    "fields": [
+                        "email_domains",
+                        "domains_verified_for_you",
+                        "never_sends_email_verified",
+                    ]
+                },
+            ),
+        ]
+
+    def get_urls(self):
+        test = path(
+            "<path:object_id>/test-sign-in/",
+            self.admin_site.admin_view(self.test_sign_in_view),
+            name="mentoring_identityprovider_test_sign_in",
+        )
+        return [test, *super().get_urls()]
+
+    def test_sign_in_view(self, request, object_id):
+        """Start a test sign-in through the provider: nobody is signed in by it; the
+        provider may be switched on once it worked (``sso._finish_test``)."""
+        identity_provider = self.get_object(request, object_id)
+        if not self.has_change_permission(request, identity_provider):
+            raise PermissionDenied
+        test_sign_in_start(request, identity_provider)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": identity_provider,
+            "title": f"Test sign-in through {identity_provider.name}",
+            "login_url": reverse(
+                "openid_connect_login",
+                kwargs={"provider_id": provider_id_for(identity_provider)},
+            ),
+        }
+        return TemplateResponse(
+            request, "admin/mentoring/identityprovider/test_sign_in.html", context
+        )
 
     @admin.display(description="Redirect URI")
     def redirect_uri(self, identity_provider):
-        if identity_provider is None or identity_provider.pk is None:
-            return "Shown once the sign-in service is saved."
+        if identity_provider is None or not identity_provider.organization_id:
+            return "-"
         path = reverse(
             "openid_connect_callback",
             kwargs={"provider_id": provider_id_for(identity_provider)},
         )
         url = organization_url(identity_provider.organization, path)
         return format_html("<code>{}</code>", url)
+
+    @admin.display(description="Test sign-in")
+    def test_sign_in(self, identity_provider):
+        url = reverse("admin:mentoring_identityprovider_test_sign_in", args=[identity_provider.pk])
+        if identity_provider.tested_at is None:
+            status = "Not tested yet: it cannot be switched on before a test sign-in worked."
+        else:
+            status = f"Last worked {identity_provider.tested_at:%Y-%m-%d %H:%M} UTC."
+        return format_html('{} <a class="button" href="{}">Test sign-in</a>', status, url)
+
+    @admin.display(description="Domains verified for your organization")
+    def domains_verified_for_you(self, identity_provider):
+        domains = sorted(verified_domains(current_organization()))
+        if not domains:
+            return (
+                "None yet. Ask the platform operator to verify your organization's mail "
+                "domains; until then no provider can sign anyone in."
+            )
+        return ", ".join(domains)
+
+
+class VerifiedDomainForm(forms.ModelForm):
+    class Meta:
+        model = VerifiedDomain
+        fields = ["domain", "organization"]
+        help_texts = {
+            "domain": (
+                "Verify a domain only once you know the organization owns it (for example, "
+                "a DNS record or a letter from its IT). A domain belongs to one organization."
+            )
+        }
+
+    def clean_domain(self):
+        return normalize_domain(self.cleaned_data["domain"])
+
+    def clean(self):
+        cleaned = super().clean()
+        domain, organization = cleaned.get("domain"), cleaned.get("organization")
+        if domain and organization:
+            problem = verification_problem(organization, domain)
+            if problem:
+                self.add_error("domain", problem)
+        return cleaned
+
+
+@admin.register(VerifiedDomain, site=platform_admin_site)
+class VerifiedDomainAdmin(admin.ModelAdmin):
+    """For the operator: which organization each mail domain belongs to, for single sign-on."""
+
+    form = VerifiedDomainForm
+    list_display = ["domain", "organization", "verified_by", "verified_at"]
+    list_select_related = ["organization", "verified_by"]
+    search_fields = ["domain", "organization__name"]
+
+    def save_model(self, request, obj, form, change):
+        # The database's primary key keeps a domain with one organization even when two
+        # operators verify it at once (the second save fails instead of moving it).
+        obj.verified_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["domain", "organization", "verified_by", "verified_at"] if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return False  # withdraw it and verify it for another organization instead
 
 
 @admin.register(Authenticator, site=platform_admin_site)

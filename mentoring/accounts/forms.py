@@ -1,4 +1,8 @@
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.forms import AddEmailForm, SetPasswordForm
+from allauth.account.models import EmailAddress
 from allauth.core import ratelimit
+from allauth.mfa.utils import is_mfa_enabled
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
@@ -87,3 +91,51 @@ class AcceptExistingAccountForm(forms.Form):
             ratelimit.consume(self.request, action="login_failed", key=key)
             raise forms.ValidationError("That password is not right.")
         return password
+
+
+class NotifyingAddEmailForm(AddEmailForm):
+    """allauth's "add an address" form that also tells the primary address.
+
+    Someone who got into the account (a session left open, a provider that vouched for
+    the wrong person) must not quietly add an address of their own: the owner hears of
+    it at the address they already had, before the new one is even confirmed.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        # allauth asks someone with neither a password nor an authenticator app for
+        # nothing; after single sign-on that would let the provider add an address.
+        if not self.user.has_usable_password() and not is_mfa_enabled(self.user):
+            raise forms.ValidationError(
+                "Set a password first: “Forgot your password?” on the sign-in page sends a "
+                "link to your address."
+            )
+        return cleaned
+
+    def save(self, request):
+        email_address = super().save(request)
+        primary = EmailAddress.objects.get_primary_email(self.user)
+        if primary and primary.lower() != email_address.email.lower():
+            get_account_adapter(request).send_notification_mail(
+                "account/email/email_added",
+                self.user,
+                {"added_email": email_address.email},
+                email=primary,
+            )
+        return email_address
+
+
+class ResetInsteadSetPasswordForm(SetPasswordForm):
+    """allauth's "set a password" page (for an account without one) never sets it.
+
+    Nothing asks who is there first (there is no password to ask for), so a session
+    opened through single sign-on could give the account a password that works on
+    every organization's host. “Forgot your password?” does it instead, through a link
+    sent to the account's own address.
+    """
+
+    def clean(self):
+        raise forms.ValidationError(
+            "Use “Forgot your password?” on the sign-in page: we send a link to your address "
+            "to choose a password."
+        )

@@ -189,6 +189,11 @@ CORE_ENTRIES: tuple[Entry, ...] = (
         lambda s: Q(accepted_by_id=s.profile.user_id) | Q(email__iexact=s.profile.user.email),
     ),
     organization("mentoring.IdentityProvider", "Single sign-on providers"),
+    organization(  # the platform's record (no tenant table): one domain, one organization
+        "mentoring.VerifiedDomain",
+        "Mail domains verified for single sign-on",
+        organization_rows=lambda organization: Q(organization=organization),
+    ),
     organization("mentoring.ApiKey", "HR API keys (without the keys)"),
     person(
         "mentoring.AuditEvent",

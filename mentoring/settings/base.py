@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 
 from mentoring.schedule import BEAT_SCHEDULE
 
@@ -12,6 +14,25 @@ env = environ.Env()
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
+
+
+def encryption_keys(value: str) -> list[str]:
+    """FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first (mentoring.crypto)."""
+    keys = [key.strip() for key in value.split(",") if key.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"FIELD_ENCRYPTION_KEYS: key {position} is not a Fernet key (32 bytes in "
+                "url-safe base64). Make one with `python -c 'from cryptography.fernet import "
+                "Fernet; print(Fernet.generate_key().decode())'`."
+            ) from None
+    return keys
+
+
+# Secrets stored in the database (TOTP seeds, identity providers' client secrets).
+FIELD_ENCRYPTION_KEYS = encryption_keys(env.str("FIELD_ENCRYPTION_KEYS", default=""))
 
 # Organizations live at <slug>.<ROOT_DOMAIN>; the platform operator's admin at ROOT_DOMAIN.
 ROOT_DOMAIN = env.str("ROOT_DOMAIN", default="localhost")
@@ -145,6 +166,16 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# An address, the primary address or the password changes the account on every
+# organization's host: it asks for the password or a second factor again (single
+# sign-on does not count), and the old address is told (mentoring.accounts.forms).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_FORMS = {
+    "add_email": "mentoring.accounts.forms.NotifyingAddEmailForm",
+    "set_password": "mentoring.accounts.forms.ResetInsteadSetPasswordForm",
+}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -160,6 +191,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 
 # Two-factor authentication: an authenticator app (TOTP) with recovery codes. Managers
 # must set it up when their organization says so (mentoring.accounts.two_factor).
+MFA_ADAPTER = "mentoring.accounts.mfa_adapter.EncryptingMFAAdapter"  # secrets at rest
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Mentoring")
 MFA_TOTP_TOLERANCE = 1  # one 30-second step either way: phones' clocks drift

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from .world import PASSWORD
+from .world import PASSWORD, make_user
 
 
 def client_for(client, organization, user=None):
@@ -13,6 +13,17 @@ def client_for(client, organization, user=None):
     if user is not None:
         response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
         assert response.status_code == 302, response.content[:2000]
+    return client
+
+
+def platform_operator(client):
+    """``client`` signed in as the platform operator (staff, superuser) on the root host."""
+    user = make_user("operator@platform.example")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    client.defaults["HTTP_HOST"] = "localhost"
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:2000]
     return client
 
 

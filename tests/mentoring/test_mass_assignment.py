@@ -35,9 +35,9 @@ from matching import services as matching_services
 from matching.models import FitCheck, MentorRequest
 from mentoring.accounts import services as invitations
 from mentoring.accounts.models import IdentityProvider
-from mentoring.notifications.models import NotificationSetting
+from mentoring.notifications.models import Kind, NotificationSetting, OutboxMessage, Status
 from mentoring.notifications.outbox import preferences_token
-from mentoring.people.models import Profile
+from mentoring.people.models import Department, Profile, SeniorityLevel
 from mentoring.tenancy import activate, all_organizations
 from mentoring.tenancy.admin import organization_admin_site
 from mentoring.tenancy.models import Membership, Role, TenantModel
@@ -71,6 +71,7 @@ from sessions.models import (
 from tests.builders.clients import client_for
 from tests.builders.cohort import make_cohort
 from tests.builders.pair import make_pair
+from tests.builders.sso import provider_form_fields, shared_provider
 from tests.builders.world import hold_session, make_program
 
 INJECTED = "INJECTED"
@@ -139,6 +140,16 @@ def hostile_value(model_field, *, expected, home_organization_id):
 class Hostile:
     post: dict = field(default_factory=dict)  # posted name -> value
     refused: dict = field(default_factory=dict)  # attname -> value that must not be stored
+
+    def replace(self, model, values: dict, *, prefix: str = "") -> None:
+        """Post ``values`` (field name -> value) instead of the generic hostile ones."""
+        for name, value in values.items():
+            model_field = model._meta.get_field(name)
+            self.refused[model_field.attname] = _pk(value)
+            for posted_name in {model_field.name, model_field.attname}:
+                self.post[posted_name] = _pk(value)
+                if prefix:
+                    self.post[f"{prefix}-{posted_name}"] = _pk(value)
 
 
 def hostile_input(model, *, offered, expected, home_organization_id, prefix="") -> Hostile:
@@ -256,6 +267,10 @@ def _nothing(scene):
     return None
 
 
+def _pair(scene):
+    return scene.pair  # built before the rows are counted: its own emails are not the post's
+
+
 def _pair_mentee(scene):
     return scene.pair.mentee
 
@@ -266,6 +281,10 @@ def _pair_mentor(scene):
 
 def _no_prefix(scene):
     return ""
+
+
+def _no_values(scene):
+    return {}
 
 
 @dataclass(frozen=True)
@@ -280,6 +299,9 @@ class Post:
     prefix: Callable = _no_prefix
     setup: Callable = _nothing
     changes: Callable | None = None  # scene -> the row the post changes; None: creates rows
+    # scene -> {field name: a value of the home organization the server would accept were
+    # the form to offer the field}, posted instead of the generic hostile value
+    plausible: Callable = _no_values
     status: int = 302
 
     def __str__(self) -> str:
@@ -382,6 +404,18 @@ def _invitation(scene):
             send_email=False,
         )
     scene.invitation = invitation
+
+
+def _another_placement(scene):
+    """What matching relies on (department, level, manager), moved to other rows of acme
+    that a program manager could choose."""
+    profile = scene.mentee_profile
+    with scene.in_acme():
+        return {
+            "department": Department.objects.exclude(pk=profile.department_id).first(),
+            "seniority": SeniorityLevel.objects.exclude(pk=profile.seniority_id).first(),
+            "manager": scene.mentor_profile,
+        }
 
 
 def _checklist_item(scene):
@@ -793,23 +827,38 @@ POSTS = [
     Post(
         name="my profile",
         model=Profile,
-        offered=frozenset(
-            {"display_name", "department", "job_title", "seniority", "manager"}
-            | {"time_zone", "languages", "bio"}
-        ),
+        offered=frozenset({"display_name", "job_title", "time_zone", "languages", "bio"}),
         url=lambda s: "/me/profile/",
         data=lambda s: {
             "display_name": "Jo Mentee",
-            "department": s.acme.departments[1].pk,
             "job_title": "Analyst",
-            "seniority": "",
-            "manager": "",
             "time_zone": "Europe/Paris",
             "languages": ["en"],
             "bio": "Curious",
         },
         changes=lambda s: s.mentee_profile,
-        expect=lambda s: {"user": s.pair.mentee},
+        expect=lambda s: {
+            "user": s.pair.mentee,
+            "department": s.mentee_profile.department_id,
+            "seniority": s.mentee_profile.seniority_id,
+            "manager": s.mentee_profile.manager_id,
+        },
+        plausible=_another_placement,
+    ),
+    Post(
+        name="a request to correct my profile",
+        model=OutboxMessage,
+        offered=frozenset(),
+        setup=_pair,
+        url=lambda s: "/me/profile/correction/",
+        data=lambda s: {"message": "I moved to the Sales team in March."},
+        expect=lambda s: {
+            "kind": Kind.PROFILE_CORRECTION,
+            "recipient": s.acme.manager,
+            "to_email": s.acme.manager.email,
+            "status": Status.PENDING,
+            "attempts": 0,
+        },
     ),
     Post(
         name="notification preferences from an email's link",
@@ -852,6 +901,7 @@ def test_a_participant_form_stores_only_what_it_offers(case, world):
         home_organization_id=scene.organization.pk,
         prefix=prefix,
     )
+    hostile.replace(case.model, case.plausible(scene), prefix=prefix)
     browser = client_for(Client(), scene.organization, case.actor(scene) if case.actor else None)
     response = browser.post(case.url(scene), {**hostile.post, **case.data(scene)})
 
@@ -1028,16 +1078,14 @@ class AdminScene(Scene):
             return list(Skill.objects.filter(is_archived=False).order_by("name"))
 
 
+@pytest.fixture(autouse=True)
+def _loopback_issuers(settings):
+    settings.SSO_ALLOW_INSECURE_ISSUERS = True  # the identity provider's issuer is on loopback
+
+
 ADD_DATA: dict[str, Callable[[AdminScene], dict]] = {
     "mentoring.ApiKey": lambda s: {"name": "Warehouse"},
-    "mentoring.IdentityProvider": lambda s: {
-        "name": "Acme Okta",
-        "issuer_url": "https://login.example.com",
-        "client_id": "client",
-        "client_secret": "secret",
-        "email_domains": "acme.example",
-        "is_active": "on",
-    },
+    "mentoring.IdentityProvider": lambda s: provider_form_fields(s.organization),
     "mentoring.Department": lambda s: {"name": "Legal"},
     "mentoring.SeniorityLevel": lambda s: {"name": "Distinguished", "rank": "90"},
     "mentoring.Invitation": lambda s: {
@@ -1103,7 +1151,8 @@ CHANGE_ROW: dict[str, Callable[[AdminScene], models.Model]] = {
     "mentoring.IdentityProvider": lambda s: IdentityProvider.objects.create(
         organization=s.organization,
         name="Acme Okta",
-        issuer_url="https://login.example.com",
+        issuer_url=shared_provider().issuer,  # the change form reads its discovery document
+        end_session_url=f"{shared_provider().issuer}/logout",
         client_id="client",
         client_secret="secret",
     ),

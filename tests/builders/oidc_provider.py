@@ -60,6 +60,7 @@ class OpenIDProvider:
         self.tokens: dict[str, dict] = {}
         self.claims: dict = {}
         self.requests: list[str] = []  # "GET /path" of every request served
+        self.stated_issuer: str | None = None  # a discovery document naming another issuer
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -106,8 +107,9 @@ class OpenIDProvider:
 
     def discovery(self) -> dict:
         return {
-            "issuer": self.issuer,
+            "issuer": self.stated_issuer or self.issuer,
             "authorization_endpoint": f"{self.issuer}/authorize",
+            "end_session_endpoint": f"{self.issuer}/logout",
             "token_endpoint": f"{self.issuer}/token",
             "userinfo_endpoint": f"{self.issuer}/userinfo",
             "jwks_uri": f"{self.issuer}/jwks",
