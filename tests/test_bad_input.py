@@ -171,6 +171,30 @@ def test_no_form_answers_a_bad_value_with_a_500_and_a_refusal_says_why(crawled, 
     fail_with(failures, "bad form values are mishandled")
 
 
+def test_every_form_posted_in_a_charset_that_is_not_text_gets_a_400_that_says_why(crawled, clients):
+    failures = []
+    first = {}
+    for who, form in crawled.forms:
+        first.setdefault(route_of(form.action), (who, form))
+    for who, form in first.values():
+        body = urllib.parse.urlencode(baseline(form, **moments()), doseq=True).encode()
+        for charset in values.NOT_TEXT_CHARSETS:
+            response = clients[who].generic(
+                "POST",
+                form.action,
+                data=body,
+                # as a header, so that it is sent with an empty body too
+                CONTENT_TYPE=f"application/x-www-form-urlencoded; charset={charset}",
+            )
+            text = response.content.decode(errors="replace")
+            if response.status_code != 400 or f"“{charset}”" not in text:
+                failures.append(
+                    f"POST {form.action} as {who}, charset={charset} → {response.status_code}"
+                )
+    assert len(first) > 20  # the crawl found the forms
+    fail_with(failures, "forms answer a charset that is not text without the 400 that says why")
+
+
 # ---------------------------------------------------------------- ids in the path
 
 BAD_IDS = [0, 2**63 - 1, 2**63, 99999999999999999999]  # none, the largest bigint, past it

@@ -11,8 +11,9 @@ from django.db import close_old_connections
 from django.test import RequestFactory
 
 from mentoring.wsgi import application
+from tests.bad_input.values import NOT_TEXT_CHARSETS
 
-NOT_TEXT = ["base64", "hex", "rot13", "zlib", "bz2", "uu", "quopri"]
+NOT_TEXT = NOT_TEXT_CHARSETS
 
 
 class Answer:

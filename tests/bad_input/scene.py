@@ -21,6 +21,7 @@ from programs.models import CrossFunctional, Enrollment, MatchingMode, ProgramSt
 from sessions import services as sessions
 from sessions.models import Session, SessionStatus
 from tests.builders.cohort import make_cohort
+from tests.builders.hr import allow_individual_progress
 from tests.builders.world import build_world, hold_session, make_program
 
 # A time zone east of UTC for the mentee, west of it for the mentor: a date at either edge
@@ -51,6 +52,7 @@ def build_scene() -> Scene:
     world = build_world()
     org = world.acme
     organization = org.organization
+    allow_individual_progress(org)  # so the sweep reaches every HR API endpoint's rows
     # Program A, matched by its managers: every mentee has a mentor.
     pair_program = make_cohort(org, cross_functional=CrossFunctional.OFF)
     with activate(organization):

@@ -103,3 +103,8 @@ BY_KIND = {
 
 def deep_json(levels: int = 100_000) -> bytes:
     return b"[" * levels + b"]" * levels
+
+
+# Codecs Python knows that decode no text: a Content-Type naming one as its charset would
+# make Django decode the query string and the body with it.
+NOT_TEXT_CHARSETS = ["base64", "hex", "rot13", "zlib", "bz2", "uu", "quopri"]
