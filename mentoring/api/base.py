@@ -162,7 +162,11 @@ SETTLED_HEADER = "X-Changes-Complete-Until"
 
 
 def settled_until() -> datetime.datetime:
-    """Every change stamped before this moment is committed (see SETTLED_UNTIL_SQL)."""
+    """Every change stamped before this moment is committed (see SETTLED_UNTIL_SQL).
+
+    Raw SQL that reads no tenant row: only the start times of the application role's open
+    transactions. Those are every organization's, so a long transaction elsewhere holds
+    back this organization's pulls too (never their rows; the header says how far)."""
     with connection.cursor() as cursor:
         cursor.execute(SETTLED_UNTIL_SQL)
         return cursor.fetchone()[0]
