@@ -23,6 +23,18 @@ class Kind(models.TextChoices):
     MATCH_PUBLISHED = "match_published", _("New mentoring pairs")
     MENTOR_REQUEST = "mentor_request", _("Mentor requests and answers")
     PROFILE_CORRECTION = "profile_correction", _("Profile correction requests (program managers)")
+    SESSION_PLANNED = "session_planned", _("Sessions my partner plans")
+    SESSION_MOVED = "session_moved", _("Sessions my partner moves to another time")
+    SESSION_CANCELLED = "session_cancelled", _("Sessions my partner cancels")
+    AGENDA_ADDED = "agenda_added", _("Agenda points my partner adds after I last looked")
+    FEEDBACK_RECEIVED = "feedback_received", _("Feedback I receive")
+    GOAL_REVIEW_SHARED = "goal_review_shared", _("Goal reviews shared with me")
+    FIT_CHECK_CONCERN = (
+        "fit_check_concern",
+        _("Fit checks that say a pair is not a good fit (program managers)"),
+    )
+    PAIR_NUDGE = "pair_nudge", _("Nudges from my program manager")
+    ENROLLED = "enrolled", _("Being enrolled in a program")
 
 
 # People cannot turn these off, and why (shown on the preferences page).
