@@ -27,8 +27,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) -m mentoring.devstack run
 
+# The whole suite: most of it on two processes, the real-worker tests after it on one
+# (mentoring.devstack SUITE_PARTS says why).
 test: $(STAMP)
-	$(PY) -m mentoring.devstack test $(PYTEST_ARGS)
+	$(PY) -m mentoring.devstack suite $(PYTEST_ARGS)
 
 # The inner loop: everything but the browser, real-worker and schemathesis tests, on two
 # processes. `make test` stays the whole suite, and is what CI runs.

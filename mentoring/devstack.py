@@ -7,6 +7,7 @@ non-owner role ``mentoring_app`` so that row-level security applies to it.
 
     python -m mentoring.devstack run
     python -m mentoring.devstack test [pytest arguments]
+    python -m mentoring.devstack suite [pytest arguments]   (the whole suite: `make test`)
 """
 
 from __future__ import annotations
@@ -332,7 +333,45 @@ def run() -> int:
         services.stop()
 
 
-def test(pytest_args: list[str]) -> int:
+# The whole suite in two parts. Most tests, the browser ones included, run on two
+# processes (pytest-xdist): each has its own database, cache keys and live server. The
+# real-worker tests share the broker's one queue, so two of them at once would take each
+# other's tasks; they run afterwards on one process, with the slow schemathesis run.
+SUITE_PARTS = (
+    ("parallel", ["-n", "2", "-m", "not worker and not schemathesis"]),
+    ("serial", ["-m", "worker or schemathesis"]),
+)
+
+
+NO_TESTS = 5  # pytest's exit code when it collected no test
+
+
+def _pytest(env: dict[str, str], pytest_args: list[str]) -> int:
+    return subprocess.run([PYTHON, "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
+
+
+def _suite(env: dict[str, str], pytest_args: list[str]) -> int:
+    """Every part of SUITE_PARTS. Without arguments each part must run tests; arguments that
+    pick some tests (``tests/browser``, ``-k invitation``) may leave a part empty, but not
+    every part."""
+    codes = {}
+    for name, part in SUITE_PARTS:
+        log(f"suite part {name}: pytest {' '.join(part)}")
+        codes[name] = _pytest(env, [*part, *pytest_args])
+    ran = {name: code for name, code in codes.items() if code != NO_TESTS}
+    if not ran or (not pytest_args and len(ran) < len(codes)):
+        log("a part of the suite collected no tests: that is a failure here")
+        return 1
+    log(
+        "suite parts: "
+        + ", ".join(f"{n} {'passed' if c == 0 else 'FAILED'}" for n, c in ran.items())
+    )
+    return max(ran.values())
+
+
+def test(pytest_args: list[str], *, whole_suite: bool = False) -> int:
+    """pytest with these arguments (collecting no test fails); ``whole_suite`` runs every
+    part of SUITE_PARTS with them."""
     services = Services()
     try:
         services.start()
@@ -342,8 +381,10 @@ def test(pytest_args: list[str]) -> int:
             "DJANGO_SETTINGS_MODULE": "mentoring.settings.test",
             "TEST_RUN_ID": os.environ.get("TEST_RUN_ID", str(os.getpid())),
         }
-        code = subprocess.run([PYTHON, "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
-        if code == 5:
+        if whole_suite:
+            return _suite(env, pytest_args)
+        code = _pytest(env, pytest_args)
+        if code == NO_TESTS:
             log("pytest collected no tests: that is a failure here")
             return 1
         return code
@@ -352,10 +393,12 @@ def test(pytest_args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test"}:
+    if not argv or argv[0] not in {"run", "test", "suite"}:
         print(__doc__)
         return 2
-    return run() if argv[0] == "run" else test(argv[1:])
+    if argv[0] == "run":
+        return run()
+    return test(argv[1:], whole_suite=argv[0] == "suite")
 
 
 if __name__ == "__main__":

@@ -100,3 +100,45 @@ def test_development_keeps_the_technical_not_found_page(tmp_path):
     """The page production never shows (tests/test_deployment.py) helps in development."""
     page = printed_by_django(UNKNOWN_PAGE, make_run_environment(tmp_path))
     assert "URLconf" in page and "admin/" in page
+
+
+def _parts_answering(monkeypatch, codes: dict[str, int]) -> list[list[str]]:
+    """Each suite part's pytest answers with its code from ``codes`` (keyed by its -m
+    expression); returns the argument lists it was called with."""
+    calls = []
+
+    def pytest_part(env, args):
+        calls.append(args)
+        return codes[args[args.index("-m") + 1]]
+
+    monkeypatch.setattr(devstack, "_pytest", pytest_part)
+    return calls
+
+
+PARALLEL, SERIAL = (part[part.index("-m") + 1] for _name, part in devstack.SUITE_PARTS)
+
+
+def test_make_test_runs_the_real_worker_tests_apart_from_the_parallel_part(monkeypatch):
+    calls = _parts_answering(monkeypatch, {PARALLEL: 0, SERIAL: 0})
+    assert devstack._suite({}, ["--durations=5"]) == 0
+    assert calls[0][:2] == ["-n", "2"] and "worker" in calls[1][calls[1].index("-m") + 1]
+    assert all(call[-1] == "--durations=5" for call in calls)
+
+
+def test_make_test_fails_when_either_part_fails(monkeypatch):
+    _parts_answering(monkeypatch, {PARALLEL: 0, SERIAL: 1})
+    assert devstack._suite({}, []) == 1
+    _parts_answering(monkeypatch, {PARALLEL: 1, SERIAL: 0})
+    assert devstack._suite({}, []) == 1
+
+
+def test_the_whole_suite_fails_when_a_part_collects_no_tests(monkeypatch):
+    _parts_answering(monkeypatch, {PARALLEL: 0, SERIAL: devstack.NO_TESTS})
+    assert devstack._suite({}, []) == 1
+
+
+def test_arguments_that_pick_tests_of_one_part_leave_the_other_part_empty(monkeypatch):
+    _parts_answering(monkeypatch, {PARALLEL: 0, SERIAL: devstack.NO_TESTS})
+    assert devstack._suite({}, ["tests/browser"]) == 0
+    _parts_answering(monkeypatch, {PARALLEL: devstack.NO_TESTS, SERIAL: devstack.NO_TESTS})
+    assert devstack._suite({}, ["-k", "no-such-test"]) == 1

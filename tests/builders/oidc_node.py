@@ -7,6 +7,7 @@ clone). ``NODE`` is the node binary, or None when Node.js is not installed.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import selectors
@@ -23,18 +24,27 @@ NPM = shutil.which("npm")
 
 
 def install() -> None:
-    """``npm ci`` in ``tests/oidc_node`` unless it was installed already."""
-    if (NODE_DIR / "node_modules" / "oidc-provider" / "package.json").exists():
+    """``npm ci`` in ``tests/oidc_node`` unless it was installed already. Under
+    pytest-xdist two processes may get here at once: a file lock lets one install while
+    the other waits, then finds it installed (two ``npm ci`` at once break each other)."""
+    # Written after ``npm ci`` succeeds: a half-done install is not an installed one.
+    installed = NODE_DIR / "node_modules" / ".installed"
+    if installed.exists():
         return
     if NPM is None:
         raise RuntimeError("npm is not installed: it installs tests/oidc_node (npm ci)")
-    subprocess.run(  # noqa: S603  (fixed arguments: npm ci)
-        [NPM, "ci", "--no-audit", "--no-fund"],
-        cwd=NODE_DIR,
-        check=True,
-        timeout=600,
-        stdout=subprocess.DEVNULL,
-    )
+    with open(NODE_DIR / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if installed.exists():
+            return
+        subprocess.run(  # noqa: S603  (fixed arguments: npm ci)
+            [NPM, "ci", "--no-audit", "--no-fund"],
+            cwd=NODE_DIR,
+            check=True,
+            timeout=600,
+            stdout=subprocess.DEVNULL,
+        )
+        installed.touch()
 
 
 @contextmanager
