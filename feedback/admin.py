@@ -113,7 +113,7 @@ def _panel(overview) -> dict:
 
 PULSE_TITLE, PROGRAM_TITLE = "Relationship pulse", "Program usefulness"
 # Not whether an answer is current: a later answer would change it on a released record.
-RECORD_FIELDS = ["program", "kind", "respondent_role", "period", "answered_on"]
+RECORD_FIELDS: tuple[str, ...] = ("program", "kind", "respondent_role", "period", "answered_on")
 
 
 @admin.register(SurveyResponse, site=organization_admin_site)

@@ -7,6 +7,7 @@ managers and HR only ever see counts, scores, ratings and trends.
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Mentorship
@@ -83,7 +84,9 @@ RATING_LEVELS = {
 class SkillRating(TenantModel):
     """One person's rating of a mentee's focus skill at one moment (history is kept)."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="ratings")
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("enrolment")
+    )
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
     rater = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
     rater_role = models.CharField(max_length=8, choices=RaterRole.choices)
@@ -138,3 +141,9 @@ class SurveyResponse(TenantModel):
                 name="survey_one_current_answer",
             )
         ]
+
+    def __str__(self) -> str:
+        # What it is and when, never who: answers are anonymous to managers.
+        answered_on = timezone.localdate(self.created_at) if self.created_at else None
+        when = f", {dateformat.format(answered_on, 'j F Y')}" if answered_on else ""
+        return f"{self.get_kind_display()} survey answer{when}"

@@ -19,6 +19,7 @@ from programs.models import Enrollment, ProgramSkill, Skill
 from sessions import services as sessions
 from sessions.models import ActionItem, Session
 
+from . import notices
 from .models import (
     Feedback,
     FeedbackKind,
@@ -106,7 +107,7 @@ def feedback_give(
             ),
             "You have already given this feedback.",
         )
-        return Feedback.objects.create(
+        feedback = Feedback.objects.create(
             organization=organization,
             mentorship=mentorship,
             session=session,
@@ -118,6 +119,8 @@ def feedback_give(
             missing=result.missing,
             **texts,
         )
+        notices.feedback_received(organization, feedback)
+        return feedback
 
 
 def _received(actor: User, feedback: Feedback) -> None:

@@ -25,13 +25,8 @@ def seed_matching(organization, email_for) -> None:
         and not MatchRun.objects.filter(program=circle).exists()
     ):
         run = services.match_run_start(organization=organization, actor=manager, program=circle)
+        # Approval starts the circle: its start date has come (see docs/matching.md).
         services.match_run_approve(organization=organization, actor=manager, run=run)
-        programs.program_transition(
-            organization=organization,
-            actor=manager,
-            program=circle,
-            to_status=ProgramStatus.RUNNING,
-        )
     if Program.objects.filter(name=PILOT).exists():
         return
     today = circle.starts_on

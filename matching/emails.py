@@ -7,6 +7,8 @@ from mentoring.notifications.models import Kind
 from mentoring.notifications.outbox import Message, enqueue
 from mentoring.tenancy.hosts import organization_link
 
+from . import explain
+
 
 def pairs_published(organization, mentorships) -> int:
     """Both people of each new pair hear who they work with, and why."""
@@ -27,7 +29,8 @@ def pairs_published(organization, mentorships) -> int:
                         "mentorship": mentorship,
                         "other": other,
                         "other_role": other_role,
-                        "reasons": [part["label"] for part in mentorship.breakdown],
+                        # Plain reasons only: points and penalties are for the manager.
+                        "reasons": explain.reasons_for_people(mentorship.breakdown),
                         "url": organization_link(
                             organization, "matching:mentorship", mentorship_id=mentorship.pk
                         ),

@@ -28,3 +28,15 @@ def pair_has_met() -> Expression:
         return Value(False)
     either = reduce(operator.or_, (Q(expression) for expression in expressions))
     return ExpressionWrapper(either, output_field=BooleanField())
+
+
+PAIRS_AT_RISK = hooks.define(
+    "pairs_at_risk",
+    "fn(mentorships: QuerySet[Mentorship]) -> set of the ids of those at risk now, by the "
+    "one rule of the app that records meetings (sessions.selectors.at_risk)",
+)
+
+
+def pairs_at_risk(mentorships) -> set[int]:
+    """The ids of ``mentorships`` at risk now; none when no app records meetings."""
+    return set().union(*hooks.run(PAIRS_AT_RISK, mentorships))

@@ -1,11 +1,14 @@
-"""Words for a pair: what each criterion gave it, and which hard rules it breaks."""
+"""Words for a pair: what each criterion gave it (for the manager, with points), why the
+two were matched (for the two people, in plain words, only what speaks for the pair), and
+which hard rules it breaks (naming the people, one sentence per rule)."""
 
 from __future__ import annotations
 
 import numpy as np
+from django.utils.translation import get_language_info
 
 from .pool import Pool
-from .scoring import Criterion, Weight, criterion_points, pair_breakdown
+from .scoring import MUST_MAX_HOURS, Criterion, Weight, criterion_points, pair_breakdown
 
 
 def _signed(points: float) -> str:
@@ -62,30 +65,145 @@ def _label(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
     raise ValueError(criterion)
 
 
+# A working day, for "your working hours overlap by N hours".
+WORKING_DAY_HOURS = 8
+# Less overlap than this is not something to tell the pair as a reason.
+MIN_OVERLAP_TO_MENTION = 4
+
+
+def _and_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _language_name(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name"])
+    except KeyError:
+        return code
+
+
+def _plain(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
+    """Why this pair, in words for the two people; "" when the criterion does not speak for
+    it (they are never told a penalty or a point)."""
+    mentee, mentor = pool.problem.mentees, pool.problem.mentors
+    if criterion is Criterion.FOCUS_SKILLS:
+        covered = _names(pool, mentee.skills[i] & mentor.skills[j])
+        return f"You both work on {_and_list([n.lower() for n in covered])}" if covered else ""
+    if criterion is Criterion.CROSS_FUNCTIONAL:
+        known = mentee.department[i] >= 0 and mentor.department[j] >= 0
+        if known and mentee.department[i] != mentor.department[j]:
+            return "You work in different parts of the organization, so each brings a fresh view"
+        return ""
+    if criterion is Criterion.SENIORITY:
+        known = mentee.rank[i] >= 0 and mentor.rank[j] >= 0
+        if known and int(mentor.rank[j]) > int(mentee.rank[i]):
+            return "The mentor is a little further along and can share what helped them"
+        return ""
+    if criterion is Criterion.TIME_ZONE:
+        hours = abs(float(mentee.utc_offset[i]) - float(mentor.utc_offset[j]))
+        hours = min(hours, 24 - hours)
+        if hours == 0:
+            return "You work in the same time zone"
+        overlap = WORKING_DAY_HOURS - hours
+        if overlap < MIN_OVERLAP_TO_MENTION:
+            return ""
+        return f"Your working hours overlap by {overlap:g} hours"
+    if criterion is Criterion.LANGUAGE:
+        shared = [
+            _language_name(code)
+            for bit, code in enumerate(pool.languages)
+            if int(mentee.languages[i][bit // 64] & mentor.languages[j][bit // 64]) >> (bit % 64)
+            & 1
+        ]
+        return f"You can talk in {_and_list(shared)}" if shared else ""
+    if criterion is Criterion.PREFERENCE:
+        pairs = {tuple(pair) for pair in pool.problem.preferred_pairs.tolist()}
+        return "The mentee asked to work with this mentor" if (i, j) in pairs else ""
+    raise ValueError(criterion)
+
+
 def breakdown(pool: Pool, i: int, j: int) -> list[dict]:
-    """[{criterion, points, label}] for mentee i and mentor j; points sum to the score."""
+    """[{criterion, points, label, plain}] for mentee i and mentor j; points sum to the
+    score. ``label`` is for the manager; ``plain`` (possibly "") for the two people."""
     return [
         {
             "criterion": str(criterion),
             "points": points,
             "label": f"{_label(pool, criterion, i, j)} {_signed(points)}",
+            "plain": _plain(pool, criterion, i, j),
         }
         for criterion, points in pair_breakdown(pool.problem, i, j)
     ]
 
 
-def broken_rules(pool: Pool, i: int, j: int, load: int = 0) -> list[str]:
-    """The hard rules pairing mentee i with mentor j breaks (``load``: pairs the mentor
-    already has in the draft beyond the places counted in the pool)."""
+def reasons_for_people(parts: list[dict]) -> list[str]:
+    """What a stored breakdown tells the two people: the plain reasons only, never points
+    or penalties (breakdowns stored before plain reasons existed tell nothing)."""
+    return [part["plain"] for part in parts if part.get("plain")]
+
+
+def _must_rule(pool: Pool, criterion: Criterion, i: int, j: int, mentee: str, mentor: str) -> str:
+    """One required criterion the pair fails, said with the two names."""
     problem = pool.problem
+    if criterion is Criterion.FOCUS_SKILLS:
+        return f"{mentor} covers none of {mentee}'s focus skills: the program requires at least one"
+    if criterion is Criterion.CROSS_FUNCTIONAL:
+        if problem.mentees.department[i] < 0 or problem.mentors.department[j] < 0:
+            return (
+                f"the department of {mentee} or {mentor} is not known: the program requires "
+                "mentor and mentee from different departments"
+            )
+        return (
+            f"{mentee} and {mentor} work in the same department: the program requires "
+            "different departments"
+        )
+    if criterion is Criterion.SENIORITY:
+        gap = problem.min_seniority_gap
+        return (
+            f"{mentor} is not {gap} level{'s' if gap != 1 else ''} more senior than {mentee}: "
+            "the program requires that gap"
+            if problem.mentees.rank[i] >= 0 and problem.mentors.rank[j] >= 0
+            else f"the seniority of {mentee} or {mentor} is not known: the program requires a gap"
+        )
+    if criterion is Criterion.TIME_ZONE:
+        hours = abs(float(problem.mentees.utc_offset[i]) - float(problem.mentors.utc_offset[j]))
+        return (
+            f"{mentee} and {mentor} are {min(hours, 24 - hours):g} hours apart: the program "
+            f"allows at most {MUST_MAX_HOURS:g}"
+        )
+    if criterion is Criterion.LANGUAGE:
+        return f"{mentee} and {mentor} share no language: the program requires one"
+    if criterion is Criterion.PREFERENCE:
+        return f"{mentee} did not ask for {mentor}: the program pairs only requested mentors"
+    raise ValueError(criterion)
+
+
+def broken_rules(pool: Pool, i: int, j: int, load: int = 0) -> list[str]:
+    """The hard rules pairing mentee i with mentor j breaks, one sentence each, naming the
+    two people (``load``: pairs the mentor already has in the draft beyond the places
+    counted in the pool)."""
+    problem = pool.problem
+    mentee_name, mentor_name = str(pool.mentees[i].person), str(pool.mentors[j].person)
     rules = []
     if problem.mentees.person[i] == problem.mentors.person[j]:
-        rules.append("a person cannot mentor themself")
+        rules.append(f"{mentee_name} cannot be their own mentor")
     excluded = {tuple(pair) for pair in problem.excluded_pairs.tolist()}
-    if (i, j) in excluded:
-        rules.append("the mentor is in the mentee's reporting line, or the two were paired before")
+    if (i, j) in pool.reporting_line:
+        direct = pool.mentees[i].person.manager_id == pool.mentors[j].person_id
+        rules.append(
+            f"{mentee_name} reports to {mentor_name}: pairs in one reporting line need an "
+            "override reason"
+            if direct
+            else f"{mentor_name} is above {mentee_name} in their reporting line: pairs in one "
+            "reporting line need an override reason"
+        )
+    elif (i, j) in excluded:
+        rules.append(
+            f"{mentee_name} and {mentor_name} were paired before: pairing them again needs an "
+            "override reason"
+        )
     if problem.capacity[j] - load <= 0:
-        rules.append("the mentor has no free place")
+        rules.append(f"{mentor_name} has no free place left: going over capacity needs a reason")
     mentee, mentor = problem.mentees.take([i]), problem.mentors.take([j])
     preferred = np.array([[(i, j) in {tuple(p) for p in problem.preferred_pairs.tolist()}]])
     for criterion, weight in problem.weights.items():
@@ -95,5 +213,5 @@ def broken_rules(pool: Pool, i: int, j: int, load: int = 0) -> list[str]:
             criterion, mentee, mentor, preferred, problem.min_seniority_gap
         )
         if not satisfied[0, 0]:
-            rules.append(f"{_label(pool, criterion, i, j)}, but the program requires it")
+            rules.append(_must_rule(pool, criterion, i, j, mentee_name, mentor_name))
     return rules

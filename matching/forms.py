@@ -36,12 +36,21 @@ class StartRunForm(forms.Form):
         self.fields["program"].queryset = Program.objects.filter(status=ProgramStatus.MATCHING)
 
 
+REASON_HELP = "It is recorded with this pair and shown on its mentorship."
+
+
 class SwapForm(forms.Form):
+    """Two pairs whose mentors change places. A reason field appears only for a new pair
+    that breaks a rule (``needs_reason``: field name → (new pair's name, its rules))."""
+
     first = forms.ModelChoiceField(queryset=MatchProposal.objects.none(), label="Pair")
     second = forms.ModelChoiceField(queryset=MatchProposal.objects.none(), label="with pair")
-    override_reason = forms.CharField(required=False, max_length=500)
+    first_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    second_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    # The draft as the page showed it (services.draft_version): a second click is refused.
+    version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def __init__(self, *args, run, **kwargs):
+    def __init__(self, *args, run, needs_reason: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         pairs = MatchProposal.objects.filter(run=run).select_related(
             "mentee__person", "mentor__person"
@@ -51,9 +60,27 @@ class SwapForm(forms.Form):
             self.fields[name].label_from_instance = lambda p: (
                 f"{p.mentor.person} → {p.mentee.person}"
             )
+        for name, (pair_name, _rules) in (needs_reason or {}).items():
+            field = self.fields[name]
+            field.widget = forms.Textarea(attrs={"rows": 2, "cols": 60})
+            field.label = f"Reason for the new pair {pair_name}"
+            field.help_text = REASON_HELP
+
+    def reason_fields(self):
+        return [self[name] for name in ("first_reason", "second_reason")]
+
+
+def _mentor_choice(mentor, places: int, score: float | None) -> str:
+    free = "full" if places <= 0 else f"{places} place{'s' if places != 1 else ''} free"
+    scored = "" if score is None else f", score {score:.0f}"
+    return f"{mentor.person} ({free}{scored})"
 
 
 class ManualPairForm(forms.Form):
+    """A mentee left unmatched and a mentor. Each mentor shows their free places in this
+    draft and, once a mentee is chosen, the score with them; full mentors are marked (they
+    can still be chosen, with a reason)."""
+
     mentee = forms.ModelChoiceField(queryset=Enrollment.objects.none())
     mentor = forms.ModelChoiceField(queryset=Enrollment.objects.none())
     override_reason = forms.CharField(
@@ -62,7 +89,7 @@ class ManualPairForm(forms.Form):
         help_text="Required when the pair breaks one of the program's rules; it is recorded.",
     )
 
-    def __init__(self, *args, run, **kwargs):
+    def __init__(self, *args, run, mentor_facts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         people = Enrollment.objects.filter(program=run.program, status="approved").select_related(
             "person"
@@ -73,6 +100,20 @@ class ManualPairForm(forms.Form):
         self.fields["mentor"].queryset = people.filter(role="mentor")
         for name in ("mentee", "mentor"):
             self.fields[name].label_from_instance = lambda e: str(e.person)
+        if mentor_facts is not None:
+            # {mentor enrolment id: (enrolment, free places, score or None)}, from the
+            # page's selector: shown without querying each mentor.
+            self.fields["mentor"].choices = [
+                ("", "---------"),
+                *(
+                    (pk, _mentor_choice(mentor, places, score))
+                    for pk, (mentor, places, score) in mentor_facts.items()
+                ),
+            ]
+            self.fields["mentor"].help_text = (
+                "Free places count the pairs already in this draft. Choose the mentee first and "
+                "press “Show scores” to see each mentor's score with them."
+            )
 
 
 # ---------------------------------------------------------------- participant pages

@@ -112,6 +112,11 @@ class Mentorship(TenantModel):
     )
     score = models.FloatField(null=True, blank=True)
     breakdown = models.JSONField(default=list, blank=True)
+    override_reason = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=_("Why a manager paired them although the pair breaks a rule of the program."),
+    )
     match_run = models.ForeignKey(
         MatchRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -63,6 +63,8 @@ class Pool:
     skill_names: dict[int, str]
     languages: list[str]
     fingerprint: str
+    # (mentee index, mentor index) of pairs in one reporting line, to name that rule.
+    reporting_line: frozenset[tuple[int, int]] = frozenset()
 
     def mentee_index(self, enrollment_id: int) -> int:
         return next(i for i, e in enumerate(self.mentees) if e.pk == enrollment_id)
@@ -149,13 +151,14 @@ def load_pool(program: Program, weights: dict[Criterion, Weight], only_mentee_id
     on = program.starts_on
     mentor_at = {e.person_id: j for j, e in enumerate(mentors)}
     managers = dict(Profile.objects.values_list("pk", "manager_id"))
-    excluded = []
+    excluded, reporting = [], []
     for i, mentee in enumerate(mentees):
         seen, boss = set(), managers.get(mentee.person_id)
         while boss is not None and boss not in seen:
             seen.add(boss)
             if boss in mentor_at:
                 excluded.append((i, mentor_at[boss]))
+                reporting.append((i, mentor_at[boss]))
             boss = managers.get(boss)
     mentee_at = {e.person_id: i for i, e in enumerate(mentees)}
     earlier = Mentorship.objects.exclude(OPEN_MENTORSHIP, program=program).values_list(
@@ -187,4 +190,5 @@ def load_pool(program: Program, weights: dict[Criterion, Weight], only_mentee_id
         skill_names,
         languages,
         program_fingerprint(program),
+        reporting_line=frozenset(reporting),
     )

@@ -38,7 +38,7 @@ def erase(erasure: Erasure) -> dict[str, int]:
     profile = erasure.profile
     mentorships = Mentorship.objects.filter(person_filter(profile))
     return {
-        "mentorships": mentorships.update(end_reason=""),
+        "mentorships": mentorships.update(end_reason="", override_reason=""),
         "proposals": MatchProposal.objects.filter(person_filter(profile)).update(
             override_reason=""
         ),

@@ -271,6 +271,9 @@ def mentor_inbox(*, organization: Organization, user: User) -> InboxPage:
 class MentorshipsPage:
     rows: list[MentorshipRow]
     pending_requests: int
+    # whether the user mentors (a mentor enrolment), and the requests they sent as mentee
+    is_mentor: bool = False
+    sent_requests: list[MentorRequest] = field(default_factory=list)
 
     @property
     def open_as_mentee(self) -> list[MentorshipRow]:
@@ -297,7 +300,16 @@ def mentorships_of(*, organization: Organization, user: User) -> MentorshipsPage
     pending = MentorRequest.objects.filter(
         mentor__person__user=user, status=RequestStatus.PENDING
     ).count()
-    return MentorshipsPage(rows=[side_of(m, user) for m in mentorships], pending_requests=pending)
+    return MentorshipsPage(
+        rows=[side_of(m, user) for m in mentorships],
+        pending_requests=pending,
+        is_mentor=Enrollment.objects.filter(person__user=user, role=EnrollmentRole.MENTOR).exists(),
+        sent_requests=list(
+            MentorRequest.objects.filter(mentee__person__user=user).select_related(
+                "program", "mentor__person"
+            )
+        ),
+    )
 
 
 def open_mentorships_of(*, organization: Organization, user: User) -> MentorshipsPage:

@@ -20,7 +20,9 @@ class MentorshipRow(serializers.Serializer):
     sessions_held = serializers.IntegerField()
     last_session_on = serializers.DateField(allow_null=True)
     next_session_at = serializers.DateTimeField(allow_null=True)
-    is_at_risk = serializers.BooleanField(help_text="No held session within the program's cadence.")
+    is_at_risk = serializers.BooleanField(
+        help_text="Active, with no held session within the program's cadence and none planned."
+    )
     goal_reviews_done = serializers.IntegerField()
     goal_reviews_due = serializers.IntegerField()
     updated_at = serializers.DateTimeField()

@@ -13,10 +13,11 @@ from django.urls import path
 import mentoring.api.admin  # noqa: F401  (registers the API keys' admin)
 from mentoring.accounts import admin as sso_admin  # noqa: F401  (registers the SSO providers)
 from mentoring.accounts import services as invitations
-from mentoring.accounts.forms import InvitationCsvForm, InvitationForm
+from mentoring.accounts.forms import InvitationCsvForm, InvitationForm, with_invitation_choices
 from mentoring.accounts.models import Invitation
 from mentoring.accounts.organizations import organization_create, validate_new_slug
 from mentoring.audit import admin as audit_admin  # noqa: F401  (registers the audit log)
+from mentoring.common.admin import ServiceFormAdmin
 from mentoring.people.forms import ProfileForm
 from mentoring.people.models import Department, Profile, SeniorityLevel
 from mentoring.people.services import profile_update
@@ -89,7 +90,7 @@ class MembershipAdmin(TenantModelAdmin):
 
 
 @admin.register(Invitation, site=organization_admin_site)
-class InvitationAdmin(TenantModelAdmin):
+class InvitationAdmin(ServiceFormAdmin):
     form = InvitationForm
     list_display = ["email", "display_name", "role", "department", "status", "expires_at"]
     list_filter = ["role", ("department", admin.RelatedOnlyFieldListFilter)]
@@ -101,14 +102,14 @@ class InvitationAdmin(TenantModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # an invitation is resent or deleted, never edited
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:  # the apps' choices (a program to enrol in) when inviting
+            kwargs["form"] = with_invitation_choices(InvitationForm)
+        return super().get_form(request, obj, change, **kwargs)
+
     def save_model(self, request, obj, form, change):
-        invitation, _token = invitations.invitation_create(
-            organization=request.organization,
-            actor=request.user,
-            **{name: form.cleaned_data[name] for name in InvitationForm.Meta.fields},
-        )
-        obj.pk = invitation.pk
-        messages.info(request, f"Invitation emailed to {invitation.email}.")
+        # InvitationForm.save_through_service wrote it during validation.
+        messages.info(request, f"Invitation emailed to {obj.email}.")
 
     @admin.action(description="Send the selected invitations again")
     def resend(self, request, queryset):
@@ -131,7 +132,9 @@ class InvitationAdmin(TenantModelAdmin):
         return extra + super().get_urls()
 
     def import_csv_view(self, request):
-        form = InvitationCsvForm(request.POST or None, request.FILES or None)
+        form = with_invitation_choices(InvitationCsvForm)(
+            request.POST or None, request.FILES or None
+        )
         errors = []
         if request.method == "POST" and form.is_valid():
             try:
@@ -139,9 +142,12 @@ class InvitationAdmin(TenantModelAdmin):
                     organization=request.organization,
                     actor=request.user,
                     data=form.cleaned_data["file"].read(),
+                    choices=form.choices(),
                 )
             except invitations.CsvImportError as error:
                 errors = error.errors
+            except ValidationError as error:
+                errors = error.messages
             else:
                 messages.success(request, f"{len(created)} people invited.")
                 return redirect("admin:mentoring_invitation_changelist")

@@ -17,6 +17,7 @@ class MentoringConfig(AppConfig):
         from .accounts.access import remember_organization
         from .api import schema  # noqa: F401  (registers the OpenAPI security schemes)
         from .audit import capture, context, sign_ins
+        from .privacy import notices  # noqa: F401  (the "what's new" list's privacy rules)
         from .tenancy import database
 
         post_migrate.connect(database.sync_after_migrate, sender=self, dispatch_uid="tenancy-rls")

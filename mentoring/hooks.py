@@ -38,6 +38,20 @@ ORGANIZATION_DEFAULTS = define(
 MEMBER_JOINED = define(
     "member_joined", "fn(*, organization, person): a person accepted an invitation"
 )
+INVITATION_FIELDS = define(
+    "invitation_fields",
+    "fn() -> dict of name: form field, offered when inviting (one person or a CSV file)",
+)
+INVITATION_CREATED = define(
+    "invitation_created",
+    "fn(*, organization, actor, invitations, choices): invitations were made, inside their "
+    "transaction; choices: the cleaned INVITATION_FIELDS (raise ValidationError to refuse)",
+)
+INVITATION_ACCEPTED = define(
+    "invitation_accepted",
+    "fn(*, organization, invitation, person): the person joined through this invitation, "
+    "after MEMBER_JOINED, in the same transaction",
+)
 REMINDER_SOURCES = define(
     "reminder_sources", "a ReminderSource: what the dispatcher should send, and how"
 )

@@ -3,7 +3,7 @@
 from mentoring.accounts.models import IdentityProvider, Invitation, VerifiedDomain
 from mentoring.api.models import ApiKey
 from mentoring.audit.models import AuditAction, AuditEvent
-from mentoring.notifications.models import NotificationSetting, OutboxMessage
+from mentoring.notifications.models import Notice, NotificationSetting, OutboxMessage
 from mentoring.people.models import Department, Profile, SeniorityLevel
 from mentoring.tenancy.models import Membership, Organization, Role, TenantModel
 
@@ -15,6 +15,7 @@ __all__ = [
     "IdentityProvider",
     "Invitation",
     "Membership",
+    "Notice",
     "NotificationSetting",
     "Organization",
     "OutboxMessage",

@@ -21,3 +21,14 @@ PROGRAM_ADMIN_LINKS = hooks.define(
     "program_admin_links",
     "fn(program) -> [(label, url)]: object tools of a saved program's admin page, in order",
 )
+GOAL_PARTNERS = hooks.define(
+    "goal_partners",
+    "fn(*, user, open_only) -> Q over Enrollment: mentee enrolments whose goals and goal "
+    "reviews this user sees as the mentee's partner (their mentor); open_only: only while "
+    "they still work together",
+)
+GOAL_PARTNER_PEOPLE = hooks.define(
+    "goal_partner_people",
+    "fn(*, enrollment) -> [Profile]: who works with this mentee now (their mentor in an "
+    "open mentorship), told when the mentee shares a goal review",
+)

@@ -148,7 +148,9 @@ class GoalForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.fields["skill"].queryset = program_focus_skills(program)
         if with_status:
-            self.fields["status"] = forms.ChoiceField(label="Status", choices=GoalStatus.choices)
+            # "Not pursued" is set with the enrolment's end, never chosen
+            choices = [c for c in GoalStatus.choices if c[0] != GoalStatus.CLOSED]
+            self.fields["status"] = forms.ChoiceField(label="Status", choices=choices)
 
     @classmethod
     def for_goal(cls, goal, data=None):
@@ -199,3 +201,22 @@ class GoalReviewForm(ServiceForm):
 class ChecklistToggleForm(forms.Form):
     done = forms.BooleanField(required=False)
     section = forms.CharField(required=False, max_length=20)
+
+
+class GoalObservationForm(ServiceForm):
+    """The mentor's observation on a mentee's goal review. ``version`` is the observation
+    the mentor saw when they opened the page: the service refuses to overwrite a newer one."""
+
+    text = forms.CharField(
+        label="Your observation",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you have seen change (or not) in real situations, and what you suggest.",
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    @classmethod
+    def for_review(cls, review, data=None, *, prefix: str):
+        initial = {"text": review.mentor_observation, "version": review.observation_version}
+        return cls(data, initial=initial, prefix=prefix)

@@ -1,10 +1,15 @@
 """What programs registers with the core's hooks (see mentoring/hooks.py)."""
 
-from django.urls import path
+from django.urls import path, reverse
 
 from mentoring import hooks
 
-from . import privacy
+from . import (
+    invitations,  # noqa: F401  (invite and enrol in one step: its registrations)
+    privacy,
+)
+from .events import PROGRAM_ADMIN_LINKS
+from .models import ProgramStatus
 from .services import onboarding_enroll_new_member, organization_programs_defaults_install
 
 
@@ -30,3 +35,12 @@ def api_routes() -> list:
         path("v1/goals/", GoalList.as_view(), name="api-goals"),
         path("v1/goal-reviews/", GoalReviewList.as_view(), name="api-goal-reviews"),
     ]
+
+
+@hooks.register(PROGRAM_ADMIN_LINKS)
+def program_enrolment_links(program) -> list[tuple[str, str]]:
+    """Enrol people from a CSV file into this program (preselected), while it takes people."""
+    if program.status == ProgramStatus.CLOSED:
+        return []
+    url = reverse("admin:programs_enrollment_import")
+    return [("Enrol people from a CSV file", f"{url}?program={program.pk}")]

@@ -84,7 +84,10 @@ class Program(TenantModel):
         max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT, editable=False
     )
     enrollment_mode = models.CharField(
-        max_length=16, choices=EnrollmentMode.choices, default=EnrollmentMode.APPLICATION
+        _("enrolment mode"),
+        max_length=16,
+        choices=EnrollmentMode.choices,
+        default=EnrollmentMode.APPLICATION,
     )
     checkin_cadence_days = models.PositiveSmallIntegerField(
         default=30,
@@ -215,6 +218,9 @@ class Enrollment(TenantModel):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta(TenantModel.Meta):
+        # The product writes "enrolment" (the code keeps Django's spelling of its names).
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -239,10 +245,16 @@ class Enrollment(TenantModel):
 class EnrollmentSkill(TenantModel):
     """A mentee's focus skill (one or two), or a skill a mentor can help with."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="skill_links")
+    enrollment = models.ForeignKey(
+        Enrollment,
+        on_delete=models.CASCADE,
+        related_name="skill_links",
+        verbose_name=_("enrolment"),
+    )
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
 
     class Meta(TenantModel.Meta):
+        verbose_name = _("enrolment skill")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "enrollment", "skill"], name="enrollment_skill_unique"
@@ -254,12 +266,16 @@ class GoalStatus(models.TextChoices):
     ACTIVE = "active", _("In progress")
     ACHIEVED = "achieved", _("Achieved")
     DROPPED = "dropped", _("Set aside")
+    # closed with its enrolment (an application declined or withdrawn), not by the mentee
+    CLOSED = "closed", _("Not pursued")
 
 
 class Goal(TenantModel):
     """A mentee's concrete, observable goal within an enrolment."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="goals")
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="goals", verbose_name=_("enrolment")
+    )
     statement = models.CharField(max_length=300)
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
     target_on = models.DateField(null=True, blank=True)
@@ -284,8 +300,10 @@ PROGRESS_ANCHORS = {
 
 
 class GoalReview(TenantModel):
-    """One person's view of a goal at one review period. Rows are never edited: a new
-    view is a new row, so the history of every review stays."""
+    """One person's view of a goal at one review period. The view is never edited: a new
+    view is a new row, so the history of every review stays. The mentor adds their
+    observation to the mentee's view: the one part that changes, guarded by
+    ``observation_version`` so that two edits never overwrite each other silently."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
     period = models.PositiveSmallIntegerField(help_text=_("1 for the first review, then 2, 3…"))
@@ -298,6 +316,14 @@ class GoalReview(TenantModel):
     what_changed = models.TextField(max_length=4000)
     next_steps = models.TextField(max_length=4000)
     adjusted_focus = models.CharField(max_length=300, blank=True)
+    mentor_observation = models.TextField(max_length=4000, blank=True)
+    observed_by = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    observed_at = models.DateTimeField(null=True, blank=True)
+    observation_version = models.PositiveIntegerField(
+        default=0, help_text=_("How many times the observation was saved (0: never).")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(TenantModel.Meta):
@@ -402,3 +428,34 @@ class Recognition(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_badge_display()} · {self.mentor}"
+
+
+class InvitationEnrolment(TenantModel):
+    """A manager's "enrol this person when they accept the invitation": programs keeps it,
+    so the core's invitations know nothing of programs (hooks INVITATION_CREATED and
+    INVITATION_ACCEPTED). ``enrollment`` is set once the person joined and was enrolled."""
+
+    invitation = models.ForeignKey(
+        "mentoring.Invitation", on_delete=models.CASCADE, related_name="+"
+    )
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=8, choices=EnrollmentRole.choices)
+    enrollment = models.ForeignKey(
+        Enrollment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("enrolment"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "invitation"], name="invitation_enrolment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitation} → {self.program} ({self.get_role_display().lower()})"

@@ -22,13 +22,23 @@ ENTRIES = (
     person("programs.Goal", "Your goals", lambda s: Q(enrollment__person=s.profile)),
     person(
         "programs.GoalReview",
-        "Reviews of your goals, and reviews you wrote",
-        lambda s: Q(author=s.profile) | Q(goal__enrollment__person=s.profile),
+        "Reviews of your goals, reviews you wrote, and your observations on them",
+        lambda s: (
+            Q(author=s.profile) | Q(goal__enrollment__person=s.profile) | Q(observed_by=s.profile)
+        ),
     ),
     organization("programs.Resource", "Resource bank"),
     organization("programs.ChecklistItem", "Preparation checklists"),
     person("programs.ChecklistCompletion", "Checklist items you ticked", of_person),
     person("programs.Recognition", "Recognition you received", lambda s: Q(mentor=s.profile)),
+    person(
+        "programs.InvitationEnrolment",
+        "Programs you were invited to join",
+        lambda s: (
+            Q(invitation__accepted_by_id=s.profile.user_id)
+            | Q(invitation__email__iexact=s.profile.user.email)
+        ),
+    ),
 )
 
 
@@ -48,6 +58,12 @@ def erase(erasure: Erasure) -> dict[str, int]:
         "goal_reviews": GoalReview.objects.filter(
             Q(author=profile) | Q(goal__enrollment__person=profile)
         ).update(what_changed=REMOVED, next_steps=REMOVED, adjusted_focus=""),
+        # a mentor's observation is theirs, and about the mentee: gone with either
+        "goal_observations": GoalReview.objects.filter(
+            Q(observed_by=profile) | Q(goal__enrollment__person=profile)
+        )
+        .exclude(mentor_observation="")
+        .update(mentor_observation=REMOVED),
         "recognitions": Recognition.objects.filter(mentor=profile).update(note=REMOVED),
     }
 

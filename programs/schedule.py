@@ -40,6 +40,25 @@ def goal_review_start_on(enrollment) -> date:
     return review_start_on(enrollment.program.starts_on, decided)
 
 
+def next_review_period(
+    start: date, interval_months: int, reviewed_periods: set[int], on: date
+) -> int:
+    """The review a mentee should do next: the current period (``review_period_on``), or the
+    one after when the mentee has already reviewed it. Every page that names "the next
+    goal review" (the enrolment page, both home pages, the manager's) asks this."""
+    period = review_period_on(start, interval_months, on)
+    return period + 1 if period in reviewed_periods else period
+
+
+def next_review_of(enrollment, reviewed_periods: set[int], on: date) -> tuple[int, date]:
+    """``next_review_period`` of a mentee's enrolment (its program loaded), and its due
+    date: (period, due on)."""
+    start = goal_review_start_on(enrollment)
+    interval = enrollment.program.goal_review_interval_months
+    period = next_review_period(start, interval, reviewed_periods, on)
+    return period, review_due_on(start, interval, period)
+
+
 def reviews_due_by(start: date, interval_months: int, on: date) -> int:
     """How many reviews have fallen due by ``on`` (0: none yet): what reminders count."""
     period = 0

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from mentoring import hooks
 from mentoring.people.models import Profile
 
+from .events import GOAL_PARTNERS
 from .models import (
     ChecklistAudience,
     ChecklistCompletion,
@@ -36,7 +38,7 @@ from .models import (
     ResourceKind,
     Skill,
 )
-from .schedule import goal_review_start_on, review_due_on, review_period_on
+from .schedule import goal_review_start_on, next_review_of, review_due_on, review_period_on
 from .services import CHECKLIST_FOR_ROLE
 
 if TYPE_CHECKING:
@@ -184,7 +186,8 @@ class ReviewPeriod:
 
 @dataclass
 class ReviewSchedule:
-    """Where an enrolment stands in its goal-review rhythm today."""
+    """Where an enrolment stands in its goal-review rhythm today: the next review, from
+    the one schedule (``programs.schedule.next_review_of``, as on the home pages)."""
 
     interval_months: int
     current_period: int
@@ -196,15 +199,34 @@ class ReviewSchedule:
         return self.current_due_on < self.today
 
 
+def mentee_reviewed_periods_of(enrollment: Enrollment) -> set[int]:
+    """The periods the mentee reviewed at least one goal in, from the prefetched reviews."""
+    return {
+        review.period
+        for goal in enrollment.goals.all()
+        for review in goal.reviews.all()
+        if review.author_role == EnrollmentRole.MENTEE
+    }
+
+
+def review_period_now(enrollment: Enrollment, today: date | None = None) -> int:
+    """The goal-review period an enrolment (its program loaded) is in today, reviewed or
+    not: what a rating is filed under by default. "The next review" is ``review_schedule``."""
+    return review_period_on(
+        goal_review_start_on(enrollment),
+        enrollment.program.goal_review_interval_months,
+        today or timezone.localdate(),
+    )
+
+
 def review_schedule(enrollment: Enrollment, today: date | None = None) -> ReviewSchedule:
+    """The next goal review of an enrolment loaded by ``access_enrollment``."""
     today = today or timezone.localdate()
-    start = goal_review_start_on(enrollment)
-    interval = enrollment.program.goal_review_interval_months
-    period = review_period_on(start, interval, today)
+    period, due_on = next_review_of(enrollment, mentee_reviewed_periods_of(enrollment), today)
     return ReviewSchedule(
-        interval_months=interval,
+        interval_months=enrollment.program.goal_review_interval_months,
         current_period=period,
-        current_due_on=review_due_on(start, interval, period),
+        current_due_on=due_on,
         today=today,
     )
 
@@ -221,15 +243,37 @@ def _review_periods(enrollment: Enrollment, goal: Goal) -> list[ReviewPeriod]:
     return [periods[number] for number in sorted(periods)]
 
 
+def goal_partner_filter(user: User, *, open_only: bool = False) -> Q:
+    """Mentee enrolments whose goals ``user`` sees as the mentee's partner: the apps above
+    answer (matching: the mentor of a mentorship with that mentee, by its one member
+    rule); nobody when none answers."""
+    answers = hooks.run(GOAL_PARTNERS, user=user, open_only=open_only)
+    wanted = Q(pk__in=[])
+    for answer in answers:
+        wanted |= answer
+    return wanted
+
+
 def access_enrollment(*, organization: Organization, user: User, enrollment_id: int) -> Enrollment:
-    """The user's own enrolment with its skills, goals and every goal's review history
-    (``goal.review_periods``), or 404, also for managers: it is a personal page."""
-    reviews = GoalReview.objects.select_related("author").order_by("period", "created_at", "pk")
+    """An enrolment with its skills, goals and every goal's review history
+    (``goal.review_periods``), for its own person or for the mentee's mentor (past pairs
+    too, read-only: ``can_observe`` is true only while the pair is open); or the same 404
+    for anyone else, managers included: it is a personal page."""
+    reviews = GoalReview.objects.select_related("author", "observed_by").order_by(
+        "period", "created_at", "pk"
+    )
     goals = Goal.objects.select_related("skill").prefetch_related(
         Prefetch("reviews", queryset=reviews)
     )
+    own = Q(person__user=user)
+    partner = ~own & Q(role=EnrollmentRole.MENTEE)
     enrollment = (
-        Enrollment.objects.filter(pk=enrollment_id, person__user=user)
+        Enrollment.objects.filter(own | (partner & goal_partner_filter(user)), pk=enrollment_id)
+        .annotate(
+            can_observe=ExpressionWrapper(
+                partner & goal_partner_filter(user, open_only=True), output_field=BooleanField()
+            )
+        )
         .select_related("program", "person")
         .prefetch_related(
             Prefetch(
@@ -245,6 +289,43 @@ def access_enrollment(*, organization: Organization, user: User, enrollment_id: 
     for goal in enrollment.goals.all():
         goal.review_periods = _review_periods(enrollment, goal)  # type: ignore[attr-defined]  # for the page
     return enrollment
+
+
+def access_review_to_observe(
+    *, organization: Organization, user: User, review_id: int
+) -> GoalReview:
+    """A mentee's goal review that ``user`` may add their observation to: they are the
+    mentee's mentor in an open mentorship and the enrolment is still active; or 404."""
+    review = (
+        GoalReview.objects.filter(
+            Q(
+                goal__enrollment__in=Enrollment.objects.filter(
+                    goal_partner_filter(user, open_only=True)
+                )
+            ),
+            pk=review_id,
+            author_role=EnrollmentRole.MENTEE,
+            goal__enrollment__role=EnrollmentRole.MENTEE,
+            goal__enrollment__status__in=ACTIVE_ENROLLMENT,
+        )
+        .exclude(goal__enrollment__person__user=user)
+        .exclude(goal__enrollment__program__status=ProgramStatus.DRAFT)
+        .select_related("goal__enrollment__program", "goal__enrollment__person__user", "author")
+        .first()
+    )
+    if review is None:
+        raise Http404("No such goal review.")
+    return review
+
+
+def observation_version(*, organization: Organization, review_id: int) -> int:
+    """The observation version stored now (after a refused, conflicting save)."""
+    return (
+        GoalReview.objects.filter(pk=review_id)
+        .values_list("observation_version", flat=True)
+        .first()
+        or 0
+    )
 
 
 def access_own_enrollment(

@@ -20,6 +20,11 @@ urlpatterns = [
     path("enrolments/<int:enrollment_id>/goals/new/", views.goal_add, name="goal_add"),
     path("goals/<int:goal_id>/edit/", views.goal_edit, name="goal_edit"),
     path("goals/<int:goal_id>/reviews/", views.goal_review_add, name="goal_review_add"),
+    path(
+        "goal-reviews/<int:review_id>/observation/",
+        views.goal_review_observe,
+        name="goal_review_observe",
+    ),
     path("checklist/", views.checklist, name="checklist"),
     path("checklist/items/<int:item_id>/", views.checklist_item_toggle, name="checklist_item"),
     path("people/<int:profile_id>/", views.member_profile, name="member_profile"),

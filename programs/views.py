@@ -14,6 +14,7 @@ from . import selectors, services
 from .forms import (
     ChecklistToggleForm,
     GoalForm,
+    GoalObservationForm,
     GoalReviewForm,
     MenteeApplicationForm,
     MentorApplicationForm,
@@ -104,20 +105,40 @@ def _review_prefix(goal) -> str:
     return f"review-{goal.pk}"
 
 
-def _render_enrollment(request, enrollment, *, review_form=None, status=200):
-    """The enrolment page; ``review_form`` is a bound form (with errors) for one goal."""
+def _observation_prefix(review) -> str:
+    return f"observation-{review.pk}"
+
+
+def _render_enrollment(request, enrollment, *, review_form=None, observation_form=None, status=200):
+    """The enrolment page, for its own person or for the mentee's mentor (who reads the
+    goals and reviews and, while the pair is open, adds observations). ``review_form`` /
+    ``observation_form``: a bound form (with errors) for one goal / one review."""
+    is_own = enrollment.person.user_id == request.user.pk
+    can_observe = not is_own and enrollment.can_observe and enrollment.is_active
     for goal in enrollment.goals.all():
         if review_form is not None and review_form.prefix == _review_prefix(goal):
             goal.review_form = review_form
         else:
             goal.review_form = GoalReviewForm(prefix=_review_prefix(goal))
+        if can_observe:
+            for period in goal.review_periods:
+                for review in period.reviews:
+                    prefix = _observation_prefix(review)
+                    if observation_form is not None and observation_form.prefix == prefix:
+                        review.observation_form = observation_form
+                    else:
+                        review.observation_form = GoalObservationForm.for_review(
+                            review, prefix=prefix
+                        )
     is_mentee = enrollment.role == EnrollmentRole.MENTEE
     context = {
         "enrollment": enrollment,
         "program": enrollment.program,
         "is_mentee": is_mentee,
-        "can_change_goals": is_mentee and enrollment.is_active,
-        "can_review": is_mentee and enrollment.status == EnrollmentStatus.APPROVED,
+        "is_own": is_own,
+        "can_observe": can_observe,
+        "can_change_goals": is_own and is_mentee and enrollment.is_active,
+        "can_review": is_own and is_mentee and enrollment.status == EnrollmentStatus.APPROVED,
         "schedule": selectors.review_schedule(enrollment),
     }
     return render(request, "programs/enrollment_detail.html", context, status=status)
@@ -236,6 +257,50 @@ def goal_review_add(request, goal_id: int):
         organization=request.organization, user=request.user, enrollment_id=goal.enrollment_id
     )
     return _render_enrollment(request, enrollment, review_form=form)
+
+
+@member_required
+@require_POST
+def goal_review_observe(request, review_id: int):
+    """The mentor's observation on one of the mentee's reviews."""
+    review = selectors.access_review_to_observe(
+        organization=request.organization, user=request.user, review_id=review_id
+    )
+    form = GoalObservationForm(request.POST, prefix=_observation_prefix(review))
+    status = 200
+    if form.is_valid():
+        try:
+            services.goal_review_observe(
+                organization=request.organization,
+                actor=request.user,
+                review=review,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+            if getattr(error, "code", None) == "conflict":
+                status = 409
+                # the page shows the newer observation; the typed text stays in the box,
+                # and the next save is made over the version now shown
+                data = request.POST.copy()
+                data[form.add_prefix("version")] = str(
+                    selectors.observation_version(
+                        organization=request.organization, review_id=review.pk
+                    )
+                )
+                form.data = data
+        else:
+            messages.success(request, "Your observation is saved: the mentee can read it now.")
+            url = reverse(
+                "programs:enrollment", kwargs={"enrollment_id": review.goal.enrollment_id}
+            )
+            return redirect(f"{url}#review-{review.pk}")
+    enrollment = selectors.access_enrollment(
+        organization=request.organization,
+        user=request.user,
+        enrollment_id=review.goal.enrollment_id,
+    )
+    return _render_enrollment(request, enrollment, observation_form=form, status=status)
 
 
 # ---------------------------------------------------------------- checklists

@@ -237,25 +237,9 @@ OUTCOME_CHOICES = [
 ]
 
 
-class SessionLogForm(ServiceForm):
-    status = forms.ChoiceField(
-        label="Did the session take place?",
-        choices=OUTCOME_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether you met, it was cancelled, or someone missed it."},
-    )
-    actual_minutes = forms.IntegerField(
-        label="How long did it last, in minutes?",
-        required=False,
-        widget=forms.NumberInput(attrs={"min": 1, "max": 480}),
-        error_messages={"invalid": "Give the duration as a number of minutes."},
-    )
-    covered = forms.TypedMultipleChoiceField(
-        label="Which agenda points did you cover?",
-        required=False,
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-    )
+class _NotesAndExperiments(ServiceForm):
+    """The notes and experiments of a logged meeting, planned or not."""
+
     shared_notes = forms.CharField(
         label="Shared notes (you both see them)",
         required=False,
@@ -276,11 +260,8 @@ class SessionLogForm(ServiceForm):
     )
     service_fields = {"text": "private_note"}
 
-    def __init__(self, *args, page, **kwargs):
+    def __init__(self, *args, side, **kwargs):
         super().__init__(*args, **kwargs)
-        side = page.side
-        self.fields["actual_minutes"].initial = page.session.duration_minutes
-        self.fields["covered"].choices = [(item.pk, item.text) for item in page.agenda]
         self.fields[
             "private_note"
         ].help_text = f"Not {side.other.display_name}, not program managers, not HR: only you."
@@ -345,6 +326,57 @@ class SessionLogForm(ServiceForm):
                     }
                 )
         return items
+
+
+class SessionLogForm(_NotesAndExperiments):
+    status = forms.ChoiceField(
+        label="Did the session take place?",
+        choices=OUTCOME_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you met, it was cancelled, or someone missed it."},
+    )
+    actual_minutes = forms.IntegerField(
+        label="How long did it last, in minutes?",
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 480}),
+        error_messages={"invalid": "Give the duration as a number of minutes."},
+    )
+    covered = forms.TypedMultipleChoiceField(
+        label="Which agenda points did you cover?",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    field_order = ["status", "actual_minutes", "covered"]
+
+    def __init__(self, *args, page, **kwargs):
+        super().__init__(*args, side=page.side, **kwargs)
+        self.fields["actual_minutes"].initial = page.session.duration_minutes
+        self.fields["covered"].choices = [(item.pk, item.text) for item in page.agenda]
+
+
+class LogPastForm(_WhenForm, _NotesAndExperiments):
+    """A meeting that took place without being planned here: when, how long, what kind,
+    then the same notes and experiments as a logged session."""
+
+    kind = forms.ChoiceField(
+        label="Kind of session",
+        choices=SessionKind.choices,
+        initial=SessionKind.CHECK_IN,
+    )
+    field_order = ["starts_at", "duration_minutes", "kind"]
+
+    def __init__(self, *args, time_zone: str = "UTC", side, **kwargs):
+        super().__init__(*args, time_zone=time_zone, side=side, **kwargs)
+        when = self.fields["starts_at"]
+        when.label = "When did you meet?"
+        when.error_messages["required"] = "Give the date and time you met."
+        clock = time_zone.replace("_", " ")
+        when.help_text = f"On your clock ({clock}): today or an earlier day, not a time to come."
+        when.widget.attrs["max"] = local_input(timezone.now(), time_zone)
+        duration = self.fields["duration_minutes"]
+        duration.label = "How long did it last, in minutes?"
+        duration.error_messages["required"] = "How long did it last, in minutes?"
 
 
 class PrivateNoteForm(ServiceForm):

@@ -37,7 +37,9 @@ def utc_stamp(moment: datetime) -> str:
 def fold(line: str) -> str:
     """Split a content line into lines of at most 75 octets, each continuation starting with
     one space (RFC 5545 3.1); a UTF-8 character is never cut in two."""
-    pieces, current, size = [], [], 0
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
     for char in line:
         octets = len(char.encode())
         if size + octets > LINE_OCTETS:

@@ -4,6 +4,7 @@ pair's first-session agreement."""
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Mentorship
@@ -164,6 +165,10 @@ class AgendaItem(TenantModel):
         ActionItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     is_covered = models.BooleanField(default=False)
+    # Raised by every edit of the text: an edit typed against an older version is refused
+    # with both texts shown (sessions.services.agenda.agenda_item_edit).
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta(TenantModel.Meta):
         ordering = ["position", "pk"]
@@ -177,6 +182,22 @@ class AgendaItem(TenantModel):
 
     def __str__(self) -> str:
         return self.text
+
+
+class SessionVisit(TenantModel):
+    """When one person of the pair last looked at a session's page: agenda points added
+    after it are news to them (Kind.AGENDA_ADDED)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "session", "person"], name="session_visit_one_per_person"
+            )
+        ]
 
 
 class Agreement(TenantModel):

@@ -45,6 +45,11 @@ ENTRIES = (
         _in_their_mentorships("session__"),
     ),
     person(
+        "mentoring_sessions.SessionVisit",
+        "When you last looked at each of your sessions",
+        lambda s: Q(person=s.profile),
+    ),
+    person(
         "mentoring_sessions.Agreement",
         "Agreements of your mentorships",
         _in_their_mentorships(),

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
 
-from django.conf import settings
-from django.db.models import Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import Max, Min, Prefetch, Q, prefetch_related_objects
 from django.utils import dateformat, timezone
 
 from matching.models import Mentorship, MentorshipStatus
@@ -29,8 +28,9 @@ from mentoring.tenancy.models import Membership, Organization, Role
 from programs.models import Enrollment, EnrollmentStatus, GoalReview, Program, ProgramStatus
 from programs.schedule import review_start_on, reviews_due_by
 
-from . import ics
+from .calendar_files import session_attachment
 from .models import AgendaItem, Prompt, PromptPhase, Session, SessionStatus
+from .selectors.at_risk import Activity
 
 REMINDER_AHEAD = timedelta(hours=24)
 DIGEST_PROGRAM_STATUSES = (ProgramStatus.RUNNING, ProgramStatus.MATCHING)
@@ -54,21 +54,34 @@ class Pair:
     interval_months: int
     reviews_from: date  # programs.schedule.review_start_on of the mentee's enrolment
     last_held: datetime | None
+    next_planned: datetime | None  # the next planned session after the dispatcher's now
+
+    @property
+    def activity(self) -> Activity:
+        """The pair as the one at-risk rule (``selectors.at_risk``) sees it."""
+        return Activity(
+            MentorshipStatus.ACTIVE,
+            self.started_on,
+            self.cadence_days,
+            self.last_held,
+            self.next_planned,
+        )
 
     @property
     def since(self) -> date:
         """The check-in clock runs from the last held session, or from the start."""
-        return self.last_held.date() if self.last_held else self.started_on
+        return self.activity.quiet_since()
 
     def cadences(self, today: date) -> int:
-        return (today - self.since).days // self.cadence_days
+        """Whole cadences without a check-in; 0 while a session is planned ahead."""
+        return self.activity.quiet_cadences(today)
 
     def period(self, today: date) -> int:
         """How many goal reviews have fallen due (0: none yet)."""
         return reviews_due_by(self.reviews_from, self.interval_months, today)
 
 
-def _pairs() -> list[Pair]:
+def _pairs(now: datetime) -> list[Pair]:
     rows = (
         Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
         .order_by("-started_on", "pk")
@@ -86,7 +99,11 @@ def _pairs() -> list[Pair]:
             "mentee__decided_at",
         )
         .annotate(
-            last_held=Max("sessions__starts_at", filter=Q(sessions__status=SessionStatus.HELD))
+            last_held=Max("sessions__starts_at", filter=Q(sessions__status=SessionStatus.HELD)),
+            next_planned=Min(
+                "sessions__starts_at",
+                filter=Q(sessions__status=SessionStatus.PLANNED, sessions__starts_at__gt=now),
+            ),
         )
     )
     return [
@@ -101,6 +118,7 @@ def _pairs() -> list[Pair]:
             interval,
             review_start_on(starts_on, decided_at.date() if decided_at else None),
             last_held,
+            next_planned,
         )
         for (
             pk,
@@ -115,6 +133,7 @@ def _pairs() -> list[Pair]:
             starts_on,
             decided_at,
             last_held,
+            next_planned,
         ) in rows
     ]
 
@@ -151,8 +170,9 @@ def reminders_due(sessions: list[Session]) -> list[Due]:
 
 
 def checkins_due(pairs: list[Pair], managers: list[Profile], today: date) -> list[Due]:
-    """A pair with no held session within its cadence is nudged once; after twice the
-    cadence, the program managers hear about it once."""
+    """A pair at risk (no held session within its cadence and none planned ahead:
+    ``selectors.at_risk``) is nudged once; after twice the cadence, the program managers
+    hear about it once."""
     due = []
     for pair in pairs:
         cadences = pair.cadences(today)
@@ -204,27 +224,6 @@ def digests_due(pairs: list[Pair], managers: list[Profile], today: date) -> list
         if status in DIGEST_PROGRAM_STATUSES
         for manager in managers
     ]
-
-
-def _invite(organization, session) -> dict:
-    pair = session.mentorship
-    url = organization_link(organization, "sessions:session", session_id=session.pk)
-    invite = ics.Invite(
-        uid=f"session-{session.pk}@{organization.slug}.{settings.ROOT_DOMAIN}",
-        starts_at=session.starts_at,
-        ends_at=session.starts_at + timedelta(minutes=session.duration_minutes),
-        stamp=session.updated_at,
-        summary=(
-            f"Mentoring ({session.get_kind_display().lower()}): "
-            f"{pair.mentor.person.display_name} and {pair.mentee.person.display_name}"
-        ),
-        location=session.location,
-        description=ics.session_description(
-            [item.text for item in session.agenda.all()], url, session.change_note
-        ),
-        url=url,
-    )
-    return {"filename": "session.ics", "content": ics.render(invite), "mimetype": "text/calendar"}
 
 
 @dataclass
@@ -280,7 +279,7 @@ class _Render:
         for pair in self.pairs:
             if (row := rows.get(pair.program_id)) is None:
                 continue
-            if (self.today - pair.since).days >= pair.cadence_days:
+            if pair.activity.is_at_risk(self.today):
                 row["at_risk"] += 1
             period = pair.period(self.today)
             if period >= 1 and (pair.mentee_id, period) not in reviewed:
@@ -300,7 +299,9 @@ class _Render:
 
     def invite(self, session: Session) -> dict:
         if session.pk not in self.invites:
-            self.invites[session.pk] = _invite(self.organization, session)
+            self.invites[session.pk] = session_attachment(
+                self.organization, session, [item.text for item in session.agenda.all()]
+            )
         return self.invites[session.pk]
 
     def message(self, due: Due) -> Message:
@@ -369,7 +370,7 @@ class PairReminders:
 
     def __init__(self, organization: Organization, now: datetime) -> None:
         self.organization, self.now, self.today = organization, now, now.date()
-        self.pairs = _pairs()
+        self.pairs = _pairs(now)
         self.managers = _managers()
 
     def due(self) -> list[Due]:

@@ -13,6 +13,11 @@ urlpatterns = [
         schedule.session_schedule,
         name="schedule",
     ),
+    path(
+        "mentorships/<int:mentorship_id>/sessions/log-past/",
+        log.session_log_past,
+        name="log_past",
+    ),
     path("mentorships/<int:mentorship_id>/agreement/", agreement.agreement, name="agreement"),
     path(
         "mentorships/<int:mentorship_id>/agreement/confirm/",
@@ -48,6 +53,7 @@ urlpatterns = [
         name="private_note",
     ),
     path("sessions/<int:session_id>/agenda/", agenda.agenda, name="agenda"),
+    path("sessions/<int:session_id>/agenda/live/", agenda.agenda_live, name="agenda_live"),
     path("sessions/<int:session_id>/agenda/add/", agenda.agenda_item_add, name="agenda_add"),
     path(
         "sessions/<int:session_id>/agenda/<int:item_id>/edit/",

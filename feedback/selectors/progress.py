@@ -12,7 +12,7 @@ from django.http import Http404
 from matching.access import PairSide, access_pair
 from mentoring.charts import Series, line_chart
 from programs.models import EnrollmentSkill, Skill
-from programs.selectors import review_schedule
+from programs.selectors import review_period_now
 
 from ..models import RaterRole, RatingMoment, SkillRating
 
@@ -117,5 +117,5 @@ def progress_page(*, organization: Organization, user: User, mentorship_id: int)
     return ProgressPage(
         side=side,
         skills=[SkillProgress(skill, points[skill.pk]) for skill in skills],
-        review_period=review_schedule(mentee).current_period,
+        review_period=review_period_now(mentee),
     )

@@ -12,6 +12,7 @@ from mentoring.common.admin import ServiceFormAdmin, ServiceModelForm
 from mentoring.tenancy.admin import ReadOnlyTenantAdmin, organization_admin_site
 
 from .. import services
+from ..events import pairs_at_risk
 from ..models import MentorRequest, Mentorship, MentorshipStatus
 
 
@@ -56,8 +57,28 @@ MENTORSHIP_FIELDS = [
     "end_reason",
     "needs_rematch",
     "reasons",
+    "override_reason",
     "fit_checks",
 ]
+
+
+class AtRiskFilter(admin.SimpleListFilter):
+    """Pairs at risk by the one rule (``events.pairs_at_risk``: the app that records
+    meetings answers), so the list agrees with the home page and the cockpit."""
+
+    title = "at risk"
+    parameter_name = "at_risk"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "At risk now"), ("no", "Not at risk")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        ids = pairs_at_risk(queryset)
+        if self.value() == "yes":
+            return queryset.filter(pk__in=ids)
+        return queryset.exclude(pk__in=ids)
 
 
 @admin.register(Mentorship, site=organization_admin_site)
@@ -72,7 +93,8 @@ class MentorshipAdmin(ServiceFormAdmin):
         "ends_on",
         "needs_rematch",
     ]
-    list_filter = ["status", "needs_rematch", "program"]  # "program": see MatchRunAdmin
+    # "program": see MatchRunAdmin
+    list_filter = ["status", AtRiskFilter, "needs_rematch", "program"]
     search_fields = ["mentee__person__display_name", "mentor__person__display_name"]
     list_select_related = ["program", "mentee__person", "mentor__person"]
     fields = MENTORSHIP_FIELDS

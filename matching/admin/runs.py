@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from mentoring.common.admin import changelist_url
 from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
+from programs.models import ProgramStatus
 
 from .. import services
 from ..forms import (
@@ -231,10 +232,18 @@ class MatchRunAdmin(TenantModelAdmin):
         weights = program_weights(run.program, run.weights)
         forms_ = {}
         if is_draft:
+            manual_form = None
+            if unmatched:
+                mentee_id = posted.pop("scores_for", None)
+                manual_form = ManualPairForm(
+                    run=run,
+                    initial={"mentee": mentee_id},
+                    mentor_facts=services.draft_mentor_places(run, mentee_id),
+                )
             forms_ = {
                 "weights_form": WeightsForm(initial_weights=weights),
                 "swap_form": SwapForm(run=run) if len(proposals) > 1 else None,
-                "manual_form": ManualPairForm(run=run) if unmatched else None,
+                "manual_form": manual_form,
                 **posted,
             }
             if forms_["swap_form"] is not None:
@@ -243,6 +252,14 @@ class MatchRunAdmin(TenantModelAdmin):
                 choices = [("", "---------"), *((p.pk, _pair_name(p)) for p in proposals)]
                 for name in ("first", "second"):
                     forms_["swap_form"].fields[name].choices = choices
+                # The draft as shown now, also on a form shown again after a refusal.
+                version = services.draft_version((p.pk, p.mentor_id) for p in proposals)
+                swap_form = forms_["swap_form"]
+                if swap_form.is_bound:
+                    swap_form.data = swap_form.data.copy()
+                    swap_form.data[swap_form.add_prefix("version")] = version
+                else:
+                    swap_form.initial["version"] = version
         context = self._context(
             request,
             f"Match run · {run.program}",
@@ -272,6 +289,7 @@ class MatchRunAdmin(TenantModelAdmin):
             "remove": self._remove,
             "swap": self._swap,
             "manual": self._add_manual,
+            "scores": self._mentor_scores,
             "rerun": self._rerun,
         }.get(request.POST.get("action"))
         if handler is None:
@@ -287,9 +305,18 @@ class MatchRunAdmin(TenantModelAdmin):
         except ValidationError as error:
             _error(request, error)
             return redirect(request.path)
+        run.program.refresh_from_db(fields=["status"])
+        readiness = services.program_readiness(run.program)
+        if run.program.status == ProgramStatus.RUNNING:
+            next_step = f" “{run.program}” is now running."
+        elif readiness:
+            next_step = f" “{run.program}” is {readiness[0].lower()}{readiness[1:]}."
+        else:
+            next_step = ""
         messages.success(
             request,
-            f"Draft approved: {len(created)} mentorship{pluralize(len(created))} created.",
+            f"Draft approved: {len(created)} mentorship{pluralize(len(created))} "
+            f"created.{next_step}",
         )
         return redirect(changelist_url(Mentorship, program__id__exact=run.program_id))
 
@@ -329,32 +356,73 @@ class MatchRunAdmin(TenantModelAdmin):
         form = SwapForm(request.POST, run=run)
         if not form.is_valid():
             return self._refused(request, "swap_form", form)
+        first, second = form.cleaned_data["first"], form.cleaned_data["second"]
         try:
             first, second = services.proposal_swap(
                 organization=request.organization, actor=request.user, **form.cleaned_data
             )
+        except services.OverrideReasonNeeded as error:
+            # The reason field of each new pair that breaks a rule, named after the pair.
+            names = {
+                "first_reason": f"{second.mentor.person} → {first.mentee.person}",
+                "second_reason": f"{first.mentor.person} → {second.mentee.person}",
+            }
+            needs = {field: (names[field], rules) for field, rules in error.field_rules.items()}
+            form = SwapForm(request.POST, run=run, needs_reason=needs)
+            form.is_valid()
+            form.add_error(None, error)
+            messages.error(
+                request,
+                "Nothing changed yet: a new pair breaks a rule of the program. Give its reason "
+                "below, or choose other pairs.",
+            )
+            return {"swap_form": form}
         except ValidationError as error:
             return self._refused(request, "swap_form", form, error)
         broken = first.broken_rules or second.broken_rules
-        note = " The override and its reason are recorded." if broken else ""
+        note = " The override and its reason are recorded with the pair." if broken else ""
         messages.success(
             request, f"Mentors swapped: {_pair_name(first)} and {_pair_name(second)}.{note}"
         )
         return redirect(request.path)
 
+    def _mentor_scores(self, request, run):
+        """Show each mentor's score with the chosen mentee; nothing is written."""
+        mentee_id = parse_id(request.POST.get("mentee"))
+        if mentee_id is None or not run.unmatched.filter(mentee_id=mentee_id).exists():
+            messages.error(request, "Choose a mentee left unmatched first, then show the scores.")
+            return {}
+        return {"scores_for": mentee_id}
+
     def _add_manual(self, request, run):
         form = ManualPairForm(request.POST, run=run)
         if not form.is_valid():
-            return self._refused(request, "manual_form", form)
+            return self._refused(request, "manual_form", self._with_facts(form, run))
         try:
             proposal = services.proposal_add_manual(
                 organization=request.organization, actor=request.user, run=run, **form.cleaned_data
             )
+        except services.OverrideReasonNeeded as error:
+            form = self._with_facts(form, run)
+            form.add_error(None, error)
+            messages.error(request, "Nothing changed yet: the pair breaks a rule, see below.")
+            return {"manual_form": form}
         except ValidationError as error:
-            return self._refused(request, "manual_form", form, error)
+            return self._refused(request, "manual_form", self._with_facts(form, run), error)
         note = " The override and its reason are recorded." if proposal.broken_rules else ""
         messages.success(request, f"Added {_pair_name(proposal)} by hand.{note}")
         return redirect(request.path)
+
+    def _with_facts(self, form, run):
+        """The posted manual-pair form again, its mentors with places and scores."""
+        mentee_id = parse_id(form.data.get("mentee"))
+        if mentee_id is not None and not run.unmatched.filter(mentee_id=mentee_id).exists():
+            mentee_id = None
+        again = ManualPairForm(
+            form.data, run=run, mentor_facts=services.draft_mentor_places(run, mentee_id)
+        )
+        again.is_valid()
+        return again
 
     def _rerun(self, request, run):
         form = WeightsForm(request.POST, initial_weights=program_weights(run.program, run.weights))

@@ -13,8 +13,12 @@ from .mentorships import (
     onboarding_match,
 )
 from .runs import (
+    OverrideReasonNeeded,
+    draft_mentor_places,
+    draft_version,
     match_run_approve,
     match_run_start,
+    program_readiness,
     proposal_add_manual,
     proposal_remove,
     proposal_swap,
@@ -23,7 +27,10 @@ from .self_match import MAX_PENDING_REQUESTS, mentor_request_answer, mentor_requ
 
 __all__ = [
     "MAX_PENDING_REQUESTS",
+    "OverrideReasonNeeded",
     "best_mentors",
+    "draft_mentor_places",
+    "draft_version",
     "fit_check_answer",
     "match_run_approve",
     "match_run_start",
@@ -33,6 +40,7 @@ __all__ = [
     "mentorship_rematch",
     "mentorship_set_status",
     "onboarding_match",
+    "program_readiness",
     "proposal_add_manual",
     "proposal_remove",
     "proposal_swap",

@@ -10,6 +10,7 @@ from django.db import transaction
 from mentoring.common.guards import check_same_organization
 from mentoring.people.selectors import profile_of
 
+from .. import notices
 from ..events import pair_has_met
 from ..models import FitCheck, Mentorship, MentorshipStatus
 
@@ -43,6 +44,8 @@ def fit_check_answer(
             respondent=respondent,
             defaults={"is_good_fit": is_good_fit, "comment": comment.strip()},
         )
+        if not is_good_fit:  # the managers hear once per respondent (the dedupe key)
+            notices.fit_check_concern(organization, check)
         flagged = FitCheck.objects.filter(mentorship=mentorship, is_good_fit=False).exists()
         if mentorship.needs_rematch != flagged:
             mentorship.needs_rematch = flagged

@@ -4,20 +4,33 @@ persist the result in bulk."""
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from mentoring.common.guards import check_same_organization
 from mentoring.people.selectors import profile_of
-from programs.models import Enrollment, Program, ProgramStatus
+from programs.models import (
+    Enrollment,
+    EnrollmentRole,
+    EnrollmentStatus,
+    Program,
+    ProgramStatus,
+)
+from programs.services.programs import program_transition
 
 from .. import explain
 from ..models import (
+    OPEN_STATUSES,
     MatchProposal,
     MatchRun,
     MatchRunStatus,
@@ -141,13 +154,33 @@ def _pair_facts(
     return float(score[0, 0]), explain.breakdown(pool, i, j), explain.broken_rules(pool, i, j, load)
 
 
-def _check_override(rules: list[str], override_reason: str) -> None:
-    if rules and not override_reason.strip():
-        raise ValidationError(
-            "This pair breaks the program's rules: "
-            + "; ".join(rules)
-            + ". Give a reason to override them, or choose another pair."
+class OverrideReasonNeeded(ValidationError):
+    """A pair breaks a rule and has no reason: one message per broken rule, under the
+    reason field of the pair that needs it (``field_rules``), so each pair can get its own."""
+
+    def __init__(self, field_rules: dict[str, list[str]]):
+        self.field_rules = field_rules
+        super().__init__(
+            {
+                field: [
+                    *(f"{rule[0].upper()}{rule[1:]}." for rule in rules),
+                    "Give a reason to override, or choose another pair.",
+                ]
+                for field, rules in field_rules.items()
+            }
         )
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
+
+
+def _check_override(reasons: dict[str, tuple[list[str], str]]) -> None:
+    """``reasons``: per reason field, the rules its pair breaks and the reason typed."""
+    missing = {
+        field: rules for field, (rules, reason) in reasons.items() if rules and not reason.strip()
+    }
+    if missing:
+        raise OverrideReasonNeeded(missing)
 
 
 def _locked_proposals(run: MatchRun, *proposals: MatchProposal) -> list[MatchProposal]:
@@ -195,7 +228,7 @@ def proposal_add_manual(
         if MatchProposal.objects.filter(run=run, mentee=mentee).exists():
             raise ValidationError(f"{mentee.person} already has a proposed mentor in this draft.")
         score, parts, rules = _pair_facts(_pool_for(run), run, mentee, mentor)
-        _check_override(rules, override_reason)
+        _check_override({"override_reason": (rules, override_reason)})
         UnmatchedMentee.objects.filter(run=run, mentee=mentee).delete()
         proposal = MatchProposal.objects.create(
             organization=organization,
@@ -212,20 +245,38 @@ def proposal_add_manual(
     return proposal
 
 
+def draft_version(pairs: Iterable[tuple[int, int]]) -> str:
+    """A short digest of a draft's (proposal id, mentor id) pairs: it changes with any
+    edit, so a form posted from an older page (a second click) can be told apart."""
+    text = ",".join(f"{pk}:{mentor}" for pk, mentor in sorted(pairs))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def proposal_swap(
     *,
     organization: Organization,
     actor: User,
     first: MatchProposal,
     second: MatchProposal,
-    override_reason: str = "",
+    first_reason: str = "",
+    second_reason: str = "",
+    version: str = "",
 ) -> tuple[MatchProposal, MatchProposal]:
-    """Exchange the mentors of two proposed pairs."""
+    """Exchange the mentors of two proposed pairs. Each new pair that breaks a rule needs
+    its own reason (``first_reason`` for first's mentee with second's mentor, and the
+    other way round), stored on that pair only. ``version`` (``draft_version`` of the page
+    the manager saw), when given, must still be the draft's: a double click swaps once."""
     check_same_organization(organization, first, second)
     if first.run_id != second.run_id or first.pk == second.pk:
         raise ValidationError("Choose two different pairs of the same draft.")
     with transaction.atomic():
         run = _draft(first.run)
+        current = MatchProposal.objects.filter(run=run).values_list("pk", "mentor_id")
+        if version and version != draft_version(current):
+            raise ValidationError(
+                "The draft changed since this page was loaded (perhaps a second click): "
+                "nothing was swapped. Check the pairs below and try again if needed."
+            )
         first, second = _locked_proposals(run, first, second)
         pool = _pool_for(run)
         both = (first.pk, second.pk)
@@ -233,13 +284,20 @@ def proposal_swap(
             _pair_facts(pool, run, first.mentee, second.mentor, exclude=both),
             _pair_facts(pool, run, second.mentee, first.mentor, exclude=both),
         ]
-        rules = [rule for _score, _parts, broken in facts for rule in broken]
-        _check_override(rules, override_reason)
+        reasons = (first_reason.strip(), second_reason.strip())
+        _check_override(
+            {
+                "first_reason": (facts[0][2], reasons[0]),
+                "second_reason": (facts[1][2], reasons[1]),
+            }
+        )
         first.mentor, second.mentor = second.mentor, first.mentor
-        for proposal, (score, parts, broken) in zip((first, second), facts, strict=True):
+        for proposal, (score, parts, broken), reason in zip(
+            (first, second), facts, reasons, strict=True
+        ):
             proposal.score, proposal.breakdown, proposal.broken_rules = score, parts, broken
             proposal.is_manual = True
-            proposal.override_reason = override_reason.strip() if broken else ""
+            proposal.override_reason = reason if broken else ""
             proposal.save()
         _refresh_total(run)
     return first, second
@@ -248,11 +306,16 @@ def proposal_swap(
 def match_run_approve(
     *, organization: Organization, actor: User, run: MatchRun
 ) -> list[Mentorship]:
-    """Turn a draft into mentorships, unless the enrolments changed since it was made."""
+    """Turn a draft into mentorships, unless the enrolments changed since it was made.
+
+    Each override reason goes with its pair onto the mentorship. A program in Matching
+    then moves on: to Running when its start date has come; before that it stays in
+    Matching with its pairs made, "ready to start" on its start date (``program_readiness``).
+    """
     check_same_organization(organization, run)
     with transaction.atomic():
         run = _draft(run)
-        Program.objects.select_for_update().get(pk=run.program_id)
+        program = Program.objects.select_for_update().get(pk=run.program_id)
         if program_fingerprint(run.program) != run.fingerprint:
             raise ValidationError(
                 "Enrolments or pairs of this program changed after the draft was made: "
@@ -278,4 +341,71 @@ def match_run_approve(
             timezone.now(),
         )
         run.save(update_fields=["status", "approved_by", "approved_at"])
+        overridden = []
+        for mentorship, proposal in zip(mentorships, proposals, strict=True):
+            if proposal.override_reason:
+                mentorship.override_reason = proposal.override_reason
+                overridden.append(mentorship)
+        Mentorship.objects.bulk_update(overridden, ["override_reason"])
+        if program.status == ProgramStatus.MATCHING and program.starts_on <= timezone.localdate():
+            program_transition(
+                organization=organization,
+                actor=actor,
+                program=program,
+                to_status=ProgramStatus.RUNNING,
+            )
     return mentorships
+
+
+def program_readiness(program: Program) -> str:
+    """What a manager reads about a program's next step after approval: "" unless the
+    program is in Matching with an approved run and a start date still to come."""
+    if program.status != ProgramStatus.MATCHING or program.starts_on <= timezone.localdate():
+        return ""
+    approved = MatchRun.objects.filter(program=program, status=MatchRunStatus.APPROVED)
+    if not approved.exists():
+        return ""
+    return f"Ready to start on {date_format(program.starts_on)}"
+
+
+def draft_mentor_places(
+    run: MatchRun, mentee_id: int | None = None
+) -> dict[int, tuple[Enrollment, int, float | None]]:
+    """Every approved mentor of the run's program with their free places left after the
+    draft's pairs, and (for a mentee waiting in the draft) their score with that mentee:
+    {enrolment id: (enrolment, places, score or None)}, in one query without a mentee."""
+    in_draft = (
+        MatchProposal.objects.filter(run=run, mentor=OuterRef("pk"))
+        .order_by()
+        .values("mentor")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    mentors = (
+        Enrollment.objects.filter(
+            program_id=run.program_id,
+            status=EnrollmentStatus.APPROVED,
+            role=EnrollmentRole.MENTOR,
+        )
+        .select_related("person")
+        .annotate(
+            taken=Count("as_mentor", filter=Q(as_mentor__status__in=OPEN_STATUSES)),
+            drafted=Coalesce(Subquery(in_draft, output_field=IntegerField()), 0),
+        )
+        .order_by("person__display_name", "pk")
+    )
+    scores: dict[int, float] = {}
+    if mentee_id is not None:
+        pool = _pool_for(run)
+        rows = [i for i, mentee in enumerate(pool.mentees) if mentee.pk == mentee_id]
+        if rows and pool.mentors:
+            block, _eligible = score_block(pool.problem, np.array(rows))
+            scores = {mentor.pk: float(block[0, j]) for j, mentor in enumerate(pool.mentors)}
+    return {
+        mentor.pk: (
+            mentor,
+            (mentor.capacity or 0) - mentor.taken - mentor.drafted,
+            scores.get(mentor.pk),
+        )
+        for mentor in mentors
+    }

@@ -6,17 +6,35 @@ from allauth.mfa.utils import is_mfa_enabled
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
+from mentoring import hooks
+from mentoring.common.admin import ServiceModelForm
 from mentoring.people.models import Department
 from mentoring.tenancy.models import Role
 
 from .models import Invitation
-from .services import invitable_problem, normalize_email
+from .services import invitable_problem, invitation_create, normalize_email
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(ServiceModelForm):
+    """Inviting in the admin: ``invitation_create`` runs as the last step of validation, so
+    a refusal it finds under its locks (the program chosen closed a moment ago, the person
+    invited meanwhile) lands on the form instead of failing the request."""
+
     class Meta:
         model = Invitation
         fields = ["email", "display_name", "role", "department", "job_title"]
+
+    def choices(self) -> dict:
+        return {}  # the apps' fields add theirs (with_invitation_choices)
+
+    def save_through_service(self):
+        invitation, _token = invitation_create(
+            organization=self.request.organization,
+            actor=self.request.user,
+            **{name: self.cleaned_data[name] for name in InvitationForm.Meta.fields},
+            choices=self.choices(),
+        )
+        return invitation
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,6 +55,26 @@ class InvitationCsvForm(forms.Form):
         label="CSV file",
         help_text="A header row with email and, optionally, name, role, department, job_title.",
     )
+
+
+def invitation_choice_fields() -> dict[str, forms.Field]:
+    """What the apps offer when inviting (INVITATION_FIELDS), e.g. a program to join."""
+    return {
+        name: field
+        for fields in hooks.run(hooks.INVITATION_FIELDS)
+        for name, field in fields.items()
+    }
+
+
+def with_invitation_choices(form_class: type[forms.BaseForm]) -> type[forms.BaseForm]:
+    """``form_class`` with the apps' invitation fields declared (so the admin lays them out);
+    its ``choices()`` returns their cleaned values for the services."""
+    extra = invitation_choice_fields()
+
+    def choices(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in extra}
+
+    return type(form_class.__name__, (form_class,), {**extra, "choices": choices})
 
 
 class AcceptNewAccountForm(forms.Form):

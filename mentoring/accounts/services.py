@@ -120,8 +120,11 @@ def invitation_create(
     department: Department | None = None,
     job_title: str = "",
     send_email: bool = True,
+    choices: dict | None = None,
 ) -> tuple[Invitation, str]:
-    """Invite one address; returns the invitation and its token (shown once, never stored)."""
+    """Invite one address; returns the invitation and its token (shown once, never stored).
+    ``choices``: what the apps offered when inviting (INVITATION_FIELDS), e.g. a program to
+    enrol them in on joining; the apps store it in the same transaction."""
     email = normalize_email(email)
     validate_email(email)
     if department is not None and department.organization_id != organization.pk:
@@ -130,7 +133,7 @@ def invitation_create(
         problem = invitable_problem(email)
         if problem:
             raise ValidationError(problem)
-        return _new_invitation(
+        invitation, token = _new_invitation(
             organization=organization,
             actor=actor,
             email=email,
@@ -139,6 +142,21 @@ def invitation_create(
             department=department,
             job_title=job_title.strip(),
             send_email=send_email,
+        )
+        _announce_created(organization, actor, [invitation], choices)
+        return invitation, token
+
+
+def _announce_created(
+    organization: Organization, actor: User | None, invitations: list[Invitation], choices
+) -> None:
+    if choices:
+        hooks.run(
+            hooks.INVITATION_CREATED,
+            organization=organization,
+            actor=actor,
+            invitations=invitations,
+            choices=choices,
         )
 
 
@@ -188,11 +206,12 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
 
 
 def invitations_import_csv(
-    *, organization: Organization, actor: User, data: bytes
+    *, organization: Organization, actor: User, data: bytes, choices: dict | None = None
 ) -> list[Invitation]:
     """Invite everyone in a CSV (columns: email, name, role, department, job_title).
 
     Every bad row is reported with its line number, and nobody is invited until all are fine.
+    ``choices`` (INVITATION_FIELDS) apply to everyone in the file.
     """
     rows = _read_csv(data)
     departments = {d.name.lower(): d for d in Department.objects.all()}
@@ -229,7 +248,7 @@ def invitations_import_csv(
     if errors:
         raise CsvImportError(errors)
     with transaction.atomic():
-        return [
+        created = [
             _new_invitation(
                 organization=organization,
                 actor=actor,
@@ -241,6 +260,8 @@ def invitations_import_csv(
             )[0]
             for email, role, name, department, job_title in valid
         ]
+        _announce_created(organization, actor, created, choices)
+        return created
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -281,6 +302,12 @@ def _join(invitation: Invitation, user: User) -> Membership:
         job_title=invitation.job_title,
     )
     hooks.run(hooks.MEMBER_JOINED, organization=invitation.organization, person=profile)
+    hooks.run(
+        hooks.INVITATION_ACCEPTED,
+        organization=invitation.organization,
+        invitation=invitation,
+        person=profile,
+    )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -100,3 +100,65 @@ class NotificationSetting(TenantModel):
                 fields=["organization", "person", "kind"], name="notification_setting_unique"
             )
         ]
+
+
+# Kinds that are news to the person, as opposed to reminders of what they know already:
+# each of them also appears in the in-app list of what is new, whether or not the person
+# receives the email ("nothing depends on email alone").
+NEWS_KINDS = frozenset(
+    {
+        Kind.APPLICATION_DECIDED,
+        Kind.MATCH_PUBLISHED,
+        Kind.MENTOR_REQUEST,
+        Kind.PROFILE_CORRECTION,
+        Kind.SESSION_PLANNED,
+        Kind.SESSION_MOVED,
+        Kind.SESSION_CANCELLED,
+        Kind.AGENDA_ADDED,
+        Kind.FEEDBACK_RECEIVED,
+        Kind.GOAL_REVIEW_SHARED,
+        Kind.FIT_CHECK_CONCERN,
+        Kind.PAIR_NUDGE,
+        Kind.ENROLLED,
+    }
+)
+
+# Read notices older than this are deleted by the privacy retention run.
+READ_NOTICE_RETENTION_DAYS = 90
+
+
+class Notice(TenantModel):
+    """One line of a person's "what's new" list: the subject of a news message and the
+    link to what it is about. Written with the outbox row, under the same dedupe key."""
+
+    recipient = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    dedupe_key = models.CharField(max_length=200)
+    title = models.CharField(max_length=250)
+    url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "dedupe_key"], name="notice_dedupe_key_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at"],
+                name="notice_unread",
+                condition=models.Q(read_at__isnull=True),
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notice_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def link(self) -> str:
+        """The url, if it is a web address: never a ``javascript:`` or other scheme."""
+        return self.url if self.url.startswith(("https://", "http://")) else ""

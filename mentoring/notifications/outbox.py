@@ -1,7 +1,9 @@
 """Writing messages into the outbox: rendered now, sent by a worker later.
 
 ``enqueue`` is called inside the transaction that decides to notify; rows whose dedupe
-key exists already are skipped by the database, so deciding twice writes once.
+key exists already are skipped by the database, so deciding twice writes once. A message
+of a news kind (``NEWS_KINDS``) also becomes a ``Notice`` in the person's "what's new"
+list, under the same key, even when they turned its email off.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.template.loader import get_template, render_to_string
 from mentoring.people.models import Profile
 from mentoring.tenancy.hosts import organization_link, organization_url
 
-from .models import ALWAYS_SENT, NotificationSetting, OutboxMessage
+from .models import ALWAYS_SENT, NEWS_KINDS, Notice, NotificationSetting, OutboxMessage
 
 logger = logging.getLogger(__name__)
 SIGNING_SALT = "notification-preferences"
@@ -63,26 +65,34 @@ def _plain_text(template_name: str, context: dict) -> str:
     return template.render(Context(context, autoescape=False))
 
 
-def _render(organization, message: Message) -> OutboxMessage:
-    person = message.recipient
-    token = preferences_token(person)
-    preferences = organization_link(organization, "notification_preferences", token=token)
-    unsubscribe = organization_link(organization, "notification_unsubscribe", token=token)
-    context = {
+def _context(organization, message: Message) -> dict:
+    token = preferences_token(message.recipient)
+    return {
         **message.context,
         "organization": organization,
-        "person": person,
-        "preferences_url": preferences,
+        "person": message.recipient,
+        "preferences_url": organization_link(organization, "notification_preferences", token=token),
+        "unsubscribe_url": organization_link(organization, "notification_unsubscribe", token=token),
         "site_url": organization_url(organization),
     }
+
+
+def _subject(message: Message, context: dict) -> str:
     subject = _plain_text(f"notifications/email/{message.template}.subject.txt", context)
+    return " ".join(subject.split())[:250]
+
+
+def _render(organization, message: Message) -> OutboxMessage:
+    person = message.recipient
+    context = _context(organization, message)
+    unsubscribe = context["unsubscribe_url"]
     return OutboxMessage(
         organization=organization,
         kind=message.kind,
         dedupe_key=message.dedupe_key[:200],
         recipient=person.user,
         to_email=person.user.email,
-        subject=" ".join(subject.split())[:250],
+        subject=_subject(message, context),
         body_text=render_to_string(f"notifications/email/{message.template}.txt", context),
         body_html=render_to_string(f"notifications/email/{message.template}.html", context),
         headers={
@@ -93,9 +103,22 @@ def _render(organization, message: Message) -> OutboxMessage:
     )
 
 
+def _notice(organization, message: Message, row: OutboxMessage | None) -> Notice:
+    title = row.subject if row else _subject(message, _context(organization, message))
+    return Notice(
+        organization=organization,
+        recipient=message.recipient,
+        kind=message.kind,
+        dedupe_key=message.dedupe_key[:200],
+        title=title,
+        url=str(message.context.get("url", ""))[:500],
+    )
+
+
 def write(organization, messages: list[Message]) -> list[OutboxMessage]:
-    """Write the messages people have not turned off and that are not written yet; returns
-    the new rows. Call it inside the transaction that decides to notify."""
+    """Write the messages people have not turned off and that are not written yet, and a
+    notice for each message of a news kind (turned off or not); returns the new outbox
+    rows. Call it inside the transaction that decides to notify."""
     if not messages:
         return []
     off = disabled_kinds({m.recipient.pk for m in messages})
@@ -104,9 +127,14 @@ def write(organization, messages: list[Message]) -> list[OutboxMessage]:
     existing = set(
         OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
     )
-    rows = [_render(organization, m) for m in wanted if m.dedupe_key[:200] not in existing]
+    new = {id(m): _render(organization, m) for m in wanted if m.dedupe_key[:200] not in existing}
+    rows = list(new.values())
     # A concurrent dispatcher may have written some meanwhile: the unique key decides.
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    # Notices the same way: one per key, whoever writes it first.
+    notices = [_notice(organization, m, new.get(id(m))) for m in messages if m.kind in NEWS_KINDS]
+    if notices:
+        Notice.objects.bulk_create(notices, ignore_conflicts=True)
     return rows
 
 

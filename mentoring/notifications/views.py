@@ -1,15 +1,22 @@
-"""Notification preferences through the signed link of every email: no sign-in needed."""
+"""Notification preferences through the signed link of every email (no sign-in needed),
+and the signed-in person's "what's new" list with its unread count."""
+
+from datetime import timedelta
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from mentoring.people.models import Profile
+from mentoring.tenancy.access import member_required
 
 from .models import ALWAYS_SENT, Kind, NotificationSetting
 from .outbox import read_preferences_token
+from .selectors import news_page, unread_count
+from .services import notices_mark_read
 
 
 def _person(request, token) -> Profile:
@@ -67,3 +74,48 @@ def unsubscribe(request, token):
                 _set(person, kind, False)
         return render(request, "notifications/unsubscribed.html", {"person": person})
     return render(request, "notifications/unsubscribe.html", {"person": person})
+
+
+# ------------------------------------------------------------------ what's new
+
+
+@member_required
+@require_http_methods(["GET"])
+def news(request):
+    """The person's notices, newest first; the ones on the page are marked read once shown
+    (they still say "new" this time)."""
+    page = news_page(request.user, request.GET.get("page"))
+    items = list(page.object_list)
+    unread = [notice.pk for notice in items if notice.read_at is None]
+    if unread:
+        notices_mark_read(organization=request.organization, actor=request.user, notice_ids=unread)
+    return render(
+        request,
+        "notifications/news.html",
+        {
+            "page": page,
+            "items": items,
+            "just_now": timezone.now() - timedelta(minutes=1),
+        },
+    )
+
+
+@member_required
+@require_http_methods(["POST"])
+def news_mark_all_read(request):
+    changed = notices_mark_read(organization=request.organization, actor=request.user)
+    messages.success(request, "Everything is marked as read." if changed else "Nothing was unread.")
+    return redirect("news")
+
+
+@require_http_methods(["GET"])
+def news_count(request):
+    """The unread count in the navigation, loaded and polled by htmx (the page itself
+    spends no query on it). Someone signed out meanwhile stops the polling (htmx: 286)."""
+    if not request.user.is_authenticated or getattr(request, "membership", None) is None:
+        return HttpResponse(status=286)
+    response = render(
+        request, "notifications/partials/news_count.html", {"count": unread_count(request.user)}
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -23,7 +23,7 @@ from programs.models import (
     GoalReview,
     ProgramStatus,
 )
-from programs.schedule import add_months, goal_review_start_on, review_due_on, review_period_on
+from programs.schedule import add_months, next_review_of
 from sessions.models import Session, SessionStatus
 
 CHART_MONTHS = 6
@@ -151,14 +151,10 @@ class ReviewDue:
 
 
 def next_review(enrollment: Enrollment, reviewed_periods: set[int], today: date) -> ReviewDue:
-    """The current review period (``review_period_on``), or the next one when the mentee has
-    already reviewed the current one. ``enrollment.program`` must be loaded."""
-    start = goal_review_start_on(enrollment)
-    interval = enrollment.program.goal_review_interval_months
-    period = review_period_on(start, interval, today)
-    if period in reviewed_periods:
-        period += 1
-    return ReviewDue(period=period, due_on=review_due_on(start, interval, period), today=today)
+    """The next review per ``programs.schedule.next_review_of`` (the enrolment page asks
+    the same function). ``enrollment.program`` must be loaded."""
+    period, due_on = next_review_of(enrollment, reviewed_periods, today)
+    return ReviewDue(period=period, due_on=due_on, today=today)
 
 
 def mentee_reviewed_periods(enrollment_ids) -> dict[int, set[int]]:

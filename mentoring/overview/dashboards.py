@@ -14,7 +14,7 @@ feedback or private notes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import (
@@ -26,6 +26,7 @@ from mentoring.common.time_zones import time_zone_of
 from mentoring.people.models import Profile
 from programs.models import (
     ChecklistAudience,
+    Enrollment,
 )
 from programs.selectors import checklists_for
 from sessions.models import ActionItem, ActionStatus
@@ -39,6 +40,7 @@ from .participants import (
     mentee_dashboard,
     mentor_dashboard,
     my_open_pairs,
+    waiting_mentor_enrollments,
 )
 
 
@@ -49,10 +51,17 @@ class Dashboard:
     mentee: MenteeDashboard | None = None
     mentor: MentorDashboard | None = None
     manager: ManagerDashboard | None = None
+    # mentor enrolments waiting for approval or for a mentee (no open mentorship in them)
+    waiting_as_mentor: list[Enrollment] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return self.mentee is None and self.mentor is None and self.manager is None
+        return (
+            self.mentee is None
+            and self.mentor is None
+            and self.manager is None
+            and not self.waiting_as_mentor
+        )
 
     @property
     def zone_name(self) -> str:
@@ -71,6 +80,7 @@ def home_dashboard(
     as_mentee = [pair for pair in pairs if pair.mentee.person_id == profile.pk]
     as_mentor = [pair for pair in pairs if pair.mentor.person_id == profile.pk]
     enrollments = active_mentee_enrollments(profile)
+    dashboard.waiting_as_mentor = waiting_mentor_enrollments(profile, as_mentor)
     if as_mentee or as_mentor or enrollments:
         experiments = list(
             ActionItem.objects.filter(

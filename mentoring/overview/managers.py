@@ -4,25 +4,14 @@ only (never session notes, feedback or private notes)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import (
-    BooleanField,
-    DateField,
-    DateTimeField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Value,
-)
-
-from matching.models import OPEN_MENTORSHIP, Mentorship, MentorshipStatus
+from matching.models import OPEN_MENTORSHIP, Mentorship
 from programs.models import (
     Program,
 )
-from sessions.models import Session, SessionStatus
+from sessions.models import Session
+from sessions.selectors.at_risk import activity_of, with_activity
 
 from .clock import (
     HEALTH_STATUSES,
@@ -30,7 +19,6 @@ from .clock import (
     MonthlyChart,
     chart,
     held_per_month,
-    last_held_at,
     mentee_reviewed_periods,
     next_review,
 )
@@ -38,7 +26,8 @@ from .clock import (
 
 @dataclass
 class PairDate:
-    """A pair at risk named with the date it last met (None: it has not met yet)."""
+    """A pair at risk (``sessions.selectors.at_risk``) named with the date it last met
+    (None: it has not met yet)."""
 
     mentorship: Mentorship
     on: date | None
@@ -67,34 +56,6 @@ class ManagerDashboard:
     programs: list[ProgramHealth]
 
 
-def _at_risk(clock: Clock) -> tuple[ExpressionWrapper, Q]:
-    """An active pair is at risk when its program's check-in cadence (in days) has passed
-    since its last held session or, before the first one, since its start: the rule of the
-    managers' weekly digest (``(today - since).days >= cadence``), in the person's dates.
-    Paused pairs rest on purpose and are not at risk.
-
-    Returns the moment the pair's window opens (annotate it as ``cadence_opens_at``) and
-    the condition. Built per call: the scoped manager filters by the active organization.
-    """
-    cadence = F("program__checkin_cadence_days") * Value(timedelta(days=1))
-    tomorrow = clock.today + timedelta(days=1)
-    opens_at = ExpressionWrapper(
-        Value(clock.start_of(tomorrow)) - cadence, output_field=DateTimeField()
-    )
-    opens_on = ExpressionWrapper(Value(tomorrow) - cadence, output_field=DateField())
-    held_within_cadence = Session.objects.filter(
-        mentorship=OuterRef("pk"),
-        status=SessionStatus.HELD,
-        starts_at__gte=OuterRef("cadence_opens_at"),
-    )
-    # django-stubs types Q.__and__ for a Q only; Django takes any conditional expression
-    # and returns a Q.
-    at_risk: Q = Q(status=MentorshipStatus.ACTIVE, started_on__lt=opens_on) & ~Exists(  # type: ignore[assignment]
-        held_within_cadence
-    )
-    return opens_at, at_risk
-
-
 def manager_dashboard(clock: Clock) -> ManagerDashboard:
     programs = list(
         Program.objects.filter(status__in=HEALTH_STATUSES).order_by("-starts_on", "name", "pk")
@@ -102,20 +63,21 @@ def manager_dashboard(clock: Clock) -> ManagerDashboard:
     if not programs:
         return ManagerDashboard(programs=[])
     health = {program.pk: ProgramHealth(program=program) for program in programs}
-    opens_at, at_risk = _at_risk(clock)
     pairs = list(
-        Mentorship.objects.filter(OPEN_MENTORSHIP, program__in=list(health))
+        with_activity(
+            Mentorship.objects.filter(OPEN_MENTORSHIP, program__in=list(health)), clock.now
+        )
         .select_related("mentee__person", "mentee__program", "mentor__person")
-        .annotate(last_held_at=last_held_at(), cadence_opens_at=opens_at)
-        .annotate(is_at_risk=ExpressionWrapper(at_risk, output_field=BooleanField()))
         .order_by("pk")
     )
     reviewed = mentee_reviewed_periods([pair.mentee_id for pair in pairs])
     for pair in pairs:
         entry = health[pair.program_id]
         entry.matched += 1
-        if pair.is_at_risk:
-            last = pair.last_held_at.astimezone(clock.zone).date() if pair.last_held_at else None
+        activity = activity_of(pair)
+        if activity.is_at_risk(clock.today, clock.zone):
+            last_held = activity.last_held_at
+            last = last_held.astimezone(clock.zone).date() if last_held else None
             entry.at_risk.append(PairDate(mentorship=pair, on=last))
         review = next_review(pair.mentee, reviewed.get(pair.mentee_id, set()), clock.today)
         if review.is_overdue:

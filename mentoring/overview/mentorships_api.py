@@ -16,6 +16,7 @@ from mentoring.api.base import HrListView, IdFilter, UpdatedSinceFilter
 from programs.models import Goal, GoalReview
 from programs.schedule import review_start_on, reviews_due_by
 from sessions.models import Session, SessionStatus
+from sessions.selectors.at_risk import Activity
 
 # The per-row figures of the list, as constant SQL: table names come from the models and
 # every value is a parameter (hence the noqa: S608/S611 below).
@@ -116,8 +117,6 @@ class MentorshipList(HrListView):
     def shape_on(self, row: dict, today: date) -> dict:
         """``shape`` with the page's one ``today`` (at risk is counted to it)."""
         last = row["last_held"].date() if row["last_held"] else None
-        since = last or row["started_on"]
-        is_open = row["status"] in ("active", "paused")
         return {
             "id": row["id"],
             "program_id": row["program_id"],
@@ -130,7 +129,10 @@ class MentorshipList(HrListView):
             "sessions_held": row["held"],
             "last_session_on": last,
             "next_session_at": row["next_at"],
-            "is_at_risk": is_open and (today - since).days > row["cadence"],
+            # the one rule (sessions.selectors.at_risk), from the row's own figures
+            "is_at_risk": Activity(
+                row["status"], row["started_on"], row["cadence"], row["last_held"], row["next_at"]
+            ).is_at_risk(today),
             "goal_reviews_done": row["reviews_done"],
             "goal_reviews_due": reviews_due(row, today),
             "updated_at": row["updated_at"],

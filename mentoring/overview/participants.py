@@ -82,7 +82,7 @@ def my_open_pairs(profile: Profile, clock: Clock) -> list[Mentorship]:
     return list(
         Mentorship.objects.filter(OPEN_MENTORSHIP)
         .filter(Q(mentee__person=profile) | Q(mentor__person=profile))
-        .select_related("program", "mentee__person", "mentor__person")
+        .select_related("program", "mentee__person", "mentee__program", "mentor__person")
         .annotate(last_held_at=last_held_at())
         .prefetch_related(
             Prefetch(
@@ -121,6 +121,24 @@ def active_mentee_enrollments(profile: Profile) -> list[Enrollment]:
         )
         .order_by("program__name", "pk")
     )
+
+
+def waiting_mentor_enrollments(profile: Profile, as_mentor: list[Mentorship]) -> list[Enrollment]:
+    """The person's mentor enrolments, applied or approved, in programs under way, where
+    they have no open mentorship yet: they wait for approval or for matching."""
+    matched_programs = {pair.program_id for pair in as_mentor}
+    return [
+        enrollment
+        for enrollment in Enrollment.objects.filter(
+            person=profile,
+            role=EnrollmentRole.MENTOR,
+            status__in=(EnrollmentStatus.APPLIED, EnrollmentStatus.APPROVED),
+        )
+        .exclude(program__status__in=(ProgramStatus.DRAFT, ProgramStatus.CLOSED))
+        .select_related("program")
+        .order_by("program__name", "pk")
+        if enrollment.program_id not in matched_programs
+    ]
 
 
 def _mark_overdue(items, today: date):
@@ -172,8 +190,13 @@ def mentor_dashboard(pairs, experiments, checklist, clock: Clock) -> MentorDashb
     by_pk = {pair.pk: pair for pair in pairs}
     for session in (*upcoming, *to_log):
         session.mentorship = by_pk[session.mentorship_id]  # the pair is already loaded
+    # the mentee's next goal review, from the one schedule (as on their home and enrolment)
+    reviewed = mentee_reviewed_periods([pair.mentee_id for pair in pairs])
     for pair in pairs:
         pair.next_session = pair.upcoming_sessions[0] if pair.upcoming_sessions else None
+        pair.next_review = next_review(
+            pair.mentee, reviewed.get(pair.mentee_id, set()), clock.today
+        )
     return MentorDashboard(
         mentorships=pairs,
         upcoming=upcoming,

@@ -36,7 +36,13 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from mentoring.accounts.models import Invitation
-from mentoring.notifications.models import Kind, NotificationSetting, OutboxMessage, Status
+from mentoring.notifications.models import (
+    Kind,
+    Notice,
+    NotificationSetting,
+    OutboxMessage,
+    Status,
+)
 from mentoring.people.models import Profile
 from mentoring.tenancy import all_organizations
 from mentoring.tenancy.models import Membership
@@ -160,7 +166,12 @@ def erase_person_data(*, organization, profile: Profile) -> dict[str, int]:
         replacements.append((old_name, profile.display_name))
         if escape(old_name) != old_name:  # as it stands in the HTML bodies
             replacements.append((str(escape(old_name)), profile.display_name))
+    changed["notice_titles"] = 0
     for old, new in replacements:
+        # Other people's "what's new" lines that name them ("… planned a session").
+        changed["notice_titles"] += Notice.objects.filter(title__contains=old).update(
+            title=Replace(F("title"), Value(old), Value(new))
+        )
         changed["emails"] += OutboxMessage.objects.filter(
             Q(subject__contains=old) | Q(body_text__contains=old) | Q(body_html__contains=old)
         ).update(

@@ -6,9 +6,10 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from mentoring.common.admin import changelist_url, report_errors
@@ -253,14 +254,43 @@ class EnrollmentAdmin(TenantModelAdmin):
                 "import/",
                 self.admin_site.admin_view(self.import_csv_view),
                 name="programs_enrollment_import",
-            )
+            ),
+            path(
+                "import/template.csv",
+                self.admin_site.admin_view(self.import_template_view),
+                name="programs_enrollment_import_template",
+            ),
         ]
         return extra + super().get_urls()
+
+    def _chosen_program(self, request):
+        """The program named by ``?program=`` (a link from a program's page), if it takes
+        people."""
+        program_id = parse_id(request.GET.get("program"))
+        if program_id is None:
+            return None
+        return Program.objects.exclude(status=ProgramStatus.CLOSED).filter(pk=program_id).first()
+
+    def import_template_view(self, request):
+        """The CSV to fill in: the importer's columns and one example row."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        program = self._chosen_program(request)
+        response = HttpResponse(
+            services.enrollment_csv_template(program), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="enrolments-template.csv"'
+        return response
 
     def import_csv_view(self, request):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        form = EnrollmentCsvForm(request.POST or None, request.FILES or None)
+        program = self._chosen_program(request)
+        form = EnrollmentCsvForm(
+            request.POST or None,
+            request.FILES or None,
+            initial={"program": program.pk} if program else None,
+        )
         errors = []
         if request.method == "POST" and form.is_valid():
             program = form.cleaned_data["program"]
@@ -280,12 +310,19 @@ class EnrollmentAdmin(TenantModelAdmin):
                     request, f"{len(created)} people enrolled in “{program}”.", messages.SUCCESS
                 )
                 return redirect(changelist_url(Enrollment, program__id__exact=program.pk))
+        chosen = form["program"].value() if request.method == "POST" else None
+        template_url = reverse("admin:programs_enrollment_import_template")
+        program_id = parse_id(chosen) or (program.pk if program else None)
+        if program_id is not None:
+            template_url += f"?program={program_id}"
         context = {
             **self.admin_site.each_context(request),
             "title": "Enrol people from a CSV file",
             "opts": self.model._meta,
             "form": form,
             "errors": errors,
+            "columns": services.ENROLLMENT_CSV,
+            "template_url": template_url,
         }
         return TemplateResponse(request, "admin/programs/enrollment/import.html", context)
 

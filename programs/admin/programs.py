@@ -1,11 +1,14 @@
 """Programs (cohorts): their settings and focus skills, lifecycle actions, and the object
-tools other apps add to a program's page (PROGRAM_ADMIN_LINKS)."""
+tools other apps add to a program's page (PROGRAM_ADMIN_LINKS). A saved program's page
+leads to its cockpit (``mentoring.overview.cockpit_views``), where the lifecycle moves are
+one confirmed button each; the bulk actions here stay for several programs at once."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from mentoring import hooks
@@ -156,6 +159,7 @@ class ProgramAdmin(GuardedDeletionAdmin, ServiceFormAdmin):
         "approved_mentors",
         "pending_applications",
         "enrolments_link",
+        "cockpit_link",
     ]
     list_filter = ["status", "enrollment_mode", "is_onboarding"]
     search_fields = ["name"]
@@ -255,6 +259,13 @@ class ProgramAdmin(GuardedDeletionAdmin, ServiceFormAdmin):
     def enrolments_link(self, program):
         url = changelist_url(Enrollment, program__id__exact=program.pk)
         return format_html('<a href="{}">Enrolments of {}</a>', url, program.name)
+
+    @admin.display(description="Run it")
+    def cockpit_link(self, program):
+        # The cockpit reads across the apps, so it lives in the composition layer
+        # (mentoring.overview.cockpit_views): linked by its URL name, never imported.
+        url = reverse("program_cockpit", kwargs={"program_id": program.pk})
+        return format_html('<a href="{}">Cockpit of {}</a>', url, program.name)
 
     @admin.display(description="Recognized mentors")
     def recognized_mentors(self, program):

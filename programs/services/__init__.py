@@ -12,7 +12,13 @@ from .catalogue import (
     skill_is_used,
     skill_set_archived,
 )
-from .enrolment_import import EnrollmentCsvError, enrollments_import_csv
+from .enrolment_import import (
+    ENROLLMENT_CSV,
+    EnrollmentCsvError,
+    enrollment_csv_template,
+    enrollment_enrol,
+    enrollments_import_csv,
+)
 from .enrolments import (
     enrollment_apply_mentee,
     enrollment_apply_mentor,
@@ -22,16 +28,19 @@ from .enrolments import (
     enrollments_decline,
     onboarding_enroll_new_member,
 )
-from .goals import goal_create, goal_review_add, goal_update
+from .goals import goal_create, goal_review_add, goal_review_observe, goal_update
 from .programs import program_duplicate, program_save, program_transition
 from .recognition import recognition_award
 
 __all__ = [
     "CHECKLIST_FOR_ROLE",
+    "ENROLLMENT_CSV",
     "EnrollmentCsvError",
     "checklist_item_set_done",
     "enrollment_apply_mentee",
     "enrollment_apply_mentor",
+    "enrollment_csv_template",
+    "enrollment_enrol",
     "enrollment_set_capacity",
     "enrollment_withdraw",
     "enrollments_approve",
@@ -39,6 +48,7 @@ __all__ = [
     "enrollments_import_csv",
     "goal_create",
     "goal_review_add",
+    "goal_review_observe",
     "goal_update",
     "onboarding_enroll_new_member",
     "organization_programs_defaults_install",

@@ -1,9 +1,15 @@
-"""Bulk enrolment from a CSV file: all rows are checked before anyone is enrolled."""
+"""A manager enrols people: from a CSV file (all rows are checked before anyone is
+enrolled; its columns and downloadable template come from one definition) or one person
+(through an invitation accepted). Everyone enrolled hears it by email."""
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +19,7 @@ from mentoring.people.models import Profile
 from mentoring.people.selectors import profile_of
 from mentoring.request_validation import parse_id
 
+from .. import emails
 from ..models import (
     Enrollment,
     EnrollmentRole,
@@ -37,7 +44,55 @@ class EnrollmentCsvError(Exception):
         super().__init__("; ".join(errors))
 
 
-ENROLLMENT_CSV_COLUMNS = ("email", "role", "skills", "capacity")
+@dataclass(frozen=True)
+class CsvColumn:
+    name: str
+    required: bool
+    meaning: str  # for the import page
+    example: str  # the template's example row
+
+
+ENROLLMENT_CSV = (
+    CsvColumn("email", True, "a member of this organization (invite newcomers first)", ""),
+    CsvColumn("role", True, "mentee or mentor", "mentee"),
+    CsvColumn(
+        "skills",
+        False,
+        "skill names from the catalogue, separated by ';': one or two of the program's focus "
+        "skills for a mentee, at least one for a mentor",
+        "",
+    ),
+    CsvColumn(
+        "capacity",
+        False,
+        "for mentors, how many mentees they take (empty: the program's default)",
+        "",
+    ),
+)
+ENROLLMENT_CSV_COLUMNS = tuple(column.name for column in ENROLLMENT_CSV)
+EXAMPLE_EMAIL = "ana.ortiz@example.com"
+
+
+def enrollment_csv_template(program: Program | None = None) -> str:
+    """The CSV a manager fills in: the header row and one example row (a mentee, with the
+    first focus skills of ``program`` when given)."""
+    if program is not None:
+        skills = [skill.name for skill in program_skills(program).values()][:2]
+    else:
+        skills = list(
+            Skill.objects.filter(is_archived=False)
+            .order_by("name")
+            .values_list("name", flat=True)[:1]
+        )
+    example = {column.name: column.example for column in ENROLLMENT_CSV} | {
+        "email": EXAMPLE_EMAIL,
+        "skills": "; ".join(skills),
+    }
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(ENROLLMENT_CSV_COLUMNS)
+    writer.writerow([example[name] for name in ENROLLMENT_CSV_COLUMNS])
+    return out.getvalue()
 
 
 def enrollments_import_csv(
@@ -138,4 +193,57 @@ def enrollments_import_csv(
                 for skill in chosen
             )
             created.append(enrollment)
+        emails.enrolled(organization, created)
     return created
+
+
+def enrollment_enrol(
+    *,
+    organization: Organization,
+    actor: User | None,
+    program: Program,
+    person: Profile,
+    role: str,
+) -> Enrollment | None:
+    """Enrol one person as a manager decided (e.g. when inviting them), approved, with the
+    program's focus skills (the first two for a mentee; they can be changed later) and the
+    program's default capacity for a mentor; they get the "you are enrolled" email.
+
+    None when the person is enrolled already (an exact repeat) or the program is closed."""
+    check_same_organization(organization, program, person)
+    if role not in EnrollmentRole.values:
+        raise ValidationError(f"Role '{role}' must be mentee or mentor.")
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        if program.status == ProgramStatus.CLOSED:
+            return None
+        existing = Enrollment.objects.select_for_update().filter(program=program, person=person)
+        found = existing.first()
+        if found is not None and found.status in (
+            EnrollmentStatus.APPLIED,
+            EnrollmentStatus.APPROVED,
+        ):
+            return None
+        skills = list(program_skills(program).values())
+        if role == EnrollmentRole.MENTEE:
+            skills = skills[:2]
+        enrollment = save_enrollment(
+            found,
+            organization=organization,
+            program=program,
+            person=person,
+            role=role,
+            status=EnrollmentStatus.APPROVED,
+            situations=[],
+            capacity=program.default_mentees_per_mentor if role == EnrollmentRole.MENTOR else None,
+            growth_story="",
+        )
+        enrollment.decided_by = profile_of(actor) if actor is not None else None
+        enrollment.decided_at = timezone.now()
+        enrollment.save(update_fields=["decided_by", "decided_at"])
+        EnrollmentSkill.objects.bulk_create(
+            EnrollmentSkill(organization=organization, enrollment=enrollment, skill=skill)
+            for skill in skills
+        )
+        emails.enrolled(organization, [enrollment])
+    return enrollment

@@ -25,6 +25,7 @@ from ..models import (
     EnrollmentSkill,
     EnrollmentStatus,
     Goal,
+    GoalStatus,
     Program,
     ProgramStatus,
     Skill,
@@ -216,7 +217,16 @@ def enrollment_withdraw(
             raise ValidationError("This application is no longer active.")
         enrollment.status = EnrollmentStatus.WITHDRAWN
         enrollment.save(update_fields=["status", "updated_at"])
+        _close_goals([enrollment])
     return enrollment
+
+
+def _close_goals(enrollments: Iterable[Enrollment]) -> None:
+    """Goals still in progress when their enrolment ends (declined, withdrawn) are not
+    pursued: they no longer show as "In progress"."""
+    Goal.objects.filter(enrollment__in=list(enrollments), status=GoalStatus.ACTIVE).update(
+        status=GoalStatus.CLOSED, updated_at=timezone.now()
+    )
 
 
 def _decide(
@@ -243,6 +253,7 @@ def _decide(
             .exclude(status=status)
         )
         now = timezone.now()
+        reopened = [e.pk for e in rows if e.status == EnrollmentStatus.DECLINED]
         for enrollment in rows:
             enrollment.status = status
             enrollment.decision_reason = reason
@@ -250,6 +261,12 @@ def _decide(
             enrollment.decided_at = now
         decided = ["status", "decision_reason", "decided_by", "decided_at"]
         Enrollment.objects.bulk_update(rows, decided)  # the database logs and stamps it
+        if status == EnrollmentStatus.DECLINED:
+            _close_goals(rows)
+        elif reopened:  # a decline reversed: its goals are pursued again
+            Goal.objects.filter(enrollment__in=reopened, status=GoalStatus.CLOSED).update(
+                status=GoalStatus.ACTIVE, updated_at=now
+            )
         emails.application_decided(organization, rows)
     return len(rows)
 

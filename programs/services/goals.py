@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from mentoring import hooks
 from mentoring.common.guards import check_same_organization
-from mentoring.common.locks import refuse_repeat
+from mentoring.common.locks import locked, refuse_repeat
 from mentoring.people.selectors import profile_of
 
-from ..events import GOAL_REVIEWER
+from .. import emails
+from ..events import GOAL_PARTNER_PEOPLE, GOAL_REVIEWER
 from ..models import Enrollment, EnrollmentRole, Goal, GoalReview, GoalStatus, Skill
 from ..schedule import goal_review_start_on, review_period_on
 from .programs import program_skills
@@ -111,7 +112,7 @@ def goal_update(
     check_same_organization(organization, goal, skill)
     _check_mentee(actor, goal.enrollment)
     _check_goal_fields(goal.enrollment, statement, skill)
-    if status not in GoalStatus.values:
+    if status not in GoalStatus.values or status == GoalStatus.CLOSED:
         raise ValidationError({"status": "Unknown status."})
     goal.statement, goal.skill, goal.target_on, goal.status = (
         " ".join(statement.split()),
@@ -168,7 +169,7 @@ def goal_review_add(
             GoalReview.objects.filter(goal=goal, period=period, author=author, **texts),
             "You already saved this review.",
         )
-        return GoalReview.objects.create(
+        review = GoalReview.objects.create(
             organization=organization,
             goal=goal,
             period=period,
@@ -180,3 +181,82 @@ def goal_review_add(
             ),
             **texts,
         )
+        emails.goal_review_shared(
+            organization, review, recipients=_other_members(enrollment, author), what="review"
+        )
+    return review
+
+
+def _other_members(enrollment: Enrollment, author) -> list:
+    """Who hears of a goal review: the mentee's current mentor when the mentee wrote it,
+    the mentee when their mentor did; never the author."""
+    if author.pk == enrollment.person_id:
+        people = [
+            p for found in hooks.run(GOAL_PARTNER_PEOPLE, enrollment=enrollment) for p in found
+        ]
+    else:
+        people = [enrollment.person]
+    return [person for person in people if person.pk != author.pk]
+
+
+OBSERVATION_CHANGED = (
+    "{name} changed this observation while you were writing. Their version is shown "
+    "above; your text is still in the box: merge the two and save again."
+)
+
+
+def goal_review_observe(
+    *,
+    organization: Organization,
+    actor: User,
+    review: GoalReview,
+    text: str,
+    version: int,
+) -> GoalReview:
+    """The mentor's observation on a mentee's goal review, saved over ``version`` (the one
+    the mentor saw). A newer one is never overwritten: the same text again (a second
+    click) is taken as saved, a different one is refused with the current text shown."""
+    check_same_organization(organization, review)
+    enrollment = review.goal.enrollment
+    _check_enrollment_active(enrollment)
+    author = profile_of(actor)
+    is_reviewer = any(hooks.run(GOAL_REVIEWER, enrollment=enrollment, person=author))
+    if (
+        review.author_role != EnrollmentRole.MENTEE
+        or author.pk == enrollment.person_id
+        or not is_reviewer
+    ):
+        raise ValidationError("Only the mentee's mentor can add an observation to this review.")
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write what you observed, even a sentence."})
+    with transaction.atomic():
+        current = locked(
+            GoalReview.objects.all(),
+            review.pk,
+            "This review is no longer there.",
+        )
+        if current.observation_version != version:
+            if current.mentor_observation == text:
+                return current  # sent twice: already saved
+            name = current.observed_by.display_name if current.observed_by else "Someone"
+            raise ValidationError(OBSERVATION_CHANGED.format(name=name), code="conflict")
+        if current.mentor_observation == text:
+            return current
+        current.mentor_observation = text
+        current.observed_by = author
+        current.observed_at = timezone.now()
+        current.observation_version = version + 1
+        current.save(
+            update_fields=[
+                "mentor_observation",
+                "observed_by",
+                "observed_at",
+                "observation_version",
+            ]
+        )
+        current.goal = review.goal
+        emails.goal_review_shared(
+            organization, current, recipients=[enrollment.person], what="observation"
+        )
+    return current

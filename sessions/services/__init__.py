@@ -8,11 +8,12 @@ imports from ``sessions.services``."""
 from .agenda import agenda_item_add, agenda_item_edit, agenda_item_move, agenda_item_remove
 from .agreement import agreement_confirm, agreement_save
 from .experiments import action_item_add, action_item_complete, action_item_drop
-from .log import private_note_save, session_log
+from .log import SameMeeting, private_note_save, session_log, session_log_past
 from .prompts import organization_sessions_defaults_install
 from .schedule import session_cancel, session_reschedule, session_schedule
 
 __all__ = [
+    "SameMeeting",
     "action_item_add",
     "action_item_complete",
     "action_item_drop",
@@ -26,6 +27,7 @@ __all__ = [
     "private_note_save",
     "session_cancel",
     "session_log",
+    "session_log_past",
     "session_reschedule",
     "session_schedule",
 ]

@@ -1,9 +1,10 @@
-"""Logging a session (once) and the private notes each of the pair keeps on it."""
+"""Logging a session (once), logging a meeting that happened without being planned here,
+and the private notes each of the pair keeps on it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -13,14 +14,24 @@ from django.utils import timezone
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
 from mentoring.common.locks import lock
+from mentoring.common.time_zones import time_zone_of
 
-from ..models import ActionItem, ActionStatus, AgendaItem, PrivateNote, Session, SessionStatus
+from ..models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    PrivateNote,
+    Session,
+    SessionKind,
+    SessionStatus,
+)
 from .experiments import action_item_add
 from .rules import check_text, pair_member, planned
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from mentoring.people.models import Profile
     from mentoring.tenancy.models import Organization
 
 
@@ -63,30 +74,149 @@ def session_log(
         AgendaItem.objects.filter(session=session, pk__in=list(covered_item_ids)).update(
             is_covered=True
         )
-        if private_note:
-            PrivateNote.objects.update_or_create(
-                organization=organization,
-                session=session,
-                author=person,
-                defaults={"text": private_note},
-            )
-        already = set(
-            ActionItem.objects.filter(
-                mentorship=session.mentorship, status=ActionStatus.OPEN
-            ).values_list("description", flat=True)
-        )
-        for item in action_items:
-            if item["description"].strip() in already:
-                continue  # already on the pair's list (or typed twice): not added again
-            already.add(item["description"].strip())
-            action_item_add(
-                organization=organization,
-                actor=actor,
-                mentorship=session.mentorship,
-                session=session,
-                **item,
-            )
+        _record_notes(organization, actor, session, person, private_note, action_items)
     return session
+
+
+def _record_notes(
+    organization: Organization,
+    actor: User,
+    session: Session,
+    person: Profile,
+    private_note: str,
+    action_items: Iterable[dict],
+) -> None:
+    """The author's private note and the experiments of a logged session (inside its
+    transaction, with the pair locked)."""
+    if private_note:
+        PrivateNote.objects.update_or_create(
+            organization=organization,
+            session=session,
+            author=person,
+            defaults={"text": private_note},
+        )
+    already = set(
+        ActionItem.objects.filter(
+            mentorship=session.mentorship, status=ActionStatus.OPEN
+        ).values_list("description", flat=True)
+    )
+    for item in action_items:
+        if item["description"].strip() in already:
+            continue  # already on the pair's list (or typed twice): not added again
+        already.add(item["description"].strip())
+        action_item_add(
+            organization=organization,
+            actor=actor,
+            mentorship=session.mentorship,
+            session=session,
+            **item,
+        )
+
+
+# Two logs of one pair starting less than this apart are taken for the same meeting.
+SAME_MEETING = timedelta(hours=1)
+
+
+class SameMeeting(ValidationError):
+    """A meeting of the pair is already stored within the hour: ``session`` is that one."""
+
+    def __init__(self, session: Session, message: str):
+        super().__init__(message)
+        self.session = session
+
+
+def _check_past(
+    starts_at: datetime, duration_minutes: int, mentorship: Mentorship, person: Profile
+) -> None:
+    errors = {}
+    if timezone.is_naive(starts_at):
+        errors["starts_at"] = "Give the time with its time zone."
+    elif starts_at > timezone.now():
+        errors["starts_at"] = (
+            "That time is still to come: plan the session instead, and log it afterwards."
+        )
+    elif starts_at.astimezone(time_zone_of(person.time_zone)).date() < mentorship.started_on:
+        errors["starts_at"] = (
+            f"Your mentorship began on {mentorship.started_on:%-d %B %Y}: "
+            "choose a date from then on."
+        )
+    if not 5 <= duration_minutes <= 480:
+        errors["duration_minutes"] = "A session lasts between 5 minutes and 8 hours."
+    if errors:
+        raise ValidationError(errors)
+
+
+def session_log_past(
+    *,
+    organization: Organization,
+    actor: User,
+    mentorship: Mentorship,
+    starts_at: datetime,
+    duration_minutes: int,
+    kind: str = SessionKind.CHECK_IN,
+    shared_notes: str = "",
+    private_note: str = "",
+    real_situations: str = "",
+    action_items: Iterable[dict] = (),
+) -> Session:
+    """Record a meeting that took place without being planned here: a held session at
+    ``starts_at``, with the notes and experiments of any logged session. A meeting of the
+    pair already stored within the hour (a second click, or the other person a moment
+    before) raises ``SameMeeting`` with it, and nothing is written twice."""
+    check_same_organization(organization, mentorship)
+    person = pair_member(actor, mentorship)
+    if not mentorship.is_open:
+        raise ValidationError("This mentorship has ended: no new sessions.")
+    _check_past(starts_at, duration_minutes, mentorship, person)
+    if kind not in SessionKind.values:
+        raise ValidationError({"kind": "Choose a kind of session."})
+    shared_notes = check_text("shared_notes", shared_notes)
+    private_note = check_text("private_note", private_note)
+    real_situations = check_text("real_situations", real_situations)
+    with transaction.atomic():
+        # the pair locked first, as every write that adds to it: two logs of one meeting
+        # go one at a time, and the second finds the first
+        lock(Mentorship.objects.filter(pk=mentorship.pk))
+        nearby = list(
+            Session.objects.filter(
+                mentorship=mentorship,
+                status__in=(SessionStatus.HELD, SessionStatus.PLANNED),
+                starts_at__gt=starts_at - SAME_MEETING,
+                starts_at__lt=starts_at + SAME_MEETING,
+            )
+        )
+        if nearby:
+            # a held one before a planned one: what was logged is what the person must see
+            same = min(nearby, key=lambda found: found.status != SessionStatus.HELD)
+            raise SameMeeting(same, _same_meeting_message(same, person))
+        now = timezone.now()
+        session = Session.objects.create(
+            organization=organization,
+            mentorship=mentorship,
+            kind=kind,
+            status=SessionStatus.HELD,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            actual_minutes=duration_minutes,
+            shared_notes=shared_notes,
+            real_situations=real_situations,
+            logged_by=person,
+            logged_at=now,
+            created_by=person,
+        )
+        _record_notes(organization, actor, session, person, private_note, action_items)
+    return session
+
+
+def _same_meeting_message(session: Session, person: Profile) -> str:
+    if session.status == SessionStatus.PLANNED:
+        return "You had planned a session at about that time: log that one instead."
+    if session.logged_by_id == person.pk:
+        return "You have already logged a meeting at about that time: nothing was added twice."
+    return (
+        "Your partner has just logged a meeting at about that time: "
+        "open it to add to it rather than logging it twice."
+    )
 
 
 def private_note_save(

@@ -12,7 +12,9 @@ from django.utils import timezone
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
 from mentoring.common.locks import refuse_repeat
+from mentoring.notifications.models import Kind
 
+from .. import notices
 from ..models import ActionItem, ActionStatus, AgendaItem, Session, SessionKind, SessionStatus
 from .rules import pair_member, planned
 
@@ -78,6 +80,9 @@ def session_schedule(
             created_by=person,
         )
         _add_follow_ups(organization, session)
+        notices.session_changed(
+            organization, session, kind=Kind.SESSION_PLANNED, actor=person, event="planned"
+        )
     return session
 
 
@@ -107,11 +112,20 @@ def session_reschedule(
     check_same_organization(organization, session)
     with transaction.atomic():
         session = planned(session)
-        pair_member(actor, session.mentorship)
+        person = pair_member(actor, session.mentorship)
         _check_when(starts_at, duration_minutes)
+        is_moved = (session.starts_at, session.duration_minutes) != (starts_at, duration_minutes)
         session.starts_at, session.duration_minutes = starts_at, duration_minutes
         session.change_note = note.strip()[:500]
         session.save(update_fields=["starts_at", "duration_minutes", "change_note", "updated_at"])
+        if is_moved:  # the same time sent again (a second click) tells no one twice
+            notices.session_changed(
+                organization,
+                session,
+                kind=Kind.SESSION_MOVED,
+                actor=person,
+                event=session.updated_at.isoformat(),
+            )
     return session
 
 
@@ -129,5 +143,8 @@ def session_cancel(
         session.logged_by, session.logged_at = person, timezone.now()
         session.save(
             update_fields=["status", "change_note", "logged_by", "logged_at", "updated_at"]
+        )
+        notices.session_changed(
+            organization, session, kind=Kind.SESSION_CANCELLED, actor=person, event="cancelled"
         )
     return session

@@ -1,19 +1,38 @@
 """A session's co-created agenda: htmx swaps the agenda alone, a plain form (without
-JavaScript) comes back to the session page."""
+JavaScript) comes back to the session page. The page polls ``agenda_live`` (with the
+ETag it shows) so both people see each other's changes; a change that reaches a point
+someone else removed answers 404 with the agenda and a message (``_point_gone``), one
+changed meanwhile shows both texts; what was typed is always kept."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseNotModified
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.common.forms import error_text
+from mentoring.request_validation import parse_id
 from mentoring.tenancy.access import member_required
 
 from .. import selectors, services
 from ..forms import AgendaEditForm, AgendaItemForm, AgendaMoveForm
+from ..selectors.agenda import agenda_live_etag
+from ..services.agenda import (
+    AgendaEditConflict,
+    AgendaPointGone,
+    session_visit_renew,
+)
 from .common import edit_item_requested, render_for, render_session, session_url
+
+GONE_WHILE_EDITING = (
+    "This point was removed while you were editing it. What you wrote is in the "
+    "“Add a point” box below: add it again if it still matters."
+)
+ALREADY_REMOVED = "That point had already been removed from the agenda."
+GONE_BEFORE_MOVE = "That point was removed from the agenda meanwhile: there is nothing to move."
 
 
 def _agenda_partial(request, session_id: int, *, announcement: str = "", **extras):
@@ -35,8 +54,33 @@ def _agenda_partial(request, session_id: int, *, announcement: str = "", **extra
         "focus_item_id": extras.get("focus_item_id"),
         "focus_control": extras.get("focus_control", ""),
         "picker_open": extras.get("picker_open", False),
+        "edit_version": extras.get("edit_version"),
+        "conflict": extras.get("conflict"),
     }
     return render_for(request, "sessions/partials/agenda.html", context, panel.side)
+
+
+def _item_or_gone(request, session_id: int, item_id: int):
+    """The point, or None when it is no longer on this agenda (removed by someone);
+    a session that is not the user's stays a 404."""
+    try:
+        return selectors.access_agenda_item(
+            organization=request.organization,
+            user=request.user,
+            session_id=session_id,
+            item_id=item_id,
+        )
+    except Http404:
+        selectors.access_session(
+            organization=request.organization, user=request.user, session_id=session_id
+        )
+        return None
+
+
+def _edit_gone(request, session_id: int):
+    """The point being edited was removed: the text typed goes to the add form."""
+    add_form = AgendaItemForm(initial={"text": request.POST.get("text", "")[:600]}, focus=True)
+    return _point_gone(request, session_id, add_form=add_form, agenda_error=GONE_WHILE_EDITING)
 
 
 def _agenda_done(request, session_id: int, announcement: str, **extras):
@@ -47,15 +91,26 @@ def _agenda_done(request, session_id: int, announcement: str, **extras):
     return redirect(session_url(session_id, "agenda"))
 
 
-def _agenda_refused(request, session_id: int, **extras):
+def _agenda_refused(request, session_id: int, *, status: int = 200, **extras):
     """A refused change: the agenda (htmx) or the page (plain form) with the message and
     what was typed."""
     if request.htmx:
-        return _agenda_partial(request, session_id, **extras)
+        response = _agenda_partial(request, session_id, **extras)
+        response.status_code = status
+        return response
     page = selectors.session_page(
         organization=request.organization, user=request.user, session_id=session_id
     )
-    return render_session(request, page, **extras)
+    return render_session(request, page, status=status, **extras)
+
+
+def _point_gone(request, session_id: int, **extras):
+    """The point is not on the agenda (any more): a 404 that still carries the agenda with
+    the message. htmx swaps no 4xx by itself: ``live-agenda.js`` swaps this one, which it
+    knows by its ``X-Agenda-Refused`` header."""
+    response = _agenda_refused(request, session_id, status=404, **extras)
+    response["X-Agenda-Refused"] = "gone"
+    return response
 
 
 @member_required
@@ -73,6 +128,31 @@ def agenda(request, session_id: int):
             url = f"{url}?edit={edit_item_id}"
         return redirect(f"{url}#agenda")
     return _agenda_partial(request, session_id, edit_item_id=edit_item_id)
+
+
+@member_required
+@require_GET
+def agenda_live(request, session_id: int):
+    """The live agenda's poll: 304 while the agenda is what the page shows (its
+    ``If-None-Match``), else the points and the prompt choices. Renews the viewer's visit."""
+    etag = agenda_live_etag(
+        organization=request.organization, user=request.user, session_id=session_id
+    )
+    session_visit_renew(
+        organization=request.organization, actor=request.user, session_id=session_id
+    )
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+    else:
+        panel = selectors.agenda_panel(
+            organization=request.organization, user=request.user, session_id=session_id
+        )
+        context = {"panel": panel, "session": panel.session}
+        response = render_for(request, "sessions/partials/agenda_live.html", context, panel.side)
+        response["ETag"] = panel.live_etag
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @member_required
@@ -103,10 +183,11 @@ def agenda_item_add(request, session_id: int):
 @member_required
 @require_POST
 def agenda_item_edit(request, session_id: int, item_id: int):
-    item = selectors.access_agenda_item(
-        organization=request.organization, user=request.user, session_id=session_id, item_id=item_id
-    )
+    item = _item_or_gone(request, session_id, item_id)
+    if item is None:
+        return _edit_gone(request, session_id)
     form = AgendaEditForm(request.POST, item=item)
+    version = parse_id(request.POST.get("version"))
     if form.is_valid():
         try:
             services.agenda_item_edit(
@@ -114,6 +195,20 @@ def agenda_item_edit(request, session_id: int, item_id: int):
                 actor=request.user,
                 item=item,
                 text=form.cleaned_data["text"],
+                version=version,
+            )
+        except AgendaPointGone:
+            return _edit_gone(request, session_id)
+        except AgendaEditConflict as conflict:
+            # the form keeps the text typed; the version is the current one, so saving
+            # again replaces the other text on purpose
+            return _agenda_refused(
+                request,
+                session_id,
+                edit_item_id=item.pk,
+                edit_form=form,
+                edit_version=conflict.version,
+                conflict=conflict,
             )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -121,15 +216,17 @@ def agenda_item_edit(request, session_id: int, item_id: int):
             return _agenda_done(
                 request, session_id, "Point saved.", focus_item_id=item.pk, focus_control="edit"
             )
-    return _agenda_refused(request, session_id, edit_item_id=item.pk, edit_form=form)
+    return _agenda_refused(
+        request, session_id, edit_item_id=item.pk, edit_form=form, edit_version=version
+    )
 
 
 @member_required
 @require_POST
 def agenda_item_move(request, session_id: int, item_id: int):
-    item = selectors.access_agenda_item(
-        organization=request.organization, user=request.user, session_id=session_id, item_id=item_id
-    )
+    item = _item_or_gone(request, session_id, item_id)
+    if item is None:
+        return _point_gone(request, session_id, agenda_error=GONE_BEFORE_MOVE)
     form = AgendaMoveForm(request.POST)
     if not form.is_valid():
         return _agenda_refused(request, session_id, agenda_error="Move the point up or down.")
@@ -153,13 +250,15 @@ def agenda_item_move(request, session_id: int, item_id: int):
 @member_required
 @require_POST
 def agenda_item_remove(request, session_id: int, item_id: int):
-    item = selectors.access_agenda_item(
-        organization=request.organization, user=request.user, session_id=session_id, item_id=item_id
-    )
+    item = _item_or_gone(request, session_id, item_id)
+    if item is None:
+        return _point_gone(request, session_id, agenda_error=ALREADY_REMOVED)
     try:
         services.agenda_item_remove(
             organization=request.organization, actor=request.user, item=item
         )
+    except AgendaPointGone:
+        return _point_gone(request, session_id, agenda_error=ALREADY_REMOVED)
     except ValidationError as error:
         return _agenda_refused(request, session_id, agenda_error=error_text(error))
     return _agenda_done(request, session_id, "Point removed.", add_form=AgendaItemForm(focus=True))

@@ -51,6 +51,8 @@ def render_session(
         "edit_form": extras.get("edit_form"),
         "agenda_error": extras.get("agenda_error", ""),
         "picker_open": extras.get("picker_open", False),
+        "edit_version": extras.get("edit_version"),
+        "conflict": extras.get("conflict"),
         "reschedule_form": extras.get("reschedule_form")
         or RescheduleForm.for_session(session, time_zone),
         "cancel_form": extras.get("cancel_form") or CancelForm(),

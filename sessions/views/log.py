@@ -1,17 +1,21 @@
-"""Logging a session (once) and the private note each of the pair keeps on it."""
+"""Logging a session (once), logging a meeting that happened without being planned here,
+and the private note each of the pair keeps on it."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from matching.access import access_pair
 from mentoring.tenancy.access import member_required
 
 from .. import selectors, services
-from ..forms import PrivateNoteForm, SessionLogForm
-from .common import render_for, render_session, session_url
+from ..forms import LogPastForm, PrivateNoteForm, SessionLogForm
+from ..models import SessionStatus
+from .common import mentorship_url, render_for, render_session, session_url
 
 
 @member_required
@@ -53,6 +57,61 @@ def session_log(request, session_id: int):
             )
             return redirect(session_url(session_id))
     return render_for(request, "sessions/log.html", {"page": page, "form": form}, side)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def session_log_past(request, mentorship_id: int):
+    """A meeting that took place without being planned here: when, then the notes and
+    experiments of any logged session, in one form."""
+    side = access_pair(
+        organization=request.organization, user=request.user, mentorship_id=mentorship_id
+    )
+    if not side.mentorship.is_open:
+        messages.error(request, "This mentorship has ended: no new sessions.")
+        return redirect(mentorship_url(mentorship_id))
+    form = LogPastForm(request.POST or None, time_zone=side.me.time_zone, side=side)
+    same = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_log_past(
+                organization=request.organization,
+                actor=request.user,
+                mentorship=side.mentorship,
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                kind=data["kind"],
+                shared_notes=data["shared_notes"],
+                private_note=data["private_note"],
+                real_situations=data["real_situations"],
+                action_items=form.action_items(side),
+            )
+        except services.SameMeeting as refusal:
+            same = refusal.session
+            if same.status == SessionStatus.HELD and same.logged_by_id == side.me.pk:
+                # a second click: the first one worked
+                messages.info(request, refusal.messages[0])
+                return redirect(session_url(same.pk))
+            form.add_error("starts_at", refusal.messages[0])
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, f"Meeting logged. {side.other.display_name} sees the shared notes."
+            )
+            return redirect(session_url(session.pk))
+    context = {
+        "form": form,
+        "same": same,
+        "same_url": same
+        and (
+            reverse("sessions:log", kwargs={"session_id": same.pk})
+            if same.status == SessionStatus.PLANNED
+            else session_url(same.pk)
+        ),
+    }
+    return render_for(request, "sessions/log.html", context, side)
 
 
 @member_required

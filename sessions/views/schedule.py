@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matching.access import access_pair
 from mentoring.tenancy.access import member_required
 
-from .. import ics, selectors, services
+from .. import selectors, services
+from ..calendar_files import session_calendar
 from ..forms import CancelForm, RescheduleForm, ScheduleForm
-from ..models import SessionStatus
+from ..services.agenda import session_visit_record
 from .common import edit_item_requested, mentorship_url, render_for, render_session, session_url
 
 
@@ -65,6 +66,10 @@ def session_schedule(request, mentorship_id: int):
 def session_detail(request, session_id: int):
     page = selectors.session_page(
         organization=request.organization, user=request.user, session_id=session_id
+    )
+    # agenda points the other person adds after this look are news to this person
+    session_visit_record(
+        organization=request.organization, actor=request.user, session=page.session
     )
     return render_session(request, page, edit_item_id=edit_item_requested(request))
 
@@ -129,27 +134,10 @@ def session_cancel(request, session_id: int):
 @require_GET
 def session_invite(request, session_id: int):
     """The session as a calendar invite (.ics), in UTC, with its agenda."""
-    session, side = selectors.access_session(
+    session, _side = selectors.access_session(
         organization=request.organization, user=request.user, session_id=session_id
     )
-    pair = side.mentorship
-    url = request.build_absolute_uri(session_url(session.pk))
-    invite = ics.Invite(
-        uid=f"session-{session.pk}@{request.get_host().split(':')[0]}",
-        starts_at=session.starts_at,
-        ends_at=selectors.ends_at(session),
-        stamp=session.updated_at,
-        summary=(
-            f"Mentoring ({session.get_kind_display().lower()}): "
-            f"{pair.mentor.person.display_name} and {pair.mentee.person.display_name}"
-        ),
-        location=session.location,
-        description=ics.session_description(
-            selectors.invite_agenda(session), url, session.change_note
-        ),
-        url=url,
-        is_cancelled=session.status == SessionStatus.CANCELLED,
-    )
-    response = HttpResponse(ics.render(invite), content_type="text/calendar; charset=utf-8")
+    calendar = session_calendar(request.organization, session, selectors.invite_agenda(session))
+    response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mentoring-session-{session.pk}.ics"'
     return response

@@ -17,6 +17,7 @@ from mentoring.accounts.services import invitation_create
 from mentoring.notifications.outbox import preferences_token
 from mentoring.people.models import Profile
 from mentoring.tenancy import activate
+from programs import services as programs
 from programs.models import CrossFunctional, Enrollment, MatchingMode, ProgramStatus
 from sessions import services as sessions
 from sessions.models import Session, SessionStatus
@@ -110,6 +111,15 @@ def build_scene() -> Scene:
             impact="Sam stopped talking for the rest of the meeting",
             suggestion="Wait two seconds, then summarize what you heard",
         )
+        # a goal review of the mentee, for the mentor's observation form
+        programs.goal_review_add(
+            organization=organization,
+            actor=mentee,
+            goal=mentorship.mentee.goals.get(),
+            progress=2,
+            what_changed="Asked one question in the planning meeting",
+            next_steps="Ask two next time",
+        )
         past_session = Session.objects.create(
             organization=organization,
             mentorship=mentorship,
@@ -156,6 +166,7 @@ def build_scene() -> Scene:
         invitation_token=invitation_token,
         preferences_token=token,
         # the pair's two people see every participant page: the mentee's programs include
-        # the self-match one and the one open for applications, the mentor has the request
-        people={"mentee": mentee, "mentor": mentor},
+        # the self-match one and the one open for applications, the mentor has the request;
+        # the HR analyst has the HR pages
+        people={"mentee": mentee, "mentor": mentor, "hr": org.hr},
     )

@@ -97,9 +97,9 @@ def test_manager_admin_and_program_pages(page, other_page, live_server):
     screenshot(manager, "manager-home")
     assert world.globex.sentinel not in manager.content()
 
-    # A member browses the programs.
+    # A member browses the programs (the HR analyst, whose home is the HR home).
     member = other_page
-    sign_in(member, live_server, "acme", acme.hr.email)
+    sign_in(member, live_server, "acme", acme.hr.email, lands_on="/hr/")
     member.get_by_role("link", name="Programs").first.click()
     member.wait_for_url(org_url(live_server, "acme", "/programs/"))
     expect(member.get_by_role("link", name="Speaking up in meetings")).to_be_visible()

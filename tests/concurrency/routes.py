@@ -25,13 +25,20 @@ READ_ONLY = {
     "sessions:session",
     "sessions:invite",
     "sessions:agenda",
+    "sessions:agenda_live",  # renews the viewer's visit: idempotent
     "feedback:list",
     "feedback:progress",
+    "news",  # marks the notices it shows as read: idempotent
+    "news_count",
+    "hr:home",  # the CSV download is the same page, ?format=csv
+    "hr:program",
 }
 
 # Every route that changes something -> the route that removes its object, or None.
 STATE_CHANGING = {
     "profile_edit": None,
+    "news_mark_all_read": None,
+    "time_zone_use": None,
     "privacy:profile_correction": None,
     "invitation_accept": None,
     "notification_preferences": None,
@@ -44,12 +51,14 @@ STATE_CHANGING = {
     "programs:goal_add": None,
     "programs:goal_edit": None,
     "programs:goal_review_add": None,
+    "programs:goal_review_observe": None,
     "programs:checklist_item": None,
     "matching:request_create": None,
     "matching:request_accept": "matching:request_decline",
     "matching:request_decline": None,
     "matching:fit_check": None,
     "sessions:schedule": None,
+    "sessions:log_past": None,
     "sessions:agreement": None,
     "sessions:agreement_confirm": None,
     "sessions:experiment_add": None,

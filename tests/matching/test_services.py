@@ -195,7 +195,9 @@ def test_a_manual_pair_that_breaks_a_rule_needs_a_recorded_reason(world):
         same_department = Enrollment.objects.filter(
             role="mentor", person__department=pair.mentee.person.department
         ).first()
-        with pytest.raises(ValidationError, match="same department, but the program requires it"):
+        with pytest.raises(
+            ValidationError, match="same department: the program requires different departments"
+        ):
             services.proposal_add_manual(
                 organization=world.acme.organization,
                 actor=world.acme.manager,

@@ -667,7 +667,8 @@ def test_my_mentorships_counts_the_requests_waiting_for_me(world):
 # their skills, reporting lines, earlier pairs, the two fingerprint reads
 SUGGESTIONS_QUERIES = 16
 INBOX_QUERIES = 8  # requests with mentees, their skills, their goals, my places
-MENTORSHIPS_QUERIES = 6  # mentorships with both people, requests waiting for me
+MENTORSHIPS_QUERIES = 8  # mentorships with both people, requests waiting for me, whether I
+# mentor, the requests I sent
 MENTORSHIP_QUERIES = 8  # the pair with both people, the mentee's skills and goals, my answer
 
 

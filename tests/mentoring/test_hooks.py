@@ -49,13 +49,16 @@ def test_every_app_fills_the_core_hooks_from_its_own_hooks_module():
     get_resolver(settings.ROOT_URLCONF).url_patterns  # noqa: B018
     assert apps_of(hooks.API_ROUTES) == {"programs", "sessions", "feedback", "mentoring"}
     assert apps_of(ENROLLMENT_APPROVED) == {"matching"}
-    # The program page's links: matching's first, then feedback's (INSTALLED_APPS order).
+    # The program page's links: programs' own, matching's, then feedback's (INSTALLED_APPS
+    # order).
     assert [fn.__module__ for fn in hooks.get_hooks(PROGRAM_ADMIN_LINKS)] == [
+        "programs.hooks",
         "matching.hooks",
         "feedback.hooks",
     ]
     labels = {entry.label.split(".")[0] for rules in all_rules() for entry in rules.entries}
-    assert labels == {"programs", "matching", "mentoring_sessions", "feedback"}
+    # The core's own "what's new" notices use the same hook (mentoring/privacy/notices.py).
+    assert labels == {"programs", "matching", "mentoring_sessions", "feedback", "mentoring"}
 
 
 def test_the_dispatcher_sends_only_what_registered_sources_find(world, monkeypatch):

@@ -708,7 +708,7 @@ POSTS = [
     Post(
         name="an agenda point's edit",
         model=AgendaItem,
-        offered=frozenset({"text"}),
+        offered=frozenset({"text", "version"}),  # the version the edit started from
         actor=_pair_mentor,
         setup=_agenda_point,
         url=lambda s: f"/sessions/{s.session.pk}/agenda/{s.point.pk}/edit/",

@@ -242,7 +242,9 @@ def test_members_and_hr_are_not_held_back(client, world, who):
     require_two_factor(world.acme)
     person = world.acme.hr if who == "hr" else world.acme.mentees[0]
     client_for(client, world.acme.organization, person)
-    assert client.get("/").status_code == 200
+    response = client.get("/", follow=True)  # an HR analyst's home is the HR home, /hr/
+    assert response.status_code == 200
+    assert [url for url, _status in response.redirect_chain] == (["/hr/"] if who == "hr" else [])
 
 
 def test_managers_are_not_held_back_when_the_organization_does_not_require_it(client, world):

@@ -269,7 +269,9 @@ def test_both_people_of_a_new_pair_hear_who_they_work_with_and_why(world, sent):
     to_mentee = next(
         m for m in mail.outbox if m.to == [pair.mentee.email] and "Meet your" in m.subject
     )
-    assert "Why this pair" in to_mentee.body and "covers focus skill" in to_mentee.body
+    # Plain reasons for people (tests/matching/test_meet_email.py): no points, no penalties.
+    assert "Why we think you will work well together" in to_mentee.body
+    assert "You both work on" in to_mentee.body and "+" not in to_mentee.body.split("Plan")[0]
 
 
 def test_an_application_decision_is_emailed_even_to_someone_who_turned_emails_off(world, sent):

@@ -458,7 +458,9 @@ def test_a_manager_who_also_mentors_sees_both_parts(world):
 
 
 def test_someone_with_no_role_is_welcomed_and_pointed_to_the_programs(world):
-    page = home(world.acme, world.acme.hr)
+    newcomer = make_user("newcomer@acme.example")
+    add_member(world.acme.organization, newcomer)
+    page = home(world.acme, newcomer)
     assert "Glad you are here" in page
     assert 'class="button" href="/programs/"' in page
     assert "As a mentee" not in page and "Program health" not in page
@@ -507,10 +509,11 @@ def _count(client, url="/") -> int:
 
 
 # session, user, membership and profile, then the dashboard's reads and "My programs"
-MENTEE_QUERIES = 18  # pairs, upcoming, to log, agenda, enrolments, goals, reviews, experiments,
+MENTEE_QUERIES = 19  # pairs, upcoming, to log, agenda, enrolments, goals, reviews, experiments,
 # checklist (3), chart
-MENTOR_QUERIES = 14  # pairs, upcoming, to log, enrolments, experiments, checklist (3)
-MANAGER_QUERIES = 12  # pairs, enrolments, programs, their pairs, reviews, chart
+MENTOR_QUERIES = 16  # pairs, upcoming, to log, enrolments, waiting as mentor, experiments,
+# checklist (3), mentees' reviewed periods (next goal review)
+MANAGER_QUERIES = 13  # pairs, enrolments, waiting as mentor, programs, their pairs, reviews, chart
 
 
 def _busy(pair: Pair, sessions: int = 3):
