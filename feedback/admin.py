@@ -56,7 +56,7 @@ def _period(release) -> str:
     )
 
 
-def _survey_table(title: str, released, questions: dict[str, str]) -> dict:
+def survey_table(title: str, released, questions: dict[str, str]) -> dict:
     """Rows of one released period's results: a group, its number of people, then one
     average per question (none when the group is hidden) and the recommendation score."""
     keys = list(questions)
@@ -84,11 +84,11 @@ def _survey_table(title: str, released, questions: dict[str, str]) -> dict:
 def _panel(overview) -> dict:
     feedback = overview.feedback
     pulse = [
-        _survey_table(PULSE_TITLE, released, PULSE_QUESTIONS)
+        survey_table(PULSE_TITLE, released, PULSE_QUESTIONS)
         for released in reversed(overview.pulse)  # the latest period first
     ]
     program = [
-        _survey_table(PROGRAM_TITLE, released, PROGRAM_QUESTIONS)
+        survey_table(PROGRAM_TITLE, released, PROGRAM_QUESTIONS)
         for released in overview.program_survey
     ]
     return {

@@ -1,13 +1,17 @@
 """Demo feedback for `seed_demo`: mostly specific, some vague; self and observed ratings at
-the start and at the first review; pulse answers from every pair."""
+the start and at the first review; pulse answers from every pair, stored in the circle's
+second pulse period, which has closed, so HR sees their figures."""
 
+from datetime import datetime, time, timedelta
 from typing import TypedDict
+
+from django.utils import timezone
 
 from matching.models import Mentorship
 from programs.demo import LISTENING
 
 from . import services
-from .models import Feedback
+from .models import Feedback, RatingMoment, SkillRating, SurveyKind, SurveyResponse
 
 
 class FeedbackTexts(TypedDict):
@@ -29,6 +33,8 @@ VAGUE: FeedbackTexts = {
     "impact": "",
     "suggestion": "",
 }
+# (self at the start, self later), (observed at the start, observed later), in turn per pair
+LEVELS = (((3, 3), (2, 3)), ((2, 4), (2, 3)), ((3, 4), (1, 3)), ((2, 2), (2, 2)))
 
 
 def seed_feedback(organization) -> None:
@@ -55,7 +61,8 @@ def seed_feedback(organization) -> None:
                 kind=kind,
                 **texts,
             )
-        for rater, levels in ((mentee, (3, 3)), (mentor, (2, 3))):
+        own, seen = LEVELS[index % len(LEVELS)]
+        for rater, levels in ((mentee, own), (mentor, seen)):
             services.skill_rating_add(
                 organization=organization,
                 actor=rater,
@@ -73,12 +80,33 @@ def seed_feedback(organization) -> None:
                 moment="review",
                 period=1,
             )
-        for person in (mentee, mentor):
+        for person, answers in (
+            (mentee, {"useful": 4 + index % 2, "candid": 3 + (index + 1) % 3}),
+            (mentor, {"useful": 3 + (index + 2) % 3, "candid": 4 + index % 2}),
+        ):
             services.survey_answer(
                 organization=organization,
                 actor=person,
                 kind="pulse",
                 mentorship=pair,
-                answers={"useful": 4 + index % 2, "candid": 4},
-                period=1,
+                answers=answers,
+                period=2,
             )
+    _backdate(pairs[0].program)
+
+
+def _backdate(circle) -> None:
+    """Put the ratings and answers on the days they were given: the start ratings when
+    the pairs began, the later ones at the first goal review, and the pulse answers in
+    the middle of the second pulse period (closed by now: the circle began 130 days ago)."""
+
+    def noon(days):
+        return timezone.make_aware(datetime.combine(circle.starts_on + timedelta(days), time(12)))
+
+    ratings = SkillRating.objects.filter(enrollment__program=circle)
+    ratings.filter(moment=RatingMoment.START).update(created_at=noon(12))
+    ratings.exclude(moment=RatingMoment.START).update(created_at=noon(92))
+    second = circle.checkin_cadence_days + circle.checkin_cadence_days // 2
+    SurveyResponse.objects.filter(program=circle, kind=SurveyKind.PULSE).update(
+        created_at=noon(second)
+    )

@@ -25,13 +25,60 @@ from .models import (
 
 LISTENING = "Listening and feedback circle"
 
+# Each mentee's focus skill and goal. The engineers all work on active listening, so
+# that skill has groups of five (the smallest HR sees) both in the circle and in
+# Engineering; the others' groups stay small and HR sees them hidden.
 GOALS = {
-    "jamal.carter": "Summarize what a colleague said before I answer in every design review",
-    "sofia.rossi": "Ask two open questions before proposing a solution in client calls",
-    "olivia.brown": "Give a reviewer one specific, behaviour-based remark on each draft I review",
-    "yusuf.demir": "Say clearly what I need from the budget owners in our monthly forecast meeting",
-    "grace.kim": "Name the impact on users when I raise a quality risk in stand-up",
+    "jamal.carter": (
+        "Active listening",
+        "Summarize what a colleague said before I answer in every design review",
+    ),
+    "sofia.rossi": (
+        "Communication",
+        "Ask two open questions before proposing a solution in client calls",
+    ),
+    "olivia.brown": (
+        "Empathy",
+        "Give a reviewer one specific, behaviour-based remark on each draft I review",
+    ),
+    "yusuf.demir": (
+        "Communication",
+        "Say clearly what I need from the budget owners in our monthly forecast meeting",
+    ),
+    "grace.kim": (
+        "Active listening",
+        "Name the impact on users when I raise a quality risk in stand-up",
+    ),
+    "ravi.menon": (
+        "Active listening",
+        "Let the on-call engineer finish their account of an incident before I ask questions",
+    ),
+    "lucia.fernandez": (
+        "Active listening",
+        "Play back a designer's request in my own words before I estimate it",
+    ),
+    "tomas.novak": (
+        "Active listening",
+        "Ask what a stakeholder will decide with a report before I start building it",
+    ),
 }
+# Mentors of the circle and how many mentees each takes: every mentor gets a pair.
+CIRCLE_MENTORS = {
+    "amara.okafor": 1,
+    "diego.santos": 2,
+    "li.wei": 2,
+    "nora.berg": 2,
+    "elena.petrova": 1,
+}
+# The mentees who wrote their first goal review (the others have not yet).
+REVIEWED = (
+    "jamal.carter",
+    "sofia.rossi",
+    "grace.kim",
+    "ravi.menon",
+    "lucia.fernandez",
+    "olivia.brown",
+)
 SITUATIONS = [
     "Last sprint review I answered a question before the person had finished asking it.",
     "In a one-to-one a colleague went quiet and I moved on instead of asking why.",
@@ -160,22 +207,21 @@ def _fill_circle(organization, manager, circle, people, email_for, today):
     skills = {
         skill.name: skill for skill in _skills("Active listening", "Communication", "Empathy")
     }
-    for local in ("amara.okafor", "diego.santos", "li.wei", "nora.berg"):
+    for local, capacity in CIRCLE_MENTORS.items():
         services.enrollment_apply_mentor(
             organization=organization,
             actor=people[local].user,
             program=circle,
             skills=list(skills.values()),
-            capacity=2,
+            capacity=capacity,
             growth_story=STORY,
         )
-    for index, (local, goal) in enumerate(GOALS.items()):
-        focus = [list(skills.values())[index % 3]]
+    for local, (skill, goal) in GOALS.items():
         services.enrollment_apply_mentee(
             organization=organization,
             actor=people[local].user,
             program=circle,
-            focus_skills=focus,
+            focus_skills=[skills[skill]],
             goal_statement=goal,
             situations=SITUATIONS,
         )
@@ -184,9 +230,18 @@ def _fill_circle(organization, manager, circle, people, email_for, today):
         actor=manager,
         enrollments=list(Enrollment.objects.filter(program=circle)),
     )
-    for goal in Goal.objects.filter(enrollment__program=circle).select_related(
-        "enrollment__person__user"
-    ):
+    # The circle's people were approved two weeks before it started, so its first goal
+    # review fell due three months in and the reviews below count towards completion.
+    approved = timezone.make_aware(
+        datetime.combine(circle.starts_on - timedelta(days=14), time(10))
+    )
+    Enrollment.objects.filter(program=circle).update(decided_at=approved)
+    for goal in Goal.objects.filter(
+        enrollment__program=circle,
+        enrollment__person__user__email__in=[
+            email_for(local, organization.slug) for local in REVIEWED
+        ],
+    ).select_related("enrollment__person__user"):
         on = circle.starts_on + timedelta(days=92)
         review = services.goal_review_add(
             organization=organization,

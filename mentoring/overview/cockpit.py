@@ -20,7 +20,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.admin import PROGRAM_TITLE, PULSE_TITLE, _survey_table
+from feedback.admin import PROGRAM_TITLE, PULSE_TITLE, survey_table
 from feedback.models import SurveyKind
 from feedback.selectors.statistics import survey_results
 from feedback.services import PROGRAM_QUESTIONS, PULSE_QUESTIONS
@@ -259,11 +259,11 @@ def program_cockpit(*, organization: Organization, program_id: int, now: datetim
         cockpit.shows_surveys = True
         cockpit.surveys = [
             *(
-                _survey_table(PROGRAM_TITLE, released, PROGRAM_QUESTIONS)
+                survey_table(PROGRAM_TITLE, released, PROGRAM_QUESTIONS)
                 for released in survey_results(program, SurveyKind.PROGRAM)
             ),
             *(
-                _survey_table(PULSE_TITLE, released, PULSE_QUESTIONS)
+                survey_table(PULSE_TITLE, released, PULSE_QUESTIONS)
                 for released in reversed(survey_results(program, SurveyKind.PULSE))
             ),
         ]

@@ -96,9 +96,9 @@ def test_the_demo_has_programs_in_every_state_with_enrolments_goals_and_reviews(
         with activate(organization):
             statuses = set(Program.objects.values_list("status", flat=True))
             assert {"draft", "enrolling", "running"} <= statuses
-            assert Enrollment.objects.filter(status="approved", role="mentor").count() == 7
+            assert Enrollment.objects.filter(status="approved", role="mentor").count() == 8
             assert Enrollment.objects.filter(status="applied").exists()
-            assert GoalReview.objects.count() == 5
+            assert GoalReview.objects.count() == 6
 
 
 @pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_the_demo_has_an_approved_match_and_a_draft_to_review_in_each_organizati
         with activate(organization):
             assert MatchRun.objects.filter(status="approved").count() == 1
             assert MatchRun.objects.filter(status="draft").count() == 1
-            assert Mentorship.objects.filter(status="active").count() == 5
+            assert Mentorship.objects.filter(status="active").count() == 8
 
 
 @pytest.mark.django_db
@@ -122,11 +122,11 @@ def test_the_demo_has_a_session_history_feedback_ratings_and_pulse_answers():
     for organization in Organization.objects.all():
         with activate(organization):
             assert Session.objects.filter(status="held").count() >= 10
-            assert Session.objects.filter(status="planned").count() == 5
+            assert Session.objects.filter(status="planned").count() == 8
             assert ActionItem.objects.filter(status="done").exclude(reflection="").exists()
             specificity = sorted(Feedback.objects.values_list("specificity", flat=True))
             assert specificity[0] < 2 and specificity[-1] == 4
-            assert SkillRating.objects.count() == 20 and SurveyResponse.objects.count() == 10
+            assert SkillRating.objects.count() == 32 and SurveyResponse.objects.count() == 16
     first = counts()
     run("seed_demo")
     assert counts() == first

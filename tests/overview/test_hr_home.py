@@ -3,6 +3,7 @@ API's (suppression included), their CSV, the way HR finds them, and what they co
 
 import csv
 import io
+import re
 from io import StringIO
 from itertools import count
 
@@ -147,6 +148,14 @@ def test_the_demos_hr_analyst_signs_in_to_the_hr_home_with_charts_and_the_api_do
     page = home.content.decode()
     assert "join one as a mentee" not in page
     assert page.count('<svg class="chart"') >= 5 and 'href="/api/docs/"' in page
+    charted = set(re.findall(r'<title id="chart-[^"]*">([^<]+)</title>', page))
+    assert {
+        "Goal-review completion by program",
+        "Skill progress by program",
+        "Skill progress by department",
+        "Survey results of closed periods",
+    } <= charted
+    assert "Fewer than 5 mentees." in page  # the demo's small groups stay hidden
     assert browser.get("/api/docs/").status_code == 200
 
 
