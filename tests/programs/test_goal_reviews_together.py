@@ -261,8 +261,8 @@ def test_after_a_review_every_page_names_the_same_next_review_date(pair):
 # ---------------------------------------------------------------- declining
 
 
-def test_declining_an_application_closes_its_goal_as_not_pursued(world):
-    acme = world.acme
+def declined_application(acme):
+    """The first mentee's application to a new program, declined by the manager."""
     enrollment = enrol_mentee(acme, acme.mentees[0], make_program(acme), approve=False)
     with activate(acme.organization):
         services.enrollments_decline(
@@ -271,6 +271,13 @@ def test_declining_an_application_closes_its_goal_as_not_pursued(world):
             enrollments=[enrollment],
             reason="The cohort is full.",
         )
+    return enrollment
+
+
+def test_declining_an_application_closes_its_goal_as_not_pursued(world):
+    acme = world.acme
+    enrollment = declined_application(acme)
+    with activate(acme.organization):
         assert Goal.objects.get(enrollment=enrollment).status == GoalStatus.CLOSED
     page = signed_in(acme, acme.mentees[0]).get(f"/enrolments/{enrollment.pk}/").content.decode()
     assert "Not pursued" in page and "In progress" not in page
@@ -278,14 +285,8 @@ def test_declining_an_application_closes_its_goal_as_not_pursued(world):
 
 def test_reversing_a_decline_puts_the_goal_back_in_progress(world):
     acme = world.acme
-    enrollment = enrol_mentee(acme, acme.mentees[0], make_program(acme), approve=False)
+    enrollment = declined_application(acme)
     with activate(acme.organization):
-        services.enrollments_decline(
-            organization=acme.organization,
-            actor=acme.manager,
-            enrollments=[enrollment],
-            reason="The cohort is full.",
-        )
         services.enrollments_approve(
             organization=acme.organization, actor=acme.manager, enrollments=[enrollment]
         )
