@@ -55,6 +55,9 @@ class ProfileAdmin(TenantModelAdmin):
     list_select_related = ["user", "department", "seniority", "manager"]
     readonly_fields = ["email"]
     fields = ["email", *ProfileForm.Meta.fields]
+    # A search of this organization's people (this admin's own scoped queryset and search
+    # fields), not a dropdown of every one of them.
+    autocomplete_fields = ["manager"]
     actions = [privacy_admin.send_data, privacy_admin.erase_people]
 
     @admin.display(ordering="user__email")

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -64,6 +65,23 @@ def is_manager(request) -> bool:
     return bool(membership and membership.is_manager)
 
 
+class SearchSelect(AutocompleteSelect):
+    """Django's autocomplete picker, which renders a refused value without failing: after
+    "abc" was posted for a person, it shows the form's error instead of a 500 (Django's
+    widget would look the value up as an id)."""
+
+    def optgroups(self, name, value, attr=None):
+        field = self.choices.field
+        acceptable = []
+        for choice in value:
+            try:
+                field.to_python(choice)
+            except ValidationError:
+                continue
+            acceptable.append(choice)
+        return super().optgroups(name, acceptable, attr)
+
+
 class TenantModelAdmin(admin.ModelAdmin):
     """Base of every ModelAdmin on the organization site.
 
@@ -100,6 +118,8 @@ class TenantModelAdmin(admin.ModelAdmin):
                 .objects.filter(memberships__organization=request.organization)
                 .order_by("email")
             )
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", SearchSelect(db_field, self.admin_site))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from mentoring.people.models import Profile, SeniorityLevel
 from mentoring.people.services import MANAGED_BY_PROGRAM_MANAGERS, profile_update
@@ -249,3 +250,32 @@ def test_the_profile_page_takes_a_fixed_number_of_queries(client, world, django_
     client_for(client, world.acme.organization, world.acme.mentees[0])
     with django_assert_num_queries(5):
         assert client.get("/me/profile/").status_code == 200
+
+
+def test_the_admin_picks_a_profiles_manager_by_searching_not_from_a_list_of_everyone(client, world):
+    acme = world.acme
+    person = own_profile(acme, acme.mentees[0])
+    client_for(client, acme.organization, acme.manager)
+    page = client.get(f"/admin/mentoring/profile/{person.pk}/change/").content.decode()
+    assert 'data-ajax--url="/admin/autocomplete/"' in page  # the manager field is a search
+    others = [own_profile(acme, user).display_name for user in acme.mentors]
+    assert not any(f">{name}</option>" in page for name in others)  # not every person listed
+
+
+def test_the_manager_search_finds_people_of_this_organization_only(client, world):
+    acme, globex = world.acme, world.globex
+    mentor = own_profile(acme, acme.mentors[0])
+    stranger = own_profile(globex, globex.mentors[0])
+    client_for(client, acme.organization, acme.manager)
+    search = {"app_label": "mentoring", "model_name": "profile", "field_name": "manager"}
+    found = client.get("/admin/autocomplete/", {**search, "term": mentor.display_name}).json()
+    assert str(mentor.pk) in {row["id"] for row in found["results"]}
+    # the same name searched in the other organization's admin finds only its own people
+    names = client.get("/admin/autocomplete/", {**search, "term": stranger.display_name}).json()
+    assert str(stranger.pk) not in {row["id"] for row in names["results"]}
+    assert world.globex.sentinel not in str(names)
+    # a member who is not a program manager gets no search at all
+    member = client_for(Client(), acme.organization, acme.mentees[0])
+    refused = member.get("/admin/autocomplete/", {**search, "term": mentor.display_name})
+    assert refused.status_code in (302, 403)
+    assert mentor.display_name not in refused.content.decode()
