@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.builders.browser import assert_accessible, org_url, screenshot, sign_in
 from tests.builders.world import build_world
@@ -23,4 +24,4 @@ def test_a_wrong_password_is_refused_in_plain_words(page, live_server):
     page.get_by_label("Email").fill(world.acme.mentees[0].email)
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-    assert "not correct" in page.content()
+    expect(page.get_by_text("not correct")).to_be_visible()
