@@ -2,9 +2,12 @@
 
     python -m bench.match_run --mentees 2000 --mentors 1000
 
-Seeds one organization into a scratch PostgreSQL database (bulk inserts), then times
-``matching.services.match_run_start``: loading the pool, scoring, solving and writing
-the draft. Prints the figures; the last line is one JSON object.
+Seeds one organization into a scratch PostgreSQL database of its own (bulk inserts), then
+times ``matching.services.match_run_start`` (the median of ``--repeat`` runs) and each phase
+it reports through ``progress``: loading people, scoring pairs, choosing pairs, writing the
+draft. Memory: the resident growth of the process over the runs, and the peak of Python's
+traced allocations (numpy's included) during one more run. Prints the figures; the last
+line is one JSON object.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import time
+import tracemalloc
 from datetime import date
 
 from .database import fresh_database
@@ -119,40 +124,110 @@ def seed(n_mentees: int, n_mentors: int):
     return organization, program, users[0]
 
 
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class PhaseClock:
+    """The progress callback of the run: the time spent in each phase it reports."""
+
+    def __init__(self):
+        self.started = self.mark = time.perf_counter()
+        self.phase = ""
+        self.seconds: dict[str, float] = {}
+        self.calls = 0
+
+    def __call__(self, done: int, total: int, phase: str) -> None:
+        self.calls += 1
+        if phase != self.phase:
+            self.close()
+            self.phase = phase
+
+    def close(self) -> None:
+        now = time.perf_counter()
+        if self.phase:
+            self.seconds[self.phase] = round(self.seconds.get(self.phase, 0) + now - self.mark, 3)
+        self.mark = now
+
+
+def _start(organization, actor, program, progress):
+    from matching.services import match_run_start
+
+    try:
+        return match_run_start(
+            organization=organization, actor=actor, program=program, progress=progress
+        )
+    except TypeError:  # a version without progress reports (the figures before)
+        return match_run_start(organization=organization, actor=actor, program=program)
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentees", type=int, default=2000)
     parser.add_argument("--mentors", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs (the median is kept)")
     options = parser.parse_args(argv)
-    services = fresh_database()
+    services = fresh_database("mentoring_bench_match")
     try:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         from matching.models import MatchProposal, UnmatchedMentee
-        from matching.services import match_run_start
         from mentoring.tenancy import activate
 
         started = time.perf_counter()
         organization, program, actor = seed(options.mentees, options.mentors)
         seeded = time.perf_counter() - started
-        with activate(organization), CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            run = match_run_start(organization=organization, actor=actor, program=program)
-            seconds = time.perf_counter() - started
+        with activate(organization):
+            rss_before = _rss_mib()
+            timings, clocks = [], []
+            for _ in range(options.repeat):
+                clock = PhaseClock()
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    run = _start(organization, actor, program, clock)
+                    timings.append(time.perf_counter() - started)
+                clock.close()
+                clocks.append(clock)
+            rss_after, peak_rss = _rss_mib(), _peak_rss_mib()
+            median = sorted(range(len(timings)), key=timings.__getitem__)[len(timings) // 2]
+            # Python-level allocations (numpy's included) of one more run, traced apart:
+            # tracing slows the run down, so its time is not reported.
+            tracemalloc.start()
+            _start(organization, actor, program, None)
+            _current, traced_peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
             figures = {
                 "mentees": options.mentees,
                 "mentors": options.mentors,
                 "seed_seconds": round(seeded, 2),
-                "seconds": round(seconds, 2),
+                "seconds": round(timings[median], 2),
+                "seconds_all": [round(t, 2) for t in timings],
+                "phases": clocks[median].seconds,
+                "progress_calls": clocks[median].calls,
                 "queries": len(queries),
                 "proposals": MatchProposal.objects.filter(run=run).count(),
                 "unmatched": UnmatchedMentee.objects.filter(run=run).count(),
+                "total_score": run.total_score,
+                "traced_peak_mib": round(traced_peak / 2**20, 1),
+                "rss_growth_mib": round(rss_after - rss_before, 1),
+                "peak_rss_mib": round(peak_rss, 1),
             }
+        phases = ", ".join(f"{name} {s} s" for name, s in figures["phases"].items())
         print(
-            f"match run from the service: {figures['seconds']} s, {figures['queries']} queries, "
-            f"{figures['proposals']} pairs, {figures['unmatched']} unmatched "
-            f"(seeding took {figures['seed_seconds']} s)"
+            f"match run from the service: {figures['seconds']} s (median of {options.repeat}), "
+            f"{figures['queries']} queries, {figures['proposals']} pairs, "
+            f"{figures['unmatched']} unmatched (seeding took {figures['seed_seconds']} s)"
+        )
+        print(f"phases: {phases or 'not reported'}")
+        print(
+            f"memory: peak of traced allocations {figures['traced_peak_mib']} MiB, "
+            f"resident growth over the runs {figures['rss_growth_mib']} MiB"
         )
         print(json.dumps(figures))
         return figures

@@ -4,11 +4,23 @@ which hard rules it breaks (naming the people, one sentence per rule)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import lru_cache
+
 import numpy as np
 from django.utils.translation import get_language_info
 
+from mentoring.people.models import Profile
+
 from .pool import Pool
-from .scoring import MUST_MAX_HOURS, Criterion, Weight, criterion_points, pair_breakdown
+from .scoring import (
+    MUST_MAX_HOURS,
+    Criterion,
+    Weight,
+    criterion_points,
+    pair_breakdown,
+    pairs_breakdown,
+)
 
 
 def _signed(points: float) -> str:
@@ -58,9 +70,10 @@ def _label(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
         ]
         return f"shared language: {', '.join(shared)}" if shared else "no shared language"
     if criterion is Criterion.PREFERENCE:
-        pairs = {tuple(pair) for pair in pool.problem.preferred_pairs.tolist()}
         return (
-            "the mentee asked for this mentor" if (i, j) in pairs else "not requested by the mentee"
+            "the mentee asked for this mentor"
+            if (i, j) in pool.preferred
+            else "not requested by the mentee"
         )
     raise ValueError(criterion)
 
@@ -75,6 +88,7 @@ def _and_list(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+@lru_cache(maxsize=256)
 def _language_name(code: str) -> str:
     try:
         return str(get_language_info(code)["name"])
@@ -117,22 +131,34 @@ def _plain(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
         ]
         return f"You can talk in {_and_list(shared)}" if shared else ""
     if criterion is Criterion.PREFERENCE:
-        pairs = {tuple(pair) for pair in pool.problem.preferred_pairs.tolist()}
-        return "The mentee asked to work with this mentor" if (i, j) in pairs else ""
+        return "The mentee asked to work with this mentor" if (i, j) in pool.preferred else ""
     raise ValueError(criterion)
 
 
 def breakdown(pool: Pool, i: int, j: int) -> list[dict]:
     """[{criterion, points, label, plain}] for mentee i and mentor j; points sum to the
     score. ``label`` is for the manager; ``plain`` (possibly "") for the two people."""
+    return _parts(pool, i, j, pair_breakdown(pool.problem, i, j))
+
+
+def breakdowns(pool: Pool, mentees: np.ndarray, mentors: np.ndarray) -> list[list[dict]]:
+    """``breakdown`` of each pair (mentees[k], mentors[k]), the points scored together."""
+    criteria, points = pairs_breakdown(pool.problem, mentees, mentors)
+    return [
+        _parts(pool, int(i), int(j), zip(criteria, map(float, row), strict=True))
+        for i, j, row in zip(mentees, mentors, points, strict=True)
+    ]
+
+
+def _parts(pool: Pool, i: int, j: int, points: Iterable[tuple[Criterion, float]]) -> list[dict]:
     return [
         {
             "criterion": str(criterion),
-            "points": points,
-            "label": f"{_label(pool, criterion, i, j)} {_signed(points)}",
+            "points": value,
+            "label": f"{_label(pool, criterion, i, j)} {_signed(value)}",
             "plain": _plain(pool, criterion, i, j),
         }
-        for criterion, points in pair_breakdown(pool.problem, i, j)
+        for criterion, value in points
     ]
 
 
@@ -183,13 +209,16 @@ def broken_rules(pool: Pool, i: int, j: int, load: int = 0) -> list[str]:
     two people (``load``: pairs the mentor already has in the draft beyond the places
     counted in the pool)."""
     problem = pool.problem
-    mentee_name, mentor_name = str(pool.mentees[i].person), str(pool.mentors[j].person)
+    mentee_person, mentor_person = int(problem.mentees.person[i]), int(problem.mentors.person[j])
+    people = Profile.objects.only("display_name", "manager_id").in_bulk(
+        [mentee_person, mentor_person]
+    )
+    mentee_name, mentor_name = str(people[mentee_person]), str(people[mentor_person])
     rules = []
-    if problem.mentees.person[i] == problem.mentors.person[j]:
+    if mentee_person == mentor_person:
         rules.append(f"{mentee_name} cannot be their own mentor")
-    excluded = {tuple(pair) for pair in problem.excluded_pairs.tolist()}
     if (i, j) in pool.reporting_line:
-        direct = pool.mentees[i].person.manager_id == pool.mentors[j].person_id
+        direct = people[mentee_person].manager_id == mentor_person
         rules.append(
             f"{mentee_name} reports to {mentor_name}: pairs in one reporting line need an "
             "override reason"
@@ -197,7 +226,7 @@ def broken_rules(pool: Pool, i: int, j: int, load: int = 0) -> list[str]:
             else f"{mentor_name} is above {mentee_name} in their reporting line: pairs in one "
             "reporting line need an override reason"
         )
-    elif (i, j) in excluded:
+    elif (i, j) in pool.excluded:
         rules.append(
             f"{mentee_name} and {mentor_name} were paired before: pairing them again needs an "
             "override reason"
@@ -205,7 +234,7 @@ def broken_rules(pool: Pool, i: int, j: int, load: int = 0) -> list[str]:
     if problem.capacity[j] - load <= 0:
         rules.append(f"{mentor_name} has no free place left: going over capacity needs a reason")
     mentee, mentor = problem.mentees.take([i]), problem.mentors.take([j])
-    preferred = np.array([[(i, j) in {tuple(p) for p in problem.preferred_pairs.tolist()}]])
+    preferred = np.array([[(i, j) in pool.preferred]])
     for criterion, weight in problem.weights.items():
         if weight is not Weight.MUST:
             continue

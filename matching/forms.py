@@ -1,4 +1,6 @@
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from mentoring.common.forms import ServiceForm
 from programs.models import Enrollment, Program, ProgramStatus
@@ -39,12 +41,110 @@ class StartRunForm(forms.Form):
 REASON_HELP = "It is recorded with this pair and shown on its mentorship."
 
 
+class Picker(forms.Widget):
+    """One row out of thousands, chosen by searching: a search box that asks the review
+    page's search endpoint (htmx) for a short list of radio buttons. Only the chosen row
+    (and the rows ``shown`` that the view sets, such as the best mentors for a mentee) is rendered,
+    never every row of the draft or the program."""
+
+    template_name = "admin/matching/matchrun/_picker.html"
+
+    def __init__(self, *, kind: str, legend: str, search_label: str, hint: str):
+        super().__init__()
+        self.kind, self.legend, self.search_label, self.hint = kind, legend, search_label, hint
+        self.search_url = ""  # set by the page: the run's search endpoint for ``kind``
+        self.chosen: list[tuple[int, str]] = []  # (value, label) of the chosen row
+        # More rows to show before any search. (Not ``choices``: ModelChoiceField sets
+        # that to its lazy iterator of every row, which a picker never reads.)
+        self.shown: list[tuple[int, str]] = []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = {pk for pk, _label in self.chosen}
+        context["widget"].update(
+            kind=self.kind,
+            legend=self.legend,
+            search_label=self.search_label,
+            hint=self.hint,
+            search_url=self.search_url,
+            options=[{"value": pk, "label": label, "checked": True} for pk, label in self.chosen]
+            + [
+                {"value": pk, "label": label, "checked": False}
+                for pk, label in self.shown
+                if pk not in chosen
+            ],
+        )
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The page's templates (the form renderer sees only the forms' own).
+        context = self.get_context(name, value, self.build_attrs(self.attrs, attrs))
+        return mark_safe(render_to_string(self.template_name, context))  # noqa: S308
+
+
+class PickedField(forms.ModelChoiceField):
+    """A ModelChoiceField shown as a ``Picker``: its choices are never listed, only the
+    posted one is looked up (in the scoped queryset), so its label can be shown again."""
+
+    def __init__(self, *, label, kind, search_label, hint, invalid, **kwargs):
+        super().__init__(
+            queryset=MatchProposal.objects.none(),
+            label=label,
+            widget=Picker(kind=kind, legend=label, search_label=search_label, hint=hint),
+            error_messages={"invalid_choice": invalid, "required": f"Choose {hint_object(kind)}."},
+            **kwargs,
+        )
+
+
+def hint_object(kind: str) -> str:
+    return {"pairs": "a pair", "mentees": "a mentee", "mentors": "a mentor"}[kind]
+
+
+def pick_again(form: forms.Form, name: str, label_of) -> None:
+    """Show the row posted for ``name`` as chosen again (if it is one of the field's rows)."""
+    field = form.fields[name]
+    value = form.data.get(form.add_prefix(name)) if form.is_bound else form.initial.get(name)
+    if value in (None, ""):
+        return
+    try:
+        row = field.queryset.filter(pk=int(str(value))).first()
+    except (TypeError, ValueError):
+        row = None
+    if row is not None:
+        field.widget.chosen = [(row.pk, label_of(row))]
+
+
+def pair_label(proposal) -> str:
+    return f"{proposal.mentor.person} → {proposal.mentee.person}"
+
+
+STALE_PAIR = (
+    "Select a valid choice: that pair is not in this draft (any more). Someone may have "
+    "changed the draft meanwhile; search again and choose a pair listed."
+)
+
+
 class SwapForm(forms.Form):
     """Two pairs whose mentors change places. A reason field appears only for a new pair
     that breaks a rule (``needs_reason``: field name → (new pair's name, its rules))."""
 
-    first = forms.ModelChoiceField(queryset=MatchProposal.objects.none(), label="Pair")
-    second = forms.ModelChoiceField(queryset=MatchProposal.objects.none(), label="with pair")
+    first = PickedField(
+        label="Pair",
+        kind="pairs",
+        search_label="Find the first pair by a name",
+        hint="Type part of the mentor's or the mentee's name.",
+        invalid=STALE_PAIR,
+    )
+    second = PickedField(
+        label="with pair",
+        kind="pairs",
+        search_label="Find the second pair by a name",
+        hint="Type part of the mentor's or the mentee's name.",
+        invalid=STALE_PAIR,
+    )
     first_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
     second_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
     # The draft as the page showed it (services.draft_version): a second click is refused.
@@ -57,39 +157,87 @@ class SwapForm(forms.Form):
         )
         for name in ("first", "second"):
             self.fields[name].queryset = pairs
-            self.fields[name].label_from_instance = lambda p: (
-                f"{p.mentor.person} → {p.mentee.person}"
-            )
         for name, (pair_name, _rules) in (needs_reason or {}).items():
             field = self.fields[name]
             field.widget = forms.Textarea(attrs={"rows": 2, "cols": 60})
             field.label = f"Reason for the new pair {pair_name}"
             field.help_text = REASON_HELP
 
+    def show_choices(self, search_url: str) -> None:
+        """Point the pickers at the page's search and show the chosen pairs again."""
+        for name in ("first", "second"):
+            self.fields[name].widget.search_url = f"{search_url}?field={name}"
+            pick_again(self, name, pair_label)
+
     def reason_fields(self):
         return [self[name] for name in ("first_reason", "second_reason")]
 
 
-def _mentor_choice(mentor, places: int, score: float | None) -> str:
-    free = "full" if places <= 0 else f"{places} place{'s' if places != 1 else ''} free"
-    scored = "" if score is None else f", score {score:.0f}"
-    return f"{mentor.person} ({free}{scored})"
+class ReviewSearchForm(forms.Form):
+    """The pairs of a draft to show: a name (either person), which pairs, the order."""
+
+    q = forms.CharField(
+        label="Person",
+        required=False,
+        max_length=100,
+        strip=True,
+        help_text="Part of a mentor's or a mentee's name.",
+    )
+    only = forms.ChoiceField(label="Show", required=False, choices=[])
+    order = forms.ChoiceField(label="Order", required=False, choices=[])
+
+    def __init__(self, *args, orders: dict, filters: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].choices = [(key, label) for key, (label, _fields) in orders.items()]
+        self.fields["only"].choices = list(filters.items())
+        self.fields["q"].widget.attrs.update({"type": "search", "class": "vTextField"})
+
+    def search(self) -> dict[str, str]:
+        """What to show: the valid parts of the search, the defaults for the rest."""
+        shown = {"q": "", "only": "", "order": "best"}
+        if self.is_bound:
+            self.is_valid()
+            for name in shown:
+                if name not in self.errors and self.cleaned_data.get(name):
+                    shown[name] = self.cleaned_data[name]
+        return shown
 
 
 class ManualPairForm(forms.Form):
-    """A mentee left unmatched and a mentor. Each mentor shows their free places in this
-    draft and, once a mentee is chosen, the score with them; full mentors are marked (they
-    can still be chosen, with a reason)."""
+    """A mentee left unmatched and a mentor, each found by a search. Each mentor shows
+    their free places in this draft (full mentors are marked: they can still be chosen,
+    with a reason) and, in the list of best mentors for the chosen mentee, the score."""
 
-    mentee = forms.ModelChoiceField(queryset=Enrollment.objects.none())
-    mentor = forms.ModelChoiceField(queryset=Enrollment.objects.none())
+    mentee = PickedField(
+        label="Mentee",
+        kind="mentees",
+        search_label="Find a mentee left unmatched",
+        hint="Type part of the mentee's name.",
+        invalid=(
+            "Select a valid choice: that mentee is not waiting in this draft (any more). "
+            "Someone may have changed the draft meanwhile; search again."
+        ),
+    )
+    mentor = PickedField(
+        label="Mentor",
+        kind="mentors",
+        search_label="Find a mentor of the program",
+        hint=(
+            "Type part of the mentor's name. Free places count the pairs already in this "
+            "draft; choose the mentee and press “Show the best mentors” to see scores."
+        ),
+        invalid=(
+            "Select a valid choice: that person is not an approved mentor of this program "
+            "(any more)."
+        ),
+    )
     override_reason = forms.CharField(
         required=False,
         max_length=500,
         help_text="Required when the pair breaks one of the program's rules; it is recorded.",
     )
 
-    def __init__(self, *args, run, mentor_facts: dict | None = None, **kwargs):
+    def __init__(self, *args, run, **kwargs):
         super().__init__(*args, **kwargs)
         people = Enrollment.objects.filter(program=run.program, status="approved").select_related(
             "person"
@@ -98,22 +246,25 @@ class ManualPairForm(forms.Form):
             role="mentee", pk__in=run.unmatched.values("mentee_id")
         )
         self.fields["mentor"].queryset = people.filter(role="mentor")
-        for name in ("mentee", "mentor"):
-            self.fields[name].label_from_instance = lambda e: str(e.person)
-        if mentor_facts is not None:
-            # {mentor enrolment id: (enrolment, free places, score or None)}, from the
-            # page's selector: shown without querying each mentor.
-            self.fields["mentor"].choices = [
-                ("", "---------"),
-                *(
-                    (pk, _mentor_choice(mentor, places, score))
-                    for pk, (mentor, places, score) in mentor_facts.items()
-                ),
-            ]
-            self.fields["mentor"].help_text = (
-                "Free places count the pairs already in this draft. Choose the mentee first and "
-                "press “Show scores” to see each mentor's score with them."
-            )
+
+    def show_choices(self, search_urls: dict[str, str], mentors=None) -> None:
+        # search_urls: the run's search endpoint per kind ("mentees", "mentors")
+        """Point the pickers at the page's search, show the chosen people again, and
+        ``mentors`` (``selectors.MentorChoice``: best first for the chosen mentee)."""
+        for name, kind in (("mentee", "mentees"), ("mentor", "mentors")):
+            self.fields[name].widget.search_url = f"{search_urls[kind]}?field={name}"
+        pick_again(self, "mentee", lambda enrolment: str(enrolment.person))
+        if mentors:
+            by_pk = {choice.enrollment.pk: choice.label for choice in mentors}
+            self.fields["mentor"].widget.shown = list(by_pk.items())
+        pick_again(self, "mentor", lambda enrolment: str(enrolment.person))
+        widget = self.fields["mentor"].widget
+        if mentors and widget.chosen:
+            # The chosen mentor keeps the label with places and score when it has one.
+            widget.chosen = [(pk, by_pk.get(pk, label)) for pk, label in widget.chosen]
+
+    def picker_fields(self):
+        return [self["mentee"], self["mentor"]]
 
 
 # ---------------------------------------------------------------- participant pages

@@ -15,12 +15,13 @@ from programs.events import (
 )
 from programs.models import ProgramStatus
 
-from . import privacy
+from . import jobs, privacy
 from .access import member_filter
 from .models import OPEN_MENTORSHIP, MatchRun, Mentorship
 from .services import onboarding_match
 
 hooks.register(hooks.PRIVACY_RULES, privacy.RULES)
+hooks.register(hooks.JOB_KINDS, jobs.KIND)
 
 
 @hooks.register(ENROLLMENT_APPROVED)

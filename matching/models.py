@@ -135,6 +135,12 @@ class Mentorship(TenantModel):
                 condition=Q(ends_on__gt=models.F("started_on")), name="mentorship_ends_after_start"
             ),
         ]
+        indexes = [
+            # the admin's list, latest start first (``ordering``)
+            models.Index(
+                fields=["organization", "-started_on", "id"], name="mentorship_list_latest"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentor.person} → {self.mentee.person}"

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import zoneinfo
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, time
+from functools import cached_property, lru_cache
+from typing import overload
 
 import numpy as np
 from django.db.models import Count, Prefetch, Q
@@ -22,7 +24,9 @@ from programs.models import (
 )
 
 from .models import OPEN_MENTORSHIP, OPEN_STATUSES, Mentorship
-from .scoring import Criterion, Problem, Side, Weight
+from .scoring import Criterion, Problem, Progress, Side, Weight
+
+LOADING = "Loading people"
 
 CROSS_FUNCTIONAL_WEIGHT: dict[str, Weight] = {
     CrossFunctional.REQUIRED: Weight.MUST,
@@ -54,23 +58,84 @@ def program_weights(program: Program, override: dict | None = None) -> dict[Crit
     return weights
 
 
-@dataclass
+class _LazyEnrollments(Sequence):
+    """The pool's enrolments as objects, in pool order, loaded in one query on first use:
+    scoring and the draft need only ids and arrays, a few callers want the objects."""
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+        self._loaded: list[Enrollment] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _objects(self) -> list[Enrollment]:
+        if self._loaded is None:
+            found = (
+                Enrollment.objects.select_related("person__seniority")
+                .prefetch_related(
+                    Prefetch("skill_links", EnrollmentSkill.objects.select_related("skill"))
+                )
+                .in_bulk(self.ids)
+            )
+            self._loaded = [found[pk] for pk in self.ids]
+        return self._loaded
+
+    @overload
+    def __getitem__(self, index: int) -> Enrollment: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Enrollment]: ...
+    def __getitem__(self, index):
+        return self._objects()[index]
+
+
 class Pool:
-    program: Program
-    mentees: list[Enrollment]
-    mentors: list[Enrollment]
-    problem: Problem
-    skill_names: dict[int, str]
-    languages: list[str]
-    fingerprint: str
-    # (mentee index, mentor index) of pairs in one reporting line, to name that rule.
-    reporting_line: frozenset[tuple[int, int]] = frozenset()
+    """A program's matching pool: the scorer's arrays, and the enrolment id and person of
+    each row (``mentees`` / ``mentors`` give the objects, loaded when first read)."""
+
+    def __init__(
+        self,
+        program: Program,
+        mentee_ids: list[int],
+        mentor_ids: list[int],
+        problem: Problem,
+        skill_names: dict[int, str],
+        languages: list[str],
+        fingerprint: str,
+        reporting_line: frozenset[tuple[int, int]] = frozenset(),
+    ):
+        self.program = program
+        self.mentee_ids, self.mentor_ids = mentee_ids, mentor_ids
+        self.mentees = _LazyEnrollments(mentee_ids)
+        self.mentors = _LazyEnrollments(mentor_ids)
+        self.problem = problem
+        self.skill_names = skill_names
+        self.languages = languages
+        self.fingerprint = fingerprint
+        # (mentee index, mentor index) of pairs in one reporting line, to name that rule.
+        self.reporting_line = reporting_line
+        self._mentee_at = {pk: i for i, pk in enumerate(mentee_ids)}
+        self._mentor_at = {pk: j for j, pk in enumerate(mentor_ids)}
+
+    @cached_property
+    def preferred(self) -> frozenset[tuple[int, int]]:
+        """The (mentee index, mentor index) pairs the mentees asked for, as a set."""
+        return frozenset(map(tuple, self.problem.preferred_pairs.tolist()))
+
+    @cached_property
+    def excluded(self) -> frozenset[tuple[int, int]]:
+        return frozenset(map(tuple, self.problem.excluded_pairs.tolist()))
 
     def mentee_index(self, enrollment_id: int) -> int:
-        return next(i for i, e in enumerate(self.mentees) if e.pk == enrollment_id)
+        """The row of an enrolment; StopIteration when it is not in the pool."""
+        if enrollment_id not in self._mentee_at:
+            raise StopIteration(enrollment_id)
+        return self._mentee_at[enrollment_id]
 
     def mentor_index(self, enrollment_id: int) -> int:
-        return next(j for j, e in enumerate(self.mentors) if e.pk == enrollment_id)
+        if enrollment_id not in self._mentor_at:
+            raise StopIteration(enrollment_id)
+        return self._mentor_at[enrollment_id]
 
 
 def program_fingerprint(program: Program) -> str:
@@ -91,6 +156,7 @@ def program_fingerprint(program: Program) -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1024)
 def _utc_offset(time_zone: str, on) -> float:
     moment = datetime.combine(on, time(12), tzinfo=zoneinfo.ZoneInfo(time_zone))
     return moment.utcoffset().total_seconds() / 3600  # type: ignore[union-attr]  # a zone has one
@@ -104,52 +170,87 @@ def _bits(indices: list[list[int]], width: int) -> np.ndarray:
     return words
 
 
-def _side(enrollments, skill_bit, language_bit, on) -> Side:
-    people = [e.person for e in enrollments]
+# The person's fields the scorer reads, fetched as plain values (no model instances).
+PERSON_FIELDS = (
+    "pk",
+    "person_id",
+    "person__department_id",
+    "person__seniority__rank",
+    "person__time_zone",
+    "person__languages",
+)
+
+
+def _side(rows: list, skills: list[list[int]], n_skills: int, language_bit, on) -> Side:
+    """``rows``: the PERSON_FIELDS of each enrolment; ``skills``: the bits of its skills."""
     return Side(
-        person=np.array([p.pk for p in people], dtype=np.int64),
-        department=np.array([p.department_id or -1 for p in people], dtype=np.int64),
-        rank=np.array([p.seniority.rank if p.seniority else -1 for p in people], dtype=np.int16),
-        utc_offset=np.array([_utc_offset(p.time_zone, on) for p in people], dtype=np.float32),
+        person=np.array([row.person_id for row in rows], dtype=np.int64),
+        department=np.array(
+            [
+                -1 if row.person__department_id is None else row.person__department_id
+                for row in rows
+            ],
+            dtype=np.int64,
+        ),
+        rank=np.array(
+            [
+                -1 if row.person__seniority__rank is None else row.person__seniority__rank
+                for row in rows
+            ],
+            dtype=np.int16,
+        ),
+        utc_offset=np.array(
+            [_utc_offset(row.person__time_zone, on) for row in rows], dtype=np.float32
+        ),
         languages=_bits(
-            [[language_bit[c] for c in p.languages] for p in people], len(language_bit)
+            [[language_bit[code] for code in row.person__languages] for row in rows],
+            len(language_bit),
         ),
-        skills=_bits(
-            [[skill_bit[link.skill_id] for link in e.skill_links.all()] for e in enrollments],
-            len(skill_bit),
-        ),
+        skills=_bits(skills, n_skills),
     )
 
 
-def load_pool(program: Program, weights: dict[Criterion, Weight], only_mentee_ids=None) -> Pool:
-    """Approved mentees without a pair, approved mentors with free places, and the rules."""
-    base = (
-        Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPROVED)
-        .select_related("person__seniority")
-        .prefetch_related(Prefetch("skill_links", EnrollmentSkill.objects.select_related("skill")))
-        .order_by("pk")
-    )
-    waiting = base.filter(role=EnrollmentRole.MENTEE).exclude(
+def load_pool(
+    program: Program,
+    weights: dict[Criterion, Weight],
+    only_mentee_ids=None,
+    progress: Progress | None = None,
+) -> Pool:
+    """Approved mentees without a pair, approved mentors with free places, and the rules,
+    read as plain values in a fixed number of queries (no model instance per person)."""
+    if progress:
+        progress(0, 1, LOADING)
+    waiting = Q(role=EnrollmentRole.MENTEE) & ~Q(
         pk__in=Mentorship.objects.filter(OPEN_MENTORSHIP, program=program).values("mentee_id")
     )
     if only_mentee_ids is not None:
-        waiting = waiting.filter(pk__in=only_mentee_ids)
-    mentees = list(waiting)
-    mentors = list(
-        base.filter(role=EnrollmentRole.MENTOR).annotate(
-            taken=Count("as_mentor", filter=Q(as_mentor__status__in=OPEN_STATUSES))
-        )
+        waiting &= Q(pk__in=only_mentee_ids)
+    rows = (
+        Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPROVED)
+        .filter(waiting | Q(role=EnrollmentRole.MENTOR))
+        .annotate(taken=Count("as_mentor", filter=Q(as_mentor__status__in=OPEN_STATUSES)))
+        .order_by("pk")
+        .values_list(*PERSON_FIELDS, "role", "preferred_mentors", "capacity", "taken", named=True)
     )
+    mentees: list = []
+    mentors: list = []
+    for row in rows:  # one query for both sides, each in the order of its ids
+        (mentees if row.role == EnrollmentRole.MENTEE else mentors).append(row)
+    links: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for enrollment_id, skill_id, name in EnrollmentSkill.objects.filter(
+        enrollment__program=program, enrollment__status=EnrollmentStatus.APPROVED
+    ).values_list("enrollment_id", "skill_id", "skill__name"):
+        links.setdefault(enrollment_id, []).append(skill_id)
+        names[skill_id] = name
     every = mentees + mentors
-    skill_ids = sorted({link.skill_id for e in every for link in e.skill_links.all()})
+    skill_ids = sorted({skill_id for row in every for skill_id in links.get(row.pk, ())})
     skill_bit = {skill_id: bit for bit, skill_id in enumerate(skill_ids)}
-    skill_names = {
-        skill_bit[link.skill_id]: link.skill.name for e in every for link in e.skill_links.all()
-    }
-    languages = sorted({code for e in every for code in e.person.languages})
+    skill_names = {skill_bit[skill_id]: names[skill_id] for skill_id in skill_ids}
+    languages = sorted({code for row in every for code in row.person__languages})
     language_bit = {code: bit for bit, code in enumerate(languages)}
     on = program.starts_on
-    mentor_at = {e.person_id: j for j, e in enumerate(mentors)}
+    mentor_at = {row.person_id: j for j, row in enumerate(mentors)}
     managers = dict(Profile.objects.values_list("pk", "manager_id"))
     excluded, reporting = [], []
     for i, mentee in enumerate(mentees):
@@ -160,7 +261,7 @@ def load_pool(program: Program, weights: dict[Criterion, Weight], only_mentee_id
                 excluded.append((i, mentor_at[boss]))
                 reporting.append((i, mentor_at[boss]))
             boss = managers.get(boss)
-    mentee_at = {e.person_id: i for i, e in enumerate(mentees)}
+    mentee_at = {row.person_id: i for i, row in enumerate(mentees)}
     earlier = Mentorship.objects.exclude(OPEN_MENTORSHIP, program=program).values_list(
         "mentee__person_id", "mentor__person_id"
     )
@@ -173,22 +274,31 @@ def load_pool(program: Program, weights: dict[Criterion, Weight], only_mentee_id
         for person in mentee.preferred_mentors
         if person in mentor_at
     ]
+
+    def skill_bits(rows):
+        return [[skill_bit[skill_id] for skill_id in links.get(row.pk, ())] for row in rows]
+
     problem = Problem(
-        mentees=_side(mentees, skill_bit, language_bit, on),
-        mentors=_side(mentors, skill_bit, language_bit, on),
-        capacity=np.array([max(0, (e.capacity or 0) - e.taken) for e in mentors], dtype=np.int64),
+        mentees=_side(mentees, skill_bits(mentees), len(skill_bit), language_bit, on),
+        mentors=_side(mentors, skill_bits(mentors), len(skill_bit), language_bit, on),
+        capacity=np.array(
+            [max(0, (row.capacity or 0) - row.taken) for row in mentors], dtype=np.int64
+        ),
         weights=weights,
         min_seniority_gap=program.min_seniority_gap,
         excluded_pairs=np.array(sorted(set(excluded)), dtype=np.int64).reshape(-1, 2),
         preferred_pairs=np.array(sorted(set(preferred)), dtype=np.int64).reshape(-1, 2),
     )
-    return Pool(
+    pool = Pool(
         program,
-        mentees,
-        mentors,  # type: ignore[arg-type]  # Enrollments, annotated with their places taken
+        [row.pk for row in mentees],
+        [row.pk for row in mentors],
         problem,
         skill_names,
         languages,
         program_fingerprint(program),
         reporting_line=frozenset(reporting),
     )
+    if progress:
+        progress(1, 1, LOADING)
+    return pool

@@ -7,10 +7,14 @@ breakdown always sums to the score. Nothing here knows Django.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
+
+# progress(done, total, phase): how long work reports itself to the background jobs
+Progress = Callable[[int, int, str], None]
 
 
 class Criterion(StrEnum):
@@ -169,8 +173,13 @@ def _pair_mask(pairs: np.ndarray, rows: np.ndarray, cols: np.ndarray, shape: tup
 def _weighted(problem: Problem, rows: np.ndarray, cols: np.ndarray, skip=()):
     """Yield (criterion, weight, weighted points, satisfied) for the block rows × cols."""
     shape = (len(problem.mentees), len(problem.mentors))
-    mentees, mentors = problem.mentees.take(rows), problem.mentors.take(cols)
     preferred = _pair_mask(problem.preferred_pairs, rows, cols, shape)
+    yield from _weighted_sides(
+        problem, problem.mentees.take(rows), problem.mentors.take(cols), preferred, skip
+    )
+
+
+def _weighted_sides(problem: Problem, mentees: Side, mentors: Side, preferred, skip=()):
     for criterion, weight in problem.weights.items():
         if weight is Weight.OFF or criterion in skip:
             continue
@@ -271,3 +280,31 @@ def pair_breakdown(problem: Problem, mentee: int, mentor: int) -> list[tuple[Cri
     """The points each criterion gives one pair (weights applied); they sum to its score."""
     parts = _weighted(problem, np.array([mentee]), np.array([mentor]))
     return [(criterion, float(points[0, 0])) for criterion, _weight, points, _ in parts]
+
+
+PAIRS_AT_ONCE = 256
+
+
+def pairs_breakdown(
+    problem: Problem, mentees: np.ndarray, mentors: np.ndarray
+) -> tuple[list[Criterion], np.ndarray]:
+    """``pair_breakdown`` of many pairs (mentees[k], mentors[k]) at once: the criteria that
+    count, and one row of points per pair, one column per criterion.
+
+    The same criterion functions score small blocks of the pairs' people, whose diagonal
+    holds the pairs: the same numbers as one pair at a time, without its overhead.
+    """
+    criteria = [c for c, weight in problem.weights.items() if weight is not Weight.OFF]
+    points = np.zeros((len(mentees), len(criteria)), dtype=np.float32)
+    asked = problem.preferred_pairs[:, 0] * len(problem.mentors) + problem.preferred_pairs[:, 1]
+    for start in range(0, len(mentees), PAIRS_AT_ONCE):
+        rows = np.asarray(mentees[start : start + PAIRS_AT_ONCE], dtype=np.int64)
+        cols = np.asarray(mentors[start : start + PAIRS_AT_ONCE], dtype=np.int64)
+        preferred = np.zeros((len(rows), len(rows)), dtype=bool)
+        np.fill_diagonal(preferred, np.isin(rows * len(problem.mentors) + cols, asked))
+        parts = _weighted_sides(
+            problem, problem.mentees.take(rows), problem.mentors.take(cols), preferred
+        )
+        for column, (_criterion, _weight, block, _satisfied) in enumerate(parts):
+            points[start : start + len(rows), column] = np.diagonal(block)
+    return criteria, points

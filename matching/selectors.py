@@ -1,5 +1,7 @@
 """Reads for the participant pages of matching: suggested mentors and requests sent
-(self-match), requests received, and the mentorships of the signed-in person.
+(self-match), requests received, and the mentorships of the signed-in person; and for the
+admin's review of a match-run draft: its summary, a page of its pairs, and the short lists
+of its search pickers (pairs, mentees left unmatched, mentors with their free places).
 
 Every selector takes the organization and the signed-in user. A page is for the people it
 concerns: a row that is missing, of another organization or someone else's is the same
@@ -9,10 +11,26 @@ so a page costs the same number of queries whatever the number of mentors or req
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+import numpy as np
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from mentoring.people.models import Department
@@ -36,11 +54,17 @@ from .models import (
     OPEN_MENTORSHIP,
     OPEN_STATUSES,
     FitCheck,
+    MatchProposal,
+    MatchRun,
     MentorRequest,
     Mentorship,
     MentorshipStatus,
     RequestStatus,
+    UnmatchedMentee,
+    UnmatchedReason,
 )
+from .pool import load_pool, program_weights
+from .scoring import score_block
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -366,3 +390,272 @@ def access_mentorship(
         row=side_of(mentorship, user),
         my_fit_check=mentorship.my_fit_checks[0] if mentorship.my_fit_checks else None,
     )
+
+
+# ---------------------------------------------------------------- draft review (admin)
+#
+# The review page of a match run reads a summary in SQL and one page of pairs; the swap
+# and add-by-hand pickers search a short list. Nothing here grows with the draft: a run
+# of 2,000 pairs costs the same queries as one of ten.
+
+PAIRS_PER_PAGE = 50
+PICKER_LIMIT = 20
+UNMATCHED_SHOWN = 50
+SCORE_BANDS = 5
+
+PAIR_ORDERS = {
+    "best": ("Best score first", ("-score", "pk")),
+    "worst": ("Lowest score first", ("score", "pk")),
+    "mentor": ("Mentor's name", ("mentor__person__display_name", "pk")),
+    "mentee": ("Mentee's name", ("mentee__person__display_name", "pk")),
+}
+PAIR_FILTERS = {
+    "": "All pairs",
+    "changed": "Changed by hand",
+    "overrides": "Breaking a rule (overridden)",
+}
+_NO_RULE_BROKEN = Q(broken_rules=[])
+
+
+@dataclass
+class ScoreBand:
+    low: float
+    high: float
+    count: int
+    share: int  # percent of the pairs, for the bar
+
+
+@dataclass
+class DraftSummary:
+    pair_count: int
+    unmatched_count: int
+    manual_count: int
+    override_count: int
+    lowest: float | None
+    highest: float | None
+    average: float | None
+    bands: list[ScoreBand]
+    unmatched_reasons: list[tuple[str, int]]  # (reason as the manager reads it, count)
+
+
+def _bands(lowest: float, highest: float) -> list[tuple[float, float]]:
+    """Equal-width score bands from the lowest to the highest score, whole numbers."""
+    low, high = math.floor(lowest), math.ceil(highest)
+    if high <= low:
+        return [(low, high)]
+    width = max(1, math.ceil((high - low) / SCORE_BANDS))
+    edges = list(range(low, high, width))
+    return [(edge, min(edge + width, high)) for edge in edges]
+
+
+def draft_summary(*, organization: Organization, run: MatchRun) -> DraftSummary:
+    """What a manager reads first about a run: how many pairs and how good (scores in
+    bands), who is left unmatched and why (counted per reason), and the changes by hand
+    and rule overrides; three aggregate queries whatever the size of the draft."""
+    proposals = MatchProposal.objects.filter(run=run).order_by()
+    totals = proposals.aggregate(
+        pair_count=Count("pk"),
+        manual_count=Count("pk", filter=Q(is_manual=True)),
+        override_count=Count("pk", filter=~_NO_RULE_BROKEN),
+        lowest=Min("score"),
+        highest=Max("score"),
+        average=Avg("score"),
+    )
+    bands: list[ScoreBand] = []
+    if totals["pair_count"]:
+        edges = _bands(totals["lowest"], totals["highest"])
+        counts = proposals.aggregate(
+            **{
+                f"band{n}": Count(
+                    "pk",
+                    filter=Q(score__gte=low)
+                    & (Q(score__lte=high) if n == len(edges) - 1 else Q(score__lt=high)),
+                )
+                for n, (low, high) in enumerate(edges)
+            }
+        )
+        for n, (low, high) in enumerate(edges):
+            count = counts[f"band{n}"]
+            bands.append(ScoreBand(low, high, count, round(100 * count / totals["pair_count"])))
+    labels = dict(UnmatchedReason.choices)
+    reasons = (
+        UnmatchedMentee.objects.filter(run=run)
+        .order_by()
+        .values("reason")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "reason")
+    )
+    unmatched_reasons = [(str(labels.get(r["reason"], r["reason"])), r["total"]) for r in reasons]
+    return DraftSummary(
+        pair_count=totals["pair_count"],
+        unmatched_count=sum(count for _label, count in unmatched_reasons),
+        manual_count=totals["manual_count"],
+        override_count=totals["override_count"],
+        lowest=totals["lowest"],
+        highest=totals["highest"],
+        average=totals["average"],
+        bands=bands,
+        unmatched_reasons=unmatched_reasons,
+    )
+
+
+def _name_filter(q: str, *sides: str) -> Q:
+    """Rows where every word of ``q`` is in the name of one of the ``sides`` (mentor,
+    mentee): "ana lee" finds Ana Lee as mentor or as mentee."""
+    words = q.split()[:5]
+    found = Q()
+    for side in sides:
+        on_side = Q()
+        for word in words:
+            on_side &= Q(**{f"{side}__person__display_name__icontains": word})
+        found |= on_side
+    return found if words else Q()
+
+
+def draft_pairs(
+    *, organization: Organization, run: MatchRun, q: str = "", order: str = "best", only: str = ""
+):
+    """The run's pairs matching a search on either person's name, in the chosen order,
+    with both people and their departments (a queryset for one page to be cut from)."""
+    pairs = MatchProposal.objects.filter(run=run).select_related(
+        "mentee__person__department", "mentor__person__department"
+    )
+    if q.strip():
+        pairs = pairs.filter(_name_filter(q, "mentor", "mentee"))
+    if only == "changed":
+        pairs = pairs.filter(is_manual=True)
+    elif only == "overrides":
+        pairs = pairs.exclude(_NO_RULE_BROKEN)
+    return pairs.order_by(*PAIR_ORDERS.get(order, PAIR_ORDERS["best"])[1])
+
+
+def draft_unmatched(*, organization: Organization, run: MatchRun, q: str = ""):
+    """The run's unmatched mentees (matching a search on their name), by name."""
+    rows = UnmatchedMentee.objects.filter(run=run).select_related("mentee__person__department")
+    if q.strip():
+        rows = rows.filter(_name_filter(q, "mentee"))
+    return rows.order_by("mentee__person__display_name", "pk")
+
+
+def draft_version_now(*, organization: Organization, run: MatchRun) -> str:
+    """``services.draft_version`` of the run as it is now, from its ids only."""
+    return services.draft_version(
+        MatchProposal.objects.filter(run=run).order_by().values_list("pk", "mentor_id")
+    )
+
+
+def search_draft_pairs(
+    *, organization: Organization, run: MatchRun, q: str = "", limit: int = PICKER_LIMIT
+) -> list[MatchProposal]:
+    """At most ``limit`` pairs of the run with a person whose name matches ``q``, by
+    mentor's name (all of them, up to the limit, for an empty search)."""
+    pairs = MatchProposal.objects.filter(run=run).select_related("mentee__person", "mentor__person")
+    if q.strip():
+        pairs = pairs.filter(_name_filter(q, "mentor", "mentee"))
+    return list(
+        pairs.order_by("mentor__person__display_name", "mentee__person__display_name", "pk")[:limit]
+    )
+
+
+def search_draft_unmatched(
+    *, organization: Organization, run: MatchRun, q: str = "", limit: int = PICKER_LIMIT
+) -> list[Enrollment]:
+    """At most ``limit`` mentee enrolments left unmatched in the run, matching ``q``."""
+    mentees = Enrollment.objects.filter(
+        program_id=run.program_id,
+        role=EnrollmentRole.MENTEE,
+        status=EnrollmentStatus.APPROVED,
+        pk__in=UnmatchedMentee.objects.filter(run=run).values("mentee_id"),
+    ).select_related("person")
+    if q.strip():
+        mentees = mentees.filter(_name_filter_person(q))
+    return list(mentees.order_by("person__display_name", "pk")[:limit])
+
+
+def _name_filter_person(q: str) -> Q:
+    found = Q()
+    for word in q.split()[:5]:
+        found &= Q(person__display_name__icontains=word)
+    return found
+
+
+@dataclass
+class MentorChoice:
+    """A mentor of the run's program as the add-by-hand picker shows them."""
+
+    enrollment: Enrollment
+    places: int  # free places once the draft's pairs are counted (0 or less: full)
+    score: float | None = None  # with the chosen mentee, when one is chosen
+
+    @property
+    def label(self) -> str:
+        free = (
+            "full"
+            if self.places <= 0
+            else f"{self.places} place{'s' if self.places != 1 else ''} free"
+        )
+        scored = "" if self.score is None else f", score {self.score:.0f}"
+        return f"{self.enrollment.person} ({free}{scored})"
+
+
+def _mentors_with_places(run: MatchRun):
+    in_draft = (
+        MatchProposal.objects.filter(run=run, mentor=OuterRef("pk"))
+        .order_by()
+        .values("mentor")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    taken = (
+        Mentorship.objects.filter(mentor=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("mentor")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return (
+        Enrollment.objects.filter(
+            program_id=run.program_id,
+            status=EnrollmentStatus.APPROVED,
+            role=EnrollmentRole.MENTOR,
+        )
+        .select_related("person")
+        .annotate(
+            taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0),
+            drafted=Coalesce(Subquery(in_draft, output_field=IntegerField()), 0),
+        )
+    )
+
+
+def _choice(mentor, score: float | None = None) -> MentorChoice:
+    return MentorChoice(mentor, (mentor.capacity or 0) - mentor.taken - mentor.drafted, score)
+
+
+def search_draft_mentors(
+    *, organization: Organization, run: MatchRun, q: str = "", limit: int = PICKER_LIMIT
+) -> list[MentorChoice]:
+    """At most ``limit`` approved mentors of the run's program matching ``q``, by name,
+    each with the places left once the draft's pairs are counted (one query)."""
+    mentors = _mentors_with_places(run)
+    if q.strip():
+        mentors = mentors.filter(_name_filter_person(q))
+    return [_choice(m) for m in mentors.order_by("person__display_name", "pk")[:limit]]
+
+
+def best_draft_mentors(
+    *, organization: Organization, run: MatchRun, mentee_id: int, limit: int = PICKER_LIMIT
+) -> list[MentorChoice]:
+    """The ``limit`` mentors with the best score with a mentee left unmatched in the run,
+    best first, with their places; [] when the mentee is not waiting in this run."""
+    if not UnmatchedMentee.objects.filter(run=run, mentee_id=mentee_id).exists():
+        return []
+    pool = load_pool(
+        run.program, program_weights(run.program, run.weights), only_mentee_ids=[mentee_id]
+    )
+    if not pool.mentee_ids or not pool.mentor_ids:
+        return []
+    block, _eligible = score_block(pool.problem, np.array([0]))
+    scores = {pk: float(block[0, j]) for j, pk in enumerate(pool.mentor_ids)}
+    best = sorted(scores, key=lambda pk: (-scores[pk], pk))[:limit]
+    found = _mentors_with_places(run).in_bulk(best)
+    return [_choice(found[pk], scores[pk]) for pk in best if pk in found]

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from .scoring import Problem, score_block
+from .scoring import Problem, Progress, score_block
 
 MATCH_VALUE = 100.0
 COST_SCALE = 100  # scores have at most two decimals (weights of 0.5 and 1.5)
-BLOCK_PAIRS = 4_000_000  # pairs scored at once: a few tens of MiB of temporaries per worker
+BLOCK_PAIRS = 500_000  # pairs scored at once: a few MiB of temporaries per worker
+SCORING, CHOOSING = "Scoring pairs", "Choosing pairs"
 
 
 @dataclass
@@ -32,44 +33,16 @@ class Edges:
         return len(self.mentee)
 
 
-class _BestPerMentor:
-    """Each mentor's ``k`` best mentees so far. A block only offers the pairs that beat a
-    mentor's current k-th best, so after the first blocks very few pairs reach the merge."""
-
-    def __init__(self, n_mentors: int, k: int):
-        self.k = k
-        self.threshold = np.full(n_mentors, -np.inf, dtype=np.float32)
-        self.kept = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32))
-        self.pending: list[tuple] = []
-        self.pending_size = 0
-
-    def offer(self, rows, score, eligible, threshold) -> tuple:
-        i, j = _nonzero((score > threshold[None, :]) & eligible)
-        return rows[i], j, score[i, j]
-
-    def add(self, found: tuple) -> None:
-        self.pending.append(found)
-        self.pending_size += len(found[0])
-        # Compact early and often while few thresholds are known, rarely afterwards.
-        if self.pending_size > max(200_000, 2 * self.k * len(self.threshold)):
-            self.compact()
-
-    def compact(self) -> None:
-        mentee, mentor, score = (
-            np.concatenate([part[n] for part in [self.kept, *self.pending]]) for n in range(3)
-        )
-        # by mentor, best score first, ties in tie_break order
-        order = np.lexsort((tie_break(mentee, mentor), -score, mentor))
-        mentee, mentor, score = mentee[order], mentor[order], score[order]
-        starts = np.searchsorted(mentor, mentor, side="left")
-        keep = np.arange(len(mentor)) - starts < self.k
-        self.kept = (mentee[keep], mentor[keep], score[keep])
-        self.pending, self.pending_size = [], 0
-        kept_mentor, kept_score = self.kept[1], self.kept[2]
-        counts = np.bincount(kept_mentor, minlength=len(self.threshold))
-        full = np.nonzero(counts >= self.k)[0]
-        last = np.searchsorted(kept_mentor, full, side="left") + self.k - 1
-        self.threshold[full] = kept_score[last]
+def best_per_mentor(
+    mentee: np.ndarray, mentor: np.ndarray, score: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of candidate pairs, each mentor's ``k`` best: best score first, ties in
+    ``tie_break`` order. Returned by mentor, best first."""
+    order = np.lexsort((tie_break(mentee, mentor), -score, mentor))
+    mentee, mentor, score = mentee[order], mentor[order], score[order]
+    starts = np.searchsorted(mentor, mentor, side="left")
+    keep = np.arange(len(mentor)) - starts < k
+    return mentee[keep], mentor[keep], score[keep]
 
 
 LEVELS_PER_POINT = 4  # scores are multiples of 0.25 (weights 0.5 and 1.5, quarter-hour zones)
@@ -95,12 +68,27 @@ def tie_break(mentee: np.ndarray, mentor: np.ndarray) -> np.ndarray:
 def top_k_per_row(
     score: np.ndarray, eligible: np.ndarray, k: int, row_ids: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(row, column) of each row's k best eligible entries; ties go by ``tie_break``.
+    """(row, column) of each row's k best eligible entries; ties go by
+    ``tie_break(row id, column)``.
 
     A counting select: scores fall on few levels, so one bincount per block finds each
     row's k-th best level in linear time, where a partition sort degrades on the many
     equal scores and ineligible pairs. It works on the eligible entries only.
     """
+    ids = row_ids if row_ids is not None else np.arange(score.shape[0])
+    return _top_k(score, eligible, k, lambda i, j: tie_break(ids[i], j))
+
+
+def top_k_per_column(
+    score: np.ndarray, eligible: np.ndarray, k: int, row_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of each column's k best eligible entries; ties go by
+    ``tie_break(row id, column)``: rows are mentees, columns mentors."""
+    column, row = _top_k(score.T, eligible.T, k, lambda i, j: tie_break(row_ids[j], i))
+    return row, column
+
+
+def _top_k(score: np.ndarray, eligible: np.ndarray, k: int, tie) -> tuple[np.ndarray, np.ndarray]:
     i, j = _nonzero(eligible)
     if not len(i):
         return i, j
@@ -118,8 +106,7 @@ def top_k_per_row(
     need = needed[i]
     keep = level > need
     tied = np.flatnonzero(level == need)
-    ids = row_ids if row_ids is not None else np.arange(n_rows)
-    order = tied[np.lexsort((tie_break(ids[i[tied]], j[tied]), i[tied]))]
+    order = tied[np.lexsort((tie(i[tied], j[tied]), i[tied]))]
     tied_rows = i[order]
     starts = np.concatenate([[0], np.cumsum(np.bincount(tied_rows, minlength=n_rows))])
     rank = np.arange(len(order)) - starts[tied_rows]
@@ -127,55 +114,60 @@ def top_k_per_row(
     return i[keep], j[keep]
 
 
-def _block_edges(problem: Problem, rows: np.ndarray, per_mentee, best, threshold):
+def _block_edges(problem: Problem, rows: np.ndarray, per_mentee, per_mentor):
+    """A block's candidates: (each mentee's best, each mentor's best within the block)."""
     score, eligible = score_block(problem, rows)
     if per_mentee is None:
         i, j = _nonzero(eligible)
-    else:
-        i, j = top_k_per_row(score, eligible, min(per_mentee, score.shape[1]), rows)
-    offered = best.offer(rows, score, eligible, threshold) if best is not None else None
-    return (rows[i], j, score[i, j]), offered
+        return (rows[i], j, score[i, j]), None
+    i, j = top_k_per_row(score, eligible, min(per_mentee, score.shape[1]), rows)
+    mi, mj = top_k_per_column(score, eligible, per_mentor, rows)
+    return (rows[i], j, score[i, j]), (rows[mi], mj, score[mi, mj])
+
+
+def _blocks(n_mentees: int, n_mentors: int) -> list[np.ndarray]:
+    block_rows = max(16, BLOCK_PAIRS // max(n_mentors, 1))
+    return [
+        np.arange(start, min(start + block_rows, n_mentees))
+        for start in range(0, n_mentees, block_rows)
+    ]
 
 
 def candidate_edges(
-    problem: Problem, per_mentee: int | None = 40, per_mentor: int = 20, workers: int = 2
+    problem: Problem,
+    per_mentee: int | None = 40,
+    per_mentor: int = 20,
+    workers: int = 2,
+    progress: Progress | None = None,
 ) -> Edges:
     """Each mentee's best mentors and each mentor's best mentees, among eligible pairs.
 
     ``per_mentee=None`` keeps every eligible pair (the dense, exact problem). Blocks of
     mentees are scored on ``workers`` threads (numpy releases the GIL); memory stays
-    proportional to a block, not to mentees × mentors.
+    proportional to a block, not to mentees × mentors. Each block keeps its own best
+    per mentor, and the best of those are each mentor's best overall: the result does
+    not depend on the size of the blocks or the order they finish in.
     """
     n_mentees, n_mentors = len(problem.mentees), len(problem.mentors)
-    best = _BestPerMentor(n_mentors, per_mentor) if per_mentee is not None else None
-    block_rows = max(16, BLOCK_PAIRS // max(n_mentors, 1))
-    blocks = [
-        np.arange(start, min(start + block_rows, n_mentees))
-        for start in range(0, n_mentees, block_rows)
-    ]
-    parts = []
-
-    def run(rows):
-        threshold = best.threshold.copy() if best is not None else None
-        return _block_edges(problem, rows, per_mentee, best, threshold)
-
-    def collect(result):
-        edges, offered = result
-        parts.append(edges)
-        if offered is not None:
-            best.add(offered)
-
-    if blocks and best is not None:
-        # The first block alone sets every mentor's threshold, so that the blocks
-        # running in parallel afterwards offer only pairs that can still make a top k.
-        collect(run(blocks.pop(0)))
-        best.compact()
+    blocks = _blocks(n_mentees, n_mentors)
+    parts, per_mentor_parts = [], []
+    done = 0
+    if progress:
+        progress(0, n_mentees, SCORING)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(run, blocks):
-            collect(result)
-    if best is not None:
-        best.compact()
-        parts.append(best.kept)
+        results = pool.map(lambda rows: _block_edges(problem, rows, per_mentee, per_mentor), blocks)
+        for rows, (edges, best) in zip(blocks, results, strict=True):
+            parts.append(edges)
+            if best is not None:
+                per_mentor_parts.append(best)
+            done += len(rows)
+            if progress:
+                progress(done, n_mentees, SCORING)
+    if per_mentor_parts:
+        found_mentee, found_mentor, found_score = (
+            np.concatenate([part[n] for part in per_mentor_parts]) for n in range(3)
+        )
+        parts.append(best_per_mentor(found_mentee, found_mentor, found_score, per_mentor))
     mentee, mentor, score = (
         np.concatenate([part[n] for part in parts]) if parts else np.empty(0, dtype)
         for n, dtype in enumerate((np.int64, np.int64, np.float32))
@@ -251,23 +243,37 @@ def assigned_scores(edges: Edges, assigned: np.ndarray, n_mentors: int) -> np.nd
     return edges.score[position].astype(np.float64)
 
 
-def match(problem: Problem, per_mentee: int | None = 40, per_mentor: int = 20):
+def match(
+    problem: Problem,
+    per_mentee: int | None = 40,
+    per_mentor: int = 20,
+    progress: Progress | None = None,
+):
     """Score, build the candidate graph and solve: (assignment, edges).
 
     Mentees the sparse graph leaves unmatched get a second chance over all their eligible
     pairs with the places still free, so "unmatched" always means no eligible mentor had
     room (the edges returned include those second-chance pairs).
     """
-    edges = candidate_edges(problem, per_mentee=per_mentee, per_mentor=per_mentor)
+    edges = candidate_edges(
+        problem, per_mentee=per_mentee, per_mentor=per_mentor, progress=progress
+    )
+    if progress:
+        progress(0, 1, CHOOSING)
     assigned = solve(len(problem.mentees), problem.capacity, edges)
     left = np.nonzero(assigned < 0)[0]
     room = problem.capacity - np.bincount(assigned[assigned >= 0], minlength=len(problem.capacity))
     if per_mentee is None or not len(left) or not room.any():
+        if progress:
+            progress(1, 1, CHOOSING)
         return assigned, edges
-    score, eligible = score_block(problem, left)
-    eligible &= (room > 0)[None, :]
-    i, j = _nonzero(eligible)
-    extra = Edges(left[i], j, score[i, j])
+    extras = []
+    for rows in _blocks(len(left), len(problem.mentors)):
+        score, eligible = score_block(problem, left[rows])
+        eligible &= (room > 0)[None, :]
+        i, j = _nonzero(eligible)
+        extras.append((left[rows][i], j, score[i, j]))
+    extra = Edges(*(np.concatenate([part[n] for part in extras]) for n in range(3)))
     second = solve(len(problem.mentees), room, extra)
     assigned[second >= 0] = second[second >= 0]
     merged = Edges(
@@ -280,4 +286,6 @@ def match(problem: Problem, per_mentee: int | None = 40, per_mentor: int = 20):
     merged = Edges(merged.mentee[order], merged.mentor[order], merged.score[order])
     keep = np.ones(len(order), dtype=bool)
     keep[1:] = (merged.mentee[1:] != merged.mentee[:-1]) | (merged.mentor[1:] != merged.mentor[:-1])
+    if progress:
+        progress(1, 1, CHOOSING)
     return assigned, Edges(merged.mentee[keep], merged.mentor[keep], merged.score[keep])

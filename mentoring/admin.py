@@ -6,7 +6,6 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
@@ -14,10 +13,12 @@ import mentoring.api.admin  # noqa: F401  (registers the API keys' admin)
 from mentoring.accounts import admin as sso_admin  # noqa: F401  (registers the SSO providers)
 from mentoring.accounts import services as invitations
 from mentoring.accounts.forms import InvitationCsvForm, InvitationForm, with_invitation_choices
+from mentoring.accounts.jobs import invitation_import_start
 from mentoring.accounts.models import Invitation
 from mentoring.accounts.organizations import organization_create, validate_new_slug
 from mentoring.audit import admin as audit_admin  # noqa: F401  (registers the audit log)
 from mentoring.common.admin import ServiceFormAdmin
+from mentoring.jobs.admin import start_job
 from mentoring.people.forms import ProfileForm
 from mentoring.people.models import Department, Profile, SeniorityLevel
 from mentoring.people.services import profile_update
@@ -138,27 +139,24 @@ class InvitationAdmin(ServiceFormAdmin):
         form = with_invitation_choices(InvitationCsvForm)(
             request.POST or None, request.FILES or None
         )
-        errors = []
         if request.method == "POST" and form.is_valid():
-            try:
-                created = invitations.invitations_import_csv(
-                    organization=request.organization,
+            upload = form.cleaned_data["file"]
+            started = start_job(
+                self,
+                request,
+                job=lambda: invitation_import_start(
                     actor=request.user,
-                    data=form.cleaned_data["file"].read(),
+                    filename=upload.name,
+                    data=upload.read(),
                     choices=form.choices(),
-                )
-            except invitations.CsvImportError as error:
-                errors = error.errors
-            except ValidationError as error:
-                errors = error.messages
-            else:
-                messages.success(request, f"{len(created)} people invited.")
-                return redirect("admin:mentoring_invitation_changelist")
+                ),
+            )
+            if started is not None:
+                return started
         context = {
             **self.admin_site.each_context(request),
             "title": "Invite people from a CSV file",
             "form": form,
-            "errors": errors,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/accounts/invitation/import.html", context)
@@ -182,7 +180,7 @@ class OrganizationCreateForm(forms.ModelForm):
 
 
 @admin.register(Organization, site=platform_admin_site)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(privacy_admin.OrganizationExportAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]

@@ -14,9 +14,11 @@ class MentoringConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             hooks,
         )
+        from .accounts import jobs  # noqa: F401  (registers the invitation import job)
         from .accounts.access import remember_organization
         from .api import schema  # noqa: F401  (registers the OpenAPI security schemes)
         from .audit import capture, context, sign_ins
+        from .privacy import jobs as privacy_jobs  # noqa: F401  (registers the export jobs)
         from .privacy import notices  # noqa: F401  (the "what's new" list's privacy rules)
         from .tenancy import database
 

@@ -59,6 +59,7 @@ PRIVACY_RULES = define(
     "privacy_rules", "a PrivacyRules: what a person's export, erasure and retention cover"
 )
 API_ROUTES = define("api_routes", "fn() -> list of URL patterns under /api/v1/")
+JOB_KINDS = define("job_kinds", "a jobs.kinds.JobKind: long work run in the background")
 
 _registry: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
 

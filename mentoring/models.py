@@ -3,6 +3,7 @@
 from mentoring.accounts.models import IdentityProvider, Invitation, VerifiedDomain
 from mentoring.api.models import ApiKey
 from mentoring.audit.models import AuditAction, AuditEvent
+from mentoring.jobs.models import Job
 from mentoring.notifications.models import Notice, NotificationSetting, OutboxMessage
 from mentoring.people.models import Department, Profile, SeniorityLevel
 from mentoring.tenancy.models import Membership, Organization, Role, TenantModel
@@ -14,6 +15,7 @@ __all__ = [
     "Department",
     "IdentityProvider",
     "Invitation",
+    "Job",
     "Membership",
     "Notice",
     "NotificationSetting",

@@ -13,6 +13,12 @@ BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Jobs whose worker died are resumed (or failed); old job files are deleted.
+    "sweep-jobs": {
+        "task": "mentoring.jobs.sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Daily, at night (UTC): text older than an organization's retention settings goes.
     "apply-text-retention": {
         "task": "mentoring.privacy.retention_dispatch",

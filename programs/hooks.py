@@ -6,6 +6,7 @@ from mentoring import hooks
 
 from . import (
     invitations,  # noqa: F401  (invite and enrol in one step: its registrations)
+    jobs,
     privacy,
 )
 from .events import PROGRAM_ADMIN_LINKS
@@ -24,6 +25,8 @@ def enrol_in_onboarding(*, organization, person) -> None:
 
 
 hooks.register(hooks.PRIVACY_RULES, privacy.RULES)
+for kind in jobs.KINDS:
+    hooks.register(hooks.JOB_KINDS, kind)
 
 
 @hooks.register(hooks.API_ROUTES)

@@ -232,7 +232,13 @@ class Enrollment(TenantModel):
                 name="enrollment_capacity_for_mentors_only",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "program", "role", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "program", "role", "status"]),
+            # the admin's list, newest first (``ordering`` and the admin's "-pk" tiebreak)
+            models.Index(
+                fields=["organization", "-created_at", "-id"], name="enrollment_list_newest"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_role_display()} · {self.program}"

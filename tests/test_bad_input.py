@@ -42,7 +42,14 @@ from tests.builders.hr import new_key
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Marks of a message on a refused form: the project's field and form errors, Django's.
 ERROR_MARKS = ('role="alert"', 'class="error', "errorlist", "form-errors", "message--error")
-PARTICIPANT_STARTS = ["/", "/programs/", "/mentoring/requests/", "/checklist/", "/mentorships/"]
+PARTICIPANT_STARTS = [
+    "/",
+    "/programs/",
+    "/mentoring/requests/",
+    "/checklist/",
+    "/mentorships/",
+    "/me/time-zones/?q=Lisbon",  # the profile's time-zone search: only its script asks it
+]
 
 
 def participant_path(path: str) -> bool:

@@ -7,17 +7,23 @@ and never a respondent. Survey results are those of released periods only
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Avg, Count, F, QuerySet
+from django.utils import timezone
 
-from programs.models import Program, ProgramStatus
+from matching.models import Mentorship
+from mentoring.people.models import Profile
+from mentoring.tenancy.context import current_organization_id
+from programs.models import Enrollment, Program, ProgramStatus, Skill
 
-from ..models import Feedback, SurveyKind
+from ..models import Feedback, SurveyKind, SurveyResponse
 from ..suppression import suppress
-from .releases import Release, next_release_on, released_answers
+from .releases import Release, next_release_on, program_release, pulse_release, released_until
 
 RECOGNITION_MINIMUM, RECOGNITION_THRESHOLD = 3, 3.5  # feedback entries, average specificity
 EVERYONE = "Everyone"
@@ -33,10 +39,8 @@ class SurveyResult:
     hidden_because: str | None = None  # a reason of ``feedback.suppression``
 
 
-def _nps(scores: list[int]) -> int:
-    promoters = sum(score >= 9 for score in scores)
-    detractors = sum(score <= 6 for score in scores)
-    return round(100 * (promoters - detractors) / len(scores))
+def _nps(promoters: int, detractors: int, answers: int) -> int:
+    return round(100 * (promoters - detractors) / answers)
 
 
 @dataclass(frozen=True)
@@ -47,37 +51,153 @@ class ReleasedResults:
     results: list[SurveyResult]
 
 
+@dataclass
+class GroupFigures:
+    """What the database summed over one group of one released period's answers."""
+
+    people: int = 0  # distinct respondents
+    answers: int = 0  # the answers counted (one per respondent, pair and period)
+    promoters: int = 0  # "recommend" of 9 or 10
+    detractors: int = 0  # "recommend" of 6 or less
+    totals: dict[str, int | float] = field(default_factory=dict)  # question: sum of scores
+
+
+# The answers each released period counts, as ``releases.released_answers`` picks them
+# (the answer's period from its local day, the latest per person), grouped per period
+# and respondent role and per period for everyone (GROUPING SETS): first the group sizes
+# and the recommendation counts (question NULL), then each question's sum of scores.
+# Every table is pinned to the active organization (a parameter, never text) and
+# row-level security applies all the same.
+RELEASED_GROUPS = """
+WITH released (program_id, kind, until) AS (
+    SELECT * FROM unnest(%(programs)s::bigint[], %(kinds)s::text[], %(untils)s::timestamptz[])
+), answered AS (
+    SELECT r.id, r.program_id, r.kind, r.mentorship_id, r.respondent_id, r.respondent_role,
+           r.period, r.answers, r.created_at,
+           CASE WHEN r.kind = %(program_kind)s THEN 0
+                ELSE floor(((r.created_at AT TIME ZONE %(zone)s)::date - p.starts_on)::numeric
+                           / p.checkin_cadence_days)::int + 1
+           END AS number
+      FROM "{response}" r
+      JOIN released ON released.program_id = r.program_id AND released.kind = r.kind
+                   AND r.created_at < released.until
+      JOIN "{program}" p ON p.id = r.program_id AND p.organization_id = %(organization)s
+     WHERE r.organization_id = %(organization)s {kind}
+), counted AS (
+    SELECT * FROM (
+        SELECT answered.*, row_number() OVER (
+                   PARTITION BY program_id, kind, number, respondent_id,
+                       CASE WHEN kind = %(program_kind)s THEN NULL ELSE mentorship_id END,
+                       CASE WHEN kind = %(program_kind)s THEN NULL ELSE period END
+                   ORDER BY created_at DESC, id DESC) AS newest
+          FROM answered) ranked
+     WHERE newest = 1
+)
+SELECT program_id, kind, number, respondent_role, GROUPING(respondent_role) = 1, NULL,
+       count(DISTINCT respondent_id), count(*),
+       count(*) FILTER (WHERE (answers ->> 'recommend')::numeric >= 9),
+       count(*) FILTER (WHERE (answers ->> 'recommend')::numeric <= 6)
+  FROM counted
+ GROUP BY GROUPING SETS ((program_id, kind, number, respondent_role), (program_id, kind, number))
+UNION ALL
+SELECT program_id, kind, number, respondent_role, GROUPING(respondent_role) = 1, question.key,
+       NULL, NULL, NULL, sum((question.value #>> '{{}}')::numeric)
+  FROM counted, jsonb_each(counted.answers) AS question
+ GROUP BY GROUPING SETS ((program_id, kind, number, respondent_role, question.key),
+                         (program_id, kind, number, question.key))
+"""
+
+
+def _number(total: Decimal) -> int | float:
+    """A sum of scores as Python summed it: an int for whole scores."""
+    return int(total) if total == total.to_integral_value() else float(total)
+
+
+def released_groups(
+    programs: Iterable[Program], kind: str | None = None, today: datetime.date | None = None
+) -> list[tuple[Release, dict[str | None, GroupFigures]]]:
+    """Every released period of ``programs`` (of one ``kind``, or both) with the figures
+    of its answers per respondent role (and under None, of everyone), oldest period first;
+    one query, summed in the database. A period without answers is left out."""
+    today = today or timezone.localdate()
+    by_id = {program.pk: program for program in programs}
+    released = [
+        (program.pk, survey_kind, until)
+        for program in by_id.values()
+        for survey_kind in SurveyKind.values
+        if (kind is None or survey_kind == kind)
+        and (until := released_until(program, survey_kind, today)) is not None
+    ]
+    if not released:
+        return []
+    sql = RELEASED_GROUPS.format(
+        response=SurveyResponse._meta.db_table,
+        program=Program._meta.db_table,
+        kind="" if kind is None else "AND r.kind = %(kind)s",
+    )
+    params = {
+        "organization": current_organization_id(),
+        "programs": [row[0] for row in released],
+        "kinds": [row[1] for row in released],
+        "untils": [row[2] for row in released],
+        "program_kind": SurveyKind.PROGRAM,
+        "zone": timezone.get_current_timezone_name(),
+        "kind": kind,
+    }
+    periods: dict[tuple[int, str, int], dict[str | None, GroupFigures]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for program_id, survey_kind, number, role, is_everyone, question, *figures in rows:
+        groups = periods.setdefault((program_id, survey_kind, number), {})
+        group = groups.setdefault(None if is_everyone else role, GroupFigures())
+        if question is None:  # people, answers, promoters, detractors
+            group.people, group.answers, group.promoters, group.detractors = figures
+        else:  # the question's sum of scores, last
+            group.totals[question] = _number(figures[-1])
+    results = []
+    for (program_id, survey_kind, number), groups in sorted(periods.items()):
+        program = by_id[program_id]
+        release = (
+            program_release(program)
+            if survey_kind == SurveyKind.PROGRAM
+            else pulse_release(program, number)
+        )
+        results.append((release, groups))
+    return results
+
+
 def survey_results(program: Program, kind: str) -> list[ReleasedResults]:
     """Each released period's answers per respondent role, and all together, oldest
     period first; small groups hidden."""
     return [
-        ReleasedResults(period.release, _survey_results_of(period.answers, kind))
-        for period in released_answers([program], kind)
+        ReleasedResults(release, _survey_results_of(groups, kind))
+        for release, groups in released_groups([program], kind)
     ]
 
 
-def _survey_results_of(rows: Sequence[Mapping[str, Any]], kind: str) -> list[SurveyResult]:
-    """``survey_results`` over rows already loaded (respondent_id, respondent_role,
-    answers): mentees, mentors and everyone, as ``suppress`` allows ("everyone" is the
-    total of the two roles, hidden when it would reveal a hidden one by difference)."""
-    members: dict[str, Sequence[Mapping[str, Any]]] = {
-        group: [r for r in rows if r["respondent_role"] == role] for group, role in ROLE_GROUPS
-    }
-    members[EVERYONE] = rows
-    people = {group: len({r["respondent_id"] for r in of}) for group, of in members.items()}
-    verdict = suppress({group: people[group] for group, _role in ROLE_GROUPS}, people[EVERYONE])
+def _survey_results_of(groups: Mapping[str | None, GroupFigures], kind: str) -> list[SurveyResult]:
+    """``survey_results`` of one period from its figures (``released_groups``): mentees,
+    mentors and everyone, as ``suppress`` allows ("everyone" is the total of the two
+    roles, hidden when it would reveal a hidden one by difference)."""
+    members = {group: groups.get(role, GroupFigures()) for group, role in ROLE_GROUPS}
+    members[EVERYONE] = groups.get(None, GroupFigures())
+    verdict = suppress(
+        {group: members[group].people for group, _role in ROLE_GROUPS}, members[EVERYONE].people
+    )
     results = []
-    for group, of in members.items():
+    for group, figures in members.items():
         reason = verdict.total_reason if group == EVERYONE else verdict.hidden.get(group)
         if reason is not None:
-            results.append(SurveyResult(group, people[group], None, hidden_because=reason))
+            results.append(SurveyResult(group, figures.people, None, hidden_because=reason))
             continue
-        keys = sorted({key for r in of for key in r["answers"]})
-        averages = {key: round(sum(r["answers"][key] for r in of) / len(of), 2) for key in keys}
+        averages = {
+            key: round(figures.totals[key] / figures.answers, 2) for key in sorted(figures.totals)
+        }
         nps = None
         if kind == SurveyKind.PROGRAM:
-            nps = _nps([r["answers"]["recommend"] for r in of])
-        results.append(SurveyResult(group, people[group], averages, nps))
+            nps = _nps(figures.promoters, figures.detractors, figures.answers)
+        results.append(SurveyResult(group, figures.people, averages, nps))
     return results
 
 
@@ -147,6 +267,113 @@ def recognition_candidates(
     )
 
 
+# The feedback figures of ``program_overviews`` in one statement over the programs'
+# feedback: counts, average specificity and distinct givers and receivers per program,
+# skill and kind and per program (GROUPING SETS), then the recognition candidates (the
+# mentor's own feedback per giver, at least ``minimum`` pieces averaging ``threshold`` or
+# more). ``place`` keeps the order the database's collation gives each list. Every table
+# is pinned to the active organization (a parameter, never text); row-level security
+# applies all the same.
+FEEDBACK_FIGURES = """
+WITH given AS (
+    SELECT m.program_id, s.name AS skill, f.kind, f.giver_id, f.receiver_id, f.specificity,
+           f.giver_id = e.person_id AS by_mentor
+      FROM "{feedback}" f
+      JOIN "{mentorship}" m ON m.id = f.mentorship_id AND m.organization_id = %(organization)s
+      JOIN "{enrollment}" e ON e.id = m.mentor_id AND e.organization_id = %(organization)s
+      JOIN "{skill}" s ON s.id = f.skill_id AND s.organization_id = %(organization)s
+     WHERE f.organization_id = %(organization)s AND m.program_id = ANY(%(programs)s)
+)
+SELECT program_id, GROUPING(skill, kind) = 0, skill, kind, NULL::bigint, NULL,
+       count(*), avg(specificity), count(DISTINCT giver_id), count(DISTINCT receiver_id),
+       row_number() OVER (ORDER BY skill, kind)
+  FROM given
+ GROUP BY GROUPING SETS ((program_id, skill, kind), (program_id))
+UNION ALL
+SELECT given.program_id, NULL, NULL, NULL, given.giver_id, max(g.display_name),
+       count(*), avg(given.specificity), NULL, NULL,
+       row_number() OVER (ORDER BY avg(given.specificity) DESC, max(g.display_name))
+  FROM given
+  JOIN "{profile}" g ON g.id = given.giver_id AND g.organization_id = %(organization)s
+ WHERE given.by_mentor
+ GROUP BY given.program_id, given.giver_id
+HAVING count(*) >= %(minimum)s AND avg(given.specificity) >= %(threshold)s
+"""
+
+
+def feedback_groups(
+    program_ids: list[int],
+) -> tuple[dict[int, list[dict]], dict[int, dict], dict[int, list[dict]]]:
+    """Per program: its feedback counts by skill and kind (by skill name, then kind), its
+    total, and its recognition candidates (the most specific first), in the shapes of
+    ``feedback_statistics`` and ``recognition_candidates``; one query."""
+    by_skill: dict[int, list[tuple[int, dict]]] = {}
+    totals: dict[int, dict] = {}
+    recognition: dict[int, list[tuple[int, dict]]] = {}
+    if not program_ids:
+        return {}, {}, {}
+    sql = FEEDBACK_FIGURES.format(
+        feedback=Feedback._meta.db_table,
+        mentorship=Mentorship._meta.db_table,
+        enrollment=Enrollment._meta.db_table,
+        skill=Skill._meta.db_table,
+        profile=Profile._meta.db_table,
+    )
+    params = {
+        "organization": current_organization_id(),
+        "programs": list(program_ids),
+        "minimum": RECOGNITION_MINIMUM,
+        "threshold": RECOGNITION_THRESHOLD,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for (
+        program_id,
+        is_skill,
+        skill,
+        kind,
+        giver,
+        name,
+        count,
+        mean,
+        givers,
+        receivers,
+        place,
+    ) in rows:
+        specificity = None if mean is None else float(mean)
+        if giver is not None:
+            recognition.setdefault(program_id, []).append(
+                (
+                    place,
+                    {
+                        "giver_id": giver,
+                        "giver__display_name": name,
+                        "count": count,
+                        "specificity": specificity,
+                    },
+                )
+            )
+            continue
+        figures = {
+            "count": count,
+            "specificity": specificity,
+            "givers": givers,
+            "receivers": receivers,
+        }
+        if is_skill:
+            by_skill.setdefault(program_id, []).append(
+                (place, {"skill__name": skill, "kind": kind, **figures})
+            )
+        else:
+            totals[program_id] = figures
+    return (
+        {key: [row for _place, row in sorted(rows)] for key, rows in by_skill.items()},
+        totals,
+        {key: [row for _place, row in sorted(rows)] for key, rows in recognition.items()},
+    )
+
+
 @dataclass
 class ProgramOverview:
     program: Program
@@ -168,41 +395,17 @@ def overview_programs(program_id: int | None = None) -> QuerySet[Program]:
 
 def program_overviews(programs: Iterable[Program]) -> list[ProgramOverview]:
     """``survey_results`` (pulse and program), ``feedback_statistics`` and
-    ``recognition_candidates`` for each program, in four queries whatever their number.
-    Never any text, never a respondent."""
+    ``recognition_candidates`` for each program, in two queries whatever their number
+    (the surveys, then the feedback), besides reading ``programs``. Never any text, never
+    a respondent."""
     programs = list(programs)
     ids = [program.pk for program in programs]
     surveys: dict[tuple[int, str], list[ReleasedResults]] = {}
-    for period in released_answers(programs):
-        release = period.release
+    for release, groups in released_groups(programs):
         surveys.setdefault((release.program_id, release.kind), []).append(
-            ReleasedResults(release, _survey_results_of(period.answers, release.kind))
+            ReleasedResults(release, _survey_results_of(groups, release.kind))
         )
-    of_programs = Feedback.objects.filter(mentorship__program__in=ids)
-    by_skill: dict[int, list[dict]] = {}
-    for count in (
-        of_programs.values("mentorship__program_id", "skill__name", "kind")
-        .annotate(**FEEDBACK_GROUPS)
-        .order_by("skill__name", "kind")
-    ):
-        program_id = count.pop("mentorship__program_id")
-        by_skill.setdefault(program_id, []).append(count)
-    totals = {
-        row["mentorship__program_id"]: row
-        for row in of_programs.values("mentorship__program_id")
-        .annotate(**FEEDBACK_GROUPS)
-        .order_by()
-    }
-    recognition: dict[int, list[dict]] = {}
-    for mentor in (
-        of_programs.filter(giver=F("mentorship__mentor__person"))
-        .values("mentorship__program_id", "giver_id", "giver__display_name")
-        .annotate(count=Count("pk"), specificity=Avg("specificity"))
-        .filter(count__gte=RECOGNITION_MINIMUM, specificity__gte=RECOGNITION_THRESHOLD)
-        .order_by("-specificity", "giver__display_name")
-    ):
-        program_id = mentor.pop("mentorship__program_id")
-        recognition.setdefault(program_id, []).append(mentor)
+    by_skill, totals, recognition = feedback_groups(ids)
     overviews = []
     nothing = {"count": 0, "specificity": None, "givers": 0, "receivers": 0}
     for program in programs:

@@ -97,6 +97,8 @@ class MentorshipAdmin(ServiceFormAdmin):
     list_filter = ["status", AtRiskFilter, "needs_rematch", "program"]
     search_fields = ["mentee__person__display_name", "mentor__person__display_name"]
     list_select_related = ["program", "mentee__person", "mentor__person"]
+    # latest start first, read off the index mentorship_list_latest a page at a time
+    ordering = ["-started_on", "pk"]
     fields = MENTORSHIP_FIELDS
     actions = ["pause", "resume", "complete", "end_early", "rematch"]
     show_full_result_count = False

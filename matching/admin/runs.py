@@ -1,36 +1,47 @@
 """Program managers start match runs, review and edit the draft, and approve it. Everything
 writes through matching.services.
 
-A run's change page is its review page. Its forms post back to it: a done edit redirects
-to it again, a refused one shows the page again with the form as posted and the reason.
-Only a draft has forms; approved and discarded runs are records.
+A run's change page is its review page: a summary first (scores in bands, unmatched
+mentees per reason, changes by hand), then its pairs 50 a page, searchable by either
+person's name. Its forms post back to it: a done edit redirects to it again (same page,
+same search), a refused one shows the page again with the form as posted and the reason.
+Swap and add-by-hand choose pairs and people with search pickers (``search_view``: a short
+list from this run only), never a dropdown of every pair or mentor. Only a draft has
+forms; approved and discarded runs are records.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from mentoring.common.admin import changelist_url
+from mentoring.jobs.admin import start_job
+from mentoring.jobs.services import job_page_url
 from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
 from programs.models import ProgramStatus
 
-from .. import services
+from .. import selectors, services
 from ..forms import (
     CRITERION_LABELS,
     WEIGHT_CHOICES,
     ManualPairForm,
+    ReviewSearchForm,
     StartRunForm,
     SwapForm,
     WeightsForm,
+    pick_again,
 )
+from ..jobs import match_run_queue
 from ..models import MatchProposal, MatchRun, MatchRunStatus, Mentorship, UnmatchedMentee
 from ..pool import program_weights
 
@@ -53,6 +64,43 @@ def _count_per_run(model):
 
 def _pair_name(proposal) -> str:
     return f"{proposal.mentor.person} → {proposal.mentee.person}"
+
+
+# What each picker of the review page searches, and the form fields that use it.
+SEARCH_KINDS = {"pairs": ("first", "second"), "mentees": ("mentee",), "mentors": ("mentor",)}
+
+
+def _with_query(request, **changes) -> str:
+    """This page's address with some of its query parameters changed (None: dropped)."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+def _page_links(request, page) -> list[tuple[str, str | None, bool]]:
+    """(text, address or None for a gap, is the current page) for the pages around
+    ``page``: the first, the last and two either side."""
+    paginator, current = page.paginator, page.number
+    if paginator.num_pages <= 1:
+        return []
+    shown = sorted(
+        {
+            1,
+            paginator.num_pages,
+            *range(max(1, current - 2), min(paginator.num_pages, current + 2) + 1),
+        }
+    )
+    links: list[tuple[str, str | None, bool]] = []
+    previous = 0
+    for number in shown:
+        if number - previous > 1:
+            links.append(("…", None, False))
+        links.append((str(number), _with_query(request, page=str(number)), number == current))
+        previous = number
+    return links
 
 
 PROGRAM_SETTING = ""
@@ -157,6 +205,11 @@ class MatchRunAdmin(TenantModelAdmin):
                 self.admin_site.admin_view(self.start_view),
                 name="matching_matchrun_start",
             ),
+            path(
+                "<path:object_id>/search/<str:kind>/",
+                self.admin_site.admin_view(self.search_view),
+                name="matching_matchrun_search",
+            ),
             *super().get_urls(),
         ]
 
@@ -178,27 +231,17 @@ class MatchRunAdmin(TenantModelAdmin):
             program_id=request.GET.get("program"),
         )
         if form.is_valid():
-            try:
-                run = services.match_run_start(
-                    organization=request.organization,
-                    actor=request.user,
-                    program=form.cleaned_data["program"],
-                    weights=form.weight_overrides(),
-                )
-            except ValidationError as error:
-                _error(request, error)
-            else:
-                return self._draft_ready(request, run)
+            program, weights = form.cleaned_data["program"], form.weight_overrides()
+            started = start_job(
+                self,
+                request,
+                job=lambda: match_run_queue(actor=request.user, program=program, weights=weights),
+            )
+            # The job's page moves on to the draft when it is ready.
+            if started is not None:
+                return started
         context = self._context(request, "Start a match run", form=form)
         return TemplateResponse(request, "admin/matching/matchrun/start.html", context)
-
-    def _draft_ready(self, request, run):
-        messages.success(
-            request,
-            f"Draft ready in {run.seconds:.1f} s: review the pairs, change what you need, "
-            "then approve it.",
-        )
-        return redirect("admin:matching_matchrun_change", run.pk)
 
     # -------------------------------------------------------- review
 
@@ -217,63 +260,161 @@ class MatchRunAdmin(TenantModelAdmin):
         return self._review_page(request, run, posted)
 
     def _review_page(self, request, run, posted):
-        """The draft (or record) of a run; ``posted`` holds a refused form to show again."""
+        """The draft (or record) of a run, summary first, then one page of its pairs (a
+        search on either person's name, an order); ``posted`` holds a refused form to
+        show again. The queries do not grow with the draft."""
+        organization = request.organization
         is_draft = run.status == MatchRunStatus.DRAFT
-        proposals = list(
-            MatchProposal.objects.filter(run=run).select_related(
-                "mentee__person__department", "mentor__person__department"
-            )
+        summary = selectors.draft_summary(organization=organization, run=run)
+        search_form = ReviewSearchForm(
+            request.GET or None, orders=selectors.PAIR_ORDERS, filters=selectors.PAIR_FILTERS
         )
+        search = search_form.search()
+        pairs = Paginator(
+            selectors.draft_pairs(organization=organization, run=run, **search),
+            selectors.PAIRS_PER_PAGE,
+        ).get_page(request.GET.get("page"))
         unmatched = list(
-            UnmatchedMentee.objects.filter(run=run)
-            .select_related("mentee__person__department")
-            .order_by("mentee__person__display_name", "pk")
+            selectors.draft_unmatched(organization=organization, run=run, q=search["q"])[
+                : selectors.UNMATCHED_SHOWN + 1
+            ]
         )
         weights = program_weights(run.program, run.weights)
         forms_ = {}
         if is_draft:
-            manual_form = None
-            if unmatched:
-                mentee_id = posted.pop("scores_for", None)
-                manual_form = ManualPairForm(
-                    run=run,
-                    initial={"mentee": mentee_id},
-                    mentor_facts=services.draft_mentor_places(run, mentee_id),
-                )
-            forms_ = {
-                "weights_form": WeightsForm(initial_weights=weights),
-                "swap_form": SwapForm(run=run) if len(proposals) > 1 else None,
-                "manual_form": manual_form,
-                **posted,
-            }
-            if forms_["swap_form"] is not None:
-                # The pairs are loaded already: list them without querying them twice more.
-                # (Only the display; a posted choice is still checked against the run.)
-                choices = [("", "---------"), *((p.pk, _pair_name(p)) for p in proposals)]
-                for name in ("first", "second"):
-                    forms_["swap_form"].fields[name].choices = choices
-                # The draft as shown now, also on a form shown again after a refusal.
-                version = services.draft_version((p.pk, p.mentor_id) for p in proposals)
-                swap_form = forms_["swap_form"]
-                if swap_form.is_bound:
-                    swap_form.data = swap_form.data.copy()
-                    swap_form.data[swap_form.add_prefix("version")] = version
-                else:
-                    swap_form.initial["version"] = version
+            forms_ = self._draft_forms(request, run, summary, posted)
         context = self._context(
             request,
             f"Match run · {run.program}",
             original=run,
             run=run,
             is_draft=is_draft,
-            proposals=proposals,
-            unmatched=unmatched,
+            summary=summary,
+            search_form=search_form,
+            search=search,
+            is_searching=bool(search["q"] or search["only"]),
+            pairs=pairs,
+            page_links=_page_links(request, pairs),
+            unmatched=unmatched[: selectors.UNMATCHED_SHOWN],
+            unmatched_more=summary.unmatched_count - min(len(unmatched), selectors.UNMATCHED_SHOWN),
             weights=[(label, weights[criterion]) for criterion, label in CRITERION_LABELS.items()],
             program_url=reverse("admin:programs_program_change", args=[run.program_id]),
             runs_url=changelist_url(MatchRun, program__id__exact=run.program_id),
+            overrides_url=_with_query(request, only="overrides", page=None),
+            swap_url=_with_query(request, swap=None)
+            + ("&" if "?" in _with_query(request, swap=None) else "?")
+            + "swap=",
             **forms_,
         )
         return TemplateResponse(request, "admin/matching/matchrun/review.html", context)
+
+    def _draft_forms(self, request, run, summary, posted):
+        """The edit forms of a draft: pickers pointed at the run's search, a refused form
+        as posted, and the draft's version on the swap form (a second click is told)."""
+        search = {
+            kind: reverse("admin:matching_matchrun_search", args=[run.pk, kind])
+            for kind in SEARCH_KINDS
+        }
+        manual_form = None
+        if summary.unmatched_count:
+            mentee_id = posted.pop("scores_for", None)
+            manual_form = posted.pop("manual_form", None) or ManualPairForm(
+                run=run, initial={"mentee": mentee_id}
+            )
+            best = None
+            if mentee_id is not None:
+                best = selectors.best_draft_mentors(
+                    organization=request.organization, run=run, mentee_id=mentee_id
+                )
+            manual_form.show_choices(search, mentors=best)
+        swap_form = posted.pop("swap_form", None)
+        if summary.pair_count <= 1:
+            swap_form = None  # nothing to swap (any more)
+        else:
+            swap_form = swap_form or SwapForm(
+                run=run, initial={"first": parse_id(request.GET.get("swap"))}
+            )
+            swap_form.show_choices(search["pairs"])
+            # The draft as it is now, also on a form shown again after a refusal.
+            version = selectors.draft_version_now(organization=request.organization, run=run)
+            if swap_form.is_bound:
+                swap_form.data = swap_form.data.copy()
+                swap_form.data[swap_form.add_prefix("version")] = version
+            else:
+                swap_form.initial["version"] = version
+        return {
+            "weights_form": WeightsForm(initial_weights=program_weights(run.program, run.weights)),
+            "swap_form": swap_form,
+            "manual_form": manual_form,
+            **posted,
+        }
+
+    # -------------------------------------------------------- pickers' search
+
+    def search_view(self, request, object_id, kind):
+        """A short list of radio buttons for a picker of the review page: the run's pairs,
+        its unmatched mentees or its program's mentors whose name matches the search; only
+        this run of this organization (another organization's run is a 404)."""
+        run = self.get_object(request, unquote(object_id))
+        if not self.has_change_permission(request, run):
+            raise PermissionDenied
+        fields = SEARCH_KINDS.get(kind)
+        if fields is None:
+            raise Http404("No such search.")
+        name = request.GET.get("field") or fields[0]
+        if name not in fields:
+            name = fields[0]
+        q = (request.GET.get(f"{name}_q") or request.GET.get("q") or "").strip()[:100]
+        organization, limit = request.organization, selectors.PICKER_LIMIT
+        if kind == "pairs":
+            rows = [
+                (p.pk, _pair_name(p))
+                for p in selectors.search_draft_pairs(
+                    organization=organization, run=run, q=q, limit=limit + 1
+                )
+            ]
+        elif kind == "mentees":
+            rows = [
+                (e.pk, str(e.person))
+                for e in selectors.search_draft_unmatched(
+                    organization=organization, run=run, q=q, limit=limit + 1
+                )
+            ]
+        else:
+            rows = [
+                (c.enrollment.pk, c.label)
+                for c in selectors.search_draft_mentors(
+                    organization=organization, run=run, q=q, limit=limit + 1
+                )
+            ]
+        more, rows = len(rows) > limit, rows[:limit]
+        form_class = SwapForm if kind == "pairs" else ManualPairForm
+        field = form_class.base_fields[name]
+        options = [{"value": pk, "label": label, "checked": False} for pk, label in rows]
+        chosen = parse_id(request.GET.get(name))
+        if chosen is not None:
+            # The choice made before this search stays, first and checked, if it is valid.
+            for option in options:
+                option["checked"] = option["value"] == chosen
+            if not any(option["checked"] for option in options):
+                form = form_class({name: chosen}, run=run)
+                pick_again(form, name, _pair_name if kind == "pairs" else (lambda e: str(e.person)))
+                options = [
+                    {"value": pk, "label": label, "checked": True}
+                    for pk, label in form.fields[name].widget.chosen
+                ] + options
+        context = {
+            "name": name,
+            "id": f"id_{name}",
+            "legend": field.label,
+            "kind": kind,
+            "options": options,
+            "searched": True,
+            "found": len(rows),
+            "more": more,
+            "q": q,
+        }
+        return TemplateResponse(request, "admin/matching/matchrun/_picker_choices.html", context)
 
     def _review_post(self, request, run):
         """Carry out one edit of the draft: a redirect, or the refused form to show again."""
@@ -283,7 +424,7 @@ class MatchRunAdmin(TenantModelAdmin):
                 f"This run is {run.get_status_display().lower()}, so it can no longer change: "
                 "start a new run to change the pairs.",
             )
-            return redirect(request.path)
+            return redirect(request.get_full_path())
         handler = {
             "approve": self._approve,
             "remove": self._remove,
@@ -294,7 +435,7 @@ class MatchRunAdmin(TenantModelAdmin):
         }.get(request.POST.get("action"))
         if handler is None:
             messages.error(request, "Nothing changed: the page was out of date, try again.")
-            return redirect(request.path)
+            return redirect(request.get_full_path())
         return handler(request, run)
 
     def _approve(self, request, run):
@@ -304,7 +445,7 @@ class MatchRunAdmin(TenantModelAdmin):
             )
         except ValidationError as error:
             _error(request, error)
-            return redirect(request.path)
+            return redirect(request.get_full_path())
         run.program.refresh_from_db(fields=["status"])
         readiness = services.program_readiness(run.program)
         if run.program.status == ProgramStatus.RUNNING:
@@ -331,7 +472,7 @@ class MatchRunAdmin(TenantModelAdmin):
             )
         if proposal is None:
             messages.error(request, "That pair is not in this draft (any more): nothing changed.")
-            return redirect(request.path)
+            return redirect(request.get_full_path())
         try:
             services.proposal_remove(
                 organization=request.organization, actor=request.user, proposal=proposal
@@ -343,7 +484,7 @@ class MatchRunAdmin(TenantModelAdmin):
                 request,
                 f"Removed {_pair_name(proposal)}: {proposal.mentee.person} is now unmatched.",
             )
-        return redirect(request.path)
+        return redirect(request.get_full_path())
 
     def _refused(self, request, name, form, error=None):
         if error is not None:
@@ -384,7 +525,7 @@ class MatchRunAdmin(TenantModelAdmin):
         messages.success(
             request, f"Mentors swapped: {_pair_name(first)} and {_pair_name(second)}.{note}"
         )
-        return redirect(request.path)
+        return redirect(request.get_full_path())
 
     def _mentor_scores(self, request, run):
         """Show each mentor's score with the chosen mentee; nothing is written."""
@@ -411,16 +552,11 @@ class MatchRunAdmin(TenantModelAdmin):
             return self._refused(request, "manual_form", self._with_facts(form, run), error)
         note = " The override and its reason are recorded." if proposal.broken_rules else ""
         messages.success(request, f"Added {_pair_name(proposal)} by hand.{note}")
-        return redirect(request.path)
+        return redirect(request.get_full_path())
 
     def _with_facts(self, form, run):
-        """The posted manual-pair form again, its mentors with places and scores."""
-        mentee_id = parse_id(form.data.get("mentee"))
-        if mentee_id is not None and not run.unmatched.filter(mentee_id=mentee_id).exists():
-            mentee_id = None
-        again = ManualPairForm(
-            form.data, run=run, mentor_facts=services.draft_mentor_places(run, mentee_id)
-        )
+        """The posted manual-pair form again, checked, its choices shown as posted."""
+        again = ManualPairForm(form.data, run=run)
         again.is_valid()
         return again
 
@@ -429,12 +565,9 @@ class MatchRunAdmin(TenantModelAdmin):
         if not form.is_valid():
             return self._refused(request, "weights_form", form)
         try:
-            new = services.match_run_start(
-                organization=request.organization,
-                actor=request.user,
-                program=run.program,
-                weights=form.cleaned_data,
+            job = match_run_queue(
+                actor=request.user, program=run.program, weights=form.cleaned_data
             )
-        except ValidationError as error:
+        except ValidationError as error:  # the program moved on, or the same run is running
             return self._refused(request, "weights_form", form, error)
-        return self._draft_ready(request, new)
+        return redirect(job_page_url(job))

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -21,8 +19,6 @@ from mentoring.common.guards import check_same_organization
 from mentoring.people.selectors import profile_of
 from programs.models import (
     Enrollment,
-    EnrollmentRole,
-    EnrollmentStatus,
     Program,
     ProgramStatus,
 )
@@ -30,7 +26,6 @@ from programs.services.programs import program_transition
 
 from .. import explain
 from ..models import (
-    OPEN_STATUSES,
     MatchProposal,
     MatchRun,
     MatchRunStatus,
@@ -39,7 +34,7 @@ from ..models import (
     UnmatchedReason,
 )
 from ..pool import Pool, load_pool, program_fingerprint, program_weights
-from ..scoring import Weight, score_block
+from ..scoring import Criterion, Progress, Weight, score_block
 from ..solver import assigned_scores, match
 from .mentorships import create_mentorships
 
@@ -49,37 +44,72 @@ if TYPE_CHECKING:
     from mentoring.tenancy.models import Organization
 
 
+def match_run_weights(program: Program, data: dict | None = None) -> dict[Criterion, Weight]:
+    """The weights a run of ``program`` would use with the overrides ``data``
+    ({criterion: weight}), or a ValidationError saying what to fix. No query: the admin
+    calls it before queueing a run in the background, and ``match_run_start`` again."""
+    if program.status != ProgramStatus.MATCHING:
+        raise ValidationError(
+            f"“{program}” is {program.get_status_display().lower()}: move it to Matching first."
+        )
+    if data is not None and not isinstance(data, dict):
+        raise ValidationError("The weights must map each criterion to a weight.")
+    for key, value in (data or {}).items():
+        if key not in Criterion._value2member_map_:
+            known = ", ".join(str(c) for c in Criterion)
+            raise ValidationError(f"“{key}” is not a matching criterion: use one of {known}.")
+        if value not in Weight._value2member_map_:
+            known = ", ".join(str(w) for w in Weight)
+            raise ValidationError(f"“{value}” is not a weight for {key}: use one of {known}.")
+    try:
+        weights = program_weights(program, data)
+    except ValueError:  # a stored weight no longer known
+        raise ValidationError(
+            f"The stored weights of “{program}” are not valid: set them again in the program."
+        ) from None
+    if all(weight is Weight.OFF for weight in weights.values()):
+        raise ValidationError("Every criterion is off: turn at least one on to compare mentors.")
+    return weights
+
+
+DRAFT_BATCH = 1_000  # draft rows explained and inserted at once
+WRITING = "Writing the draft"
+
+
 def match_run_start(
     *,
     organization: Organization,
     actor: User,
     program: Program,
     weights: dict | None = None,
+    progress: Progress | None = None,
 ) -> MatchRun:
     """Score every eligible pair of the program, solve for the global optimum under the
-    mentors' capacities and store the result as a draft for a manager to review."""
+    mentors' capacities and store the result as a draft for a manager to review.
+
+    ``progress(done, total, phase)`` hears of each phase: loading people, scoring pairs,
+    choosing pairs, writing the draft (a batch of rows at a time)."""
     check_same_organization(organization, program)
-    if program.status != ProgramStatus.MATCHING:
-        raise ValidationError(
-            f"“{program}” is {program.get_status_display().lower()}: move it to Matching first."
-        )
-    weights = program_weights(program, weights)
-    if all(weight is Weight.OFF for weight in weights.values()):
-        raise ValidationError("Every criterion is off: turn at least one on to compare mentors.")
+    chosen = match_run_weights(program, weights)
     started = time.perf_counter()
-    pool = load_pool(program, weights)
-    if not pool.mentees:
+    pool = load_pool(program, chosen, progress=progress)
+    if not pool.mentee_ids:
         raise ValidationError(f"“{program}” has no approved mentee waiting for a mentor.")
-    if not pool.mentors:
+    if not pool.mentor_ids:
         raise ValidationError(f"“{program}” has no approved mentor yet.")
     if not pool.problem.capacity.any():
         raise ValidationError(
             "Every mentor is at capacity: approve more mentors or raise capacities."
         )
-    assigned, edges = match(pool.problem)
-    scores = assigned_scores(edges, assigned, len(pool.mentors))
-    has_candidate = np.zeros(len(pool.mentees), dtype=bool)
+    assigned, edges = match(pool.problem, progress=progress)
+    scores = assigned_scores(edges, assigned, len(pool.mentor_ids))
+    has_candidate = np.zeros(len(pool.mentee_ids), dtype=bool)
     has_candidate[edges.mentee] = True
+    matched = np.nonzero(assigned >= 0)[0]
+    unmatched = np.nonzero(assigned < 0)[0]
+    total = len(matched) + len(unmatched)
+    if progress:
+        progress(0, total, WRITING)
     with transaction.atomic():
         MatchRun.objects.filter(program=program, status=MatchRunStatus.DRAFT).update(
             status=MatchRunStatus.DISCARDED
@@ -87,35 +117,49 @@ def match_run_start(
         run = MatchRun.objects.create(
             organization=organization,
             program=program,
-            weights={str(k): str(v) for k, v in weights.items()},
+            weights={str(k): str(v) for k, v in chosen.items()},
             fingerprint=pool.fingerprint,
             total_score=float(scores.sum()),
             seconds=round(time.perf_counter() - started, 3),
             created_by=profile_of(actor),
         )
-        matched = np.nonzero(assigned >= 0)[0]
-        MatchProposal.objects.bulk_create(
-            MatchProposal(
-                organization=organization,
-                run=run,
-                mentee=pool.mentees[i],
-                mentor=pool.mentors[assigned[i]],
-                score=float(score),
-                breakdown=explain.breakdown(pool, int(i), int(assigned[i])),
+        for start in range(0, len(matched), DRAFT_BATCH):
+            rows = matched[start : start + DRAFT_BATCH]
+            mentors = assigned[rows]
+            MatchProposal.objects.bulk_create(
+                MatchProposal(
+                    organization=organization,
+                    run=run,
+                    mentee_id=pool.mentee_ids[i],
+                    mentor_id=pool.mentor_ids[j],
+                    score=float(score),
+                    breakdown=parts,
+                )
+                for i, j, score, parts in zip(
+                    rows.tolist(),
+                    mentors.tolist(),
+                    scores[start : start + DRAFT_BATCH],
+                    explain.breakdowns(pool, rows, mentors),
+                    strict=True,
+                )
             )
-            for i, score in zip(matched, scores, strict=True)
-        )
-        UnmatchedMentee.objects.bulk_create(
-            UnmatchedMentee(
-                organization=organization,
-                run=run,
-                mentee=pool.mentees[i],
-                reason=UnmatchedReason.CAPACITY_EXHAUSTED
-                if has_candidate[i]
-                else UnmatchedReason.NO_ELIGIBLE_MENTOR,
+            if progress:
+                progress(start + len(rows), total, WRITING)
+        for start in range(0, len(unmatched), DRAFT_BATCH):
+            rows = unmatched[start : start + DRAFT_BATCH]
+            UnmatchedMentee.objects.bulk_create(
+                UnmatchedMentee(
+                    organization=organization,
+                    run=run,
+                    mentee_id=pool.mentee_ids[i],
+                    reason=UnmatchedReason.CAPACITY_EXHAUSTED
+                    if has_candidate[i]
+                    else UnmatchedReason.NO_ELIGIBLE_MENTOR,
+                )
+                for i in rows.tolist()
             )
-            for i in np.nonzero(assigned < 0)[0]
-        )
+            if progress:
+                progress(len(matched) + start + len(rows), total, WRITING)
     return run
 
 
@@ -366,46 +410,3 @@ def program_readiness(program: Program) -> str:
     if not approved.exists():
         return ""
     return f"Ready to start on {date_format(program.starts_on)}"
-
-
-def draft_mentor_places(
-    run: MatchRun, mentee_id: int | None = None
-) -> dict[int, tuple[Enrollment, int, float | None]]:
-    """Every approved mentor of the run's program with their free places left after the
-    draft's pairs, and (for a mentee waiting in the draft) their score with that mentee:
-    {enrolment id: (enrolment, places, score or None)}, in one query without a mentee."""
-    in_draft = (
-        MatchProposal.objects.filter(run=run, mentor=OuterRef("pk"))
-        .order_by()
-        .values("mentor")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    mentors = (
-        Enrollment.objects.filter(
-            program_id=run.program_id,
-            status=EnrollmentStatus.APPROVED,
-            role=EnrollmentRole.MENTOR,
-        )
-        .select_related("person")
-        .annotate(
-            taken=Count("as_mentor", filter=Q(as_mentor__status__in=OPEN_STATUSES)),
-            drafted=Coalesce(Subquery(in_draft, output_field=IntegerField()), 0),
-        )
-        .order_by("person__display_name", "pk")
-    )
-    scores: dict[int, float] = {}
-    if mentee_id is not None:
-        pool = _pool_for(run)
-        rows = [i for i, mentee in enumerate(pool.mentees) if mentee.pk == mentee_id]
-        if rows and pool.mentors:
-            block, _eligible = score_block(pool.problem, np.array(rows))
-            scores = {mentor.pk: float(block[0, j]) for j, mentor in enumerate(pool.mentors)}
-    return {
-        mentor.pk: (
-            mentor,
-            (mentor.capacity or 0) - mentor.taken - mentor.drafted,
-            scores.get(mentor.pk),
-        )
-        for mentor in mentors
-    }

@@ -13,11 +13,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mentoring import hooks
 from mentoring.csv_import import CsvFileError, read_csv_rows
+from mentoring.jobs.progress import Progress, unheard
 from mentoring.people.models import Department, Profile
 from mentoring.tenancy.hosts import organization_link
 from mentoring.tenancy.models import Membership, Organization, Role
@@ -79,6 +81,14 @@ def _send_on_commit(invitation: Invitation, link: str) -> None:
     transaction.on_commit(
         lambda: send_invitation.delay(invitation.organization_id, invitation.pk, link)
     )
+
+
+def _send_many_on_commit(organization: Organization, links: list[tuple[int, str]]) -> None:
+    """One email task for a batch of invitations ((id, link) pairs), once committed."""
+    from .tasks import send_invitations
+
+    if links:
+        transaction.on_commit(lambda: send_invitations.delay(organization.pk, links))
 
 
 def _new_invitation(
@@ -205,21 +215,60 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
+BATCH_SIZE = 1000  # invitations per batch of writes (and per email task)
+CHECKING = "Checking rows"
+WRITING = "Writing invitations"
+
+
+def _uninvitable(emails: list[str]) -> dict[str, str]:
+    """``invitable_problem`` for many addresses at once, in two queries: {email: problem}."""
+    members = {
+        email.lower()
+        for email in Membership.objects.annotate(address=Lower("user__email"))
+        .filter(address__in=emails)
+        .values_list("address", flat=True)
+    }
+    invited = {
+        email.lower()
+        for email in Invitation.objects.annotate(address=Lower("email"))
+        .filter(address__in=emails, accepted_at__isnull=True)
+        .values_list("address", flat=True)
+    }
+    problems = {
+        email: f"{email} already has an open invitation; resend it from the invitation list."
+        for email in invited
+    }
+    problems |= {email: f"{email} is already a member of this organization." for email in members}
+    return problems
+
+
 def invitations_import_csv(
-    *, organization: Organization, actor: User, data: bytes, choices: dict | None = None
+    *,
+    organization: Organization,
+    actor: User,
+    data: bytes,
+    choices: dict | None = None,
+    progress: Progress = unheard,
 ) -> list[Invitation]:
     """Invite everyone in a CSV (columns: email, name, role, department, job_title).
 
     Every bad row is reported with its line number, and nobody is invited until all are fine.
-    ``choices`` (INVITATION_FIELDS) apply to everyone in the file.
+    ``choices`` (INVITATION_FIELDS) apply to everyone in the file. Written in batches of
+    ``BATCH_SIZE``, each a constant number of queries and one email task once committed;
+    ``progress(done, total, phase)`` hears of every batch checked and written.
     """
     rows = _read_csv(data)
+    total = len(rows)
+    progress(0, total, CHECKING)
     departments = {d.name.lower(): d for d in Department.objects.all()}
     roles = {value for value, _label in Role.choices}
+    uninvitable = _uninvitable([normalize_email(row.get("email", "")) for _line, row in rows])
     errors: list[CsvRowError] = []
     seen: dict[str, int] = {}
     valid = []
-    for line, row in rows:
+    for done, (line, row) in enumerate(rows, start=1):
+        if done % BATCH_SIZE == 0 and done < total:
+            progress(done, total, CHECKING)
         email = normalize_email(row.get("email", ""))
         role = (row.get("role") or Role.MEMBER).lower()
         department_name = row.get("department", "")
@@ -241,27 +290,62 @@ def invitations_import_csv(
             errors.append(
                 CsvRowError(line, f"department '{department_name}' does not exist; add it first.")
             )
-        problem = invitable_problem(email)
+        problem = uninvitable.get(email)
         if problem:
             errors.append(CsvRowError(line, problem))
         valid.append((email, role, row.get("name", ""), department, row.get("job_title", "")))
+    progress(total, total, CHECKING)
     if errors:
         raise CsvImportError(errors)
+    created: list[Invitation] = []
+    expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
     with transaction.atomic():
-        created = [
-            _new_invitation(
-                organization=organization,
-                actor=actor,
-                email=email,
-                role=role,
-                display_name=name,
-                department=department,
-                job_title=job_title,
-            )[0]
-            for email, role, name, department, job_title in valid
-        ]
-        _announce_created(organization, actor, created, choices)
+        progress(0, len(valid), WRITING)
+        for start in range(0, len(valid), BATCH_SIZE):
+            tokens = []
+            batch = []
+            for email, role, name, department, job_title in valid[start : start + BATCH_SIZE]:
+                token = secrets.token_urlsafe(32)
+                tokens.append(token)
+                batch.append(
+                    Invitation(
+                        organization=organization,
+                        email=email,
+                        role=role,
+                        display_name=name,
+                        department=department,
+                        job_title=job_title,
+                        token_hash=hash_token(token),
+                        invited_by=actor,
+                        expires_at=expires_at,
+                    )
+                )
+            # Another import or invitation of the same address since the check above: the
+            # database's one-open-invitation rule refuses it, and the message says so.
+            try:
+                with transaction.atomic():
+                    Invitation.objects.bulk_create(batch)
+            except IntegrityError as error:
+                raise CsvImportError(_invited_meanwhile(valid, seen)) from error
+            _announce_created(organization, actor, batch, choices)
+            _send_many_on_commit(
+                organization,
+                [
+                    (invitation.pk, invitation_link(organization, token))
+                    for invitation, token in zip(batch, tokens, strict=True)
+                ],
+            )
+            created += batch
+            progress(len(created), len(valid), WRITING)
         return created
+
+
+def _invited_meanwhile(valid: list, seen: dict[str, int]) -> list[CsvRowError]:
+    problems = _uninvitable([email for email, *_rest in valid])
+    errors = [CsvRowError(seen[email], problem) for email, problem in problems.items()]
+    return sorted(errors, key=lambda error: error.line) or [
+        CsvRowError(1, "someone was invited meanwhile; import the file again.")
+    ]
 
 
 def invitation_for_token(token: str) -> Invitation | None:

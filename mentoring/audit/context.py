@@ -43,6 +43,7 @@ class Actor:
 class _Source:
     request: HttpRequest | None = None
     label: str = ""
+    user: User | None = None
 
 
 _source: contextvars.ContextVar[_Source | None] = contextvars.ContextVar(
@@ -60,9 +61,10 @@ def request_context(request: HttpRequest) -> Iterator[None]:
 
 
 @contextmanager
-def acting_as(label: str) -> Iterator[None]:
-    """Attribute the block's changes to ``label`` (a task, a command, "seed")."""
-    token = _source.set(_Source(label=label))
+def acting_as(label: str, user: User | None = None) -> Iterator[None]:
+    """Attribute the block's changes to ``label`` (a task, a command, "seed"), and to
+    ``user`` when a person started it (a background job)."""
+    token = _source.set(_Source(label=label, user=user))
     try:
         yield
     finally:
@@ -75,7 +77,7 @@ def current_actor() -> Actor:
         return Actor(label=_process_label())
     if source.request is not None:
         return actor_from_request(source.request)
-    return Actor(label=source.label)
+    return Actor(user=source.user, label=source.label)
 
 
 def plain_text(value: str, limit: int) -> str:

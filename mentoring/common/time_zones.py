@@ -12,6 +12,7 @@ the canonical zone of that country with the same offset (``zone.tab``). Without 
 
 from __future__ import annotations
 
+import unicodedata
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -165,3 +166,82 @@ def names_of(name: str) -> list[str]:
 
 def is_listed(name: str) -> bool:
     return name == DEFAULT_TIME_ZONE or name in _database().canonical
+
+
+@dataclass(frozen=True)
+class ZoneMatches:
+    """A search of the list: up to ``limit`` ``(name, label)`` pairs, best first, and how
+    many zones matched in all."""
+
+    choices: list[tuple[str, str]]
+    total: int
+
+
+def _folded(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    return plain.replace("_", " ").replace("/", " ").replace("−", "-")
+
+
+def _offset_words(offset: timedelta) -> str:
+    """Every way people write an offset: ``+05:30 +5:30 +530 utc+5:30 gmt+5:30``."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    short = f"{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    forms = {f"{sign}{hours:02d}:{rest:02d}", f"{sign}{hours}:{rest:02d}", short}
+    return " ".join(forms | {f"utc{form}" for form in forms} | {f"gmt{form}" for form in forms})
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, tuple[str, ...]]:
+    """Canonical zone -> its older names (so "Calcutta" or "Kiev" finds today's zone)."""
+    found: dict[str, list[str]] = {}
+    for alias in _database().links:
+        canonical = canonical_zone(alias)
+        if canonical and canonical != alias:
+            found.setdefault(canonical, []).append(alias)
+    return {zone: tuple(names) for zone, names in found.items()}
+
+
+@lru_cache(maxsize=2)
+def _search_index(hour: datetime) -> list[tuple[str, str, str, str]]:
+    """``(name, label, city, haystack)`` for every zone of the list, in list order."""
+    aliases = _aliases()
+    index = []
+    for _region, zones in _choices_at(hour):
+        for name, label in zones:
+            city = _folded(name.rsplit("/", 1)[-1])
+            words = [name, label, *aliases.get(name, ())]
+            haystack = " ".join(_folded(word) for word in words)
+            index.append(
+                (name, label, city, f"{haystack} {_offset_words(_offset_now(name, hour))}")
+            )
+    return index
+
+
+def time_zone_search(term: str, *, limit: int = 20, now: datetime | None = None) -> ZoneMatches:
+    """The zones of the list whose name, city, countries, older names or offset today
+    contain every word of ``term`` (case and accents ignored), cities starting with the
+    term first."""
+    words = _folded(term).split()
+    if not words:
+        return ZoneMatches([], 0)
+    now = now or datetime.now(UTC)
+    hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    found = [
+        (not city.startswith(words[0]), label.casefold(), name, label)
+        for name, label, city, haystack in _search_index(hour)
+        if all(word in haystack for word in words)
+    ]
+    found.sort()
+    return ZoneMatches([(name, label) for *_key, name, label in found[:limit]], len(found))
+
+
+def time_zone_label(name: str, now: datetime | None = None) -> str | None:
+    """The list's label of ``name``, or None when it is not in the list."""
+    for _region, zones in time_zone_choices(now):
+        for zone, label in zones:
+            if zone == name:
+                return label
+    return None

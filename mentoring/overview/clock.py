@@ -3,16 +3,27 @@ checklist progress and the next goal review."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import (
+    Case,
     Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
     OuterRef,
+    QuerySet,
     Subquery,
+    Value,
+    When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Greatest, TruncDate, TruncMonth
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 
@@ -23,7 +34,7 @@ from programs.models import (
     GoalReview,
     ProgramStatus,
 )
-from programs.schedule import add_months, next_review_of
+from programs.schedule import REVIEW_WINDOW, add_months, next_review_of, reviews_due_sql
 from sessions.models import Session, SessionStatus
 
 CHART_MONTHS = 6
@@ -155,6 +166,73 @@ def next_review(enrollment: Enrollment, reviewed_periods: set[int], today: date)
     the same function). ``enrollment.program`` must be loaded."""
     period, due_on = next_review_of(enrollment, reviewed_periods, today)
     return ReviewDue(period=period, due_on=due_on, today=today)
+
+
+class ScheduleSql(Func):
+    """SQL written by a ``programs.schedule`` helper (``build``) over compiled arguments,
+    each of which the helper may use several times (the parameters follow suit)."""
+
+    def __init__(self, build: Callable[..., str], *expressions, output_field) -> None:
+        super().__init__(*expressions, output_field=output_field)
+        self.build = build
+
+    def as_sql(self, compiler, connection, **extra_context):
+        compiled = [compiler.compile(arg) for arg in self.get_source_expressions()]
+        text = self.build(*(f"__arg{index}__" for index in range(len(compiled))))
+        sql, params = [], []
+        for piece in re.split(r"(__arg\d+__)", text):
+            token = re.fullmatch(r"__arg(\d+)__", piece)
+            if token is None:
+                sql.append(piece)
+                continue
+            arg_sql, arg_params = compiled[int(token.group(1))]
+            sql.append(f"({arg_sql})")
+            params.extend(arg_params)
+        return "".join(sql), params
+
+
+def _review_due_on_sql(start: str, interval: str, period: str) -> str:
+    """``programs.schedule.review_due_on`` in SQL (PostgreSQL clamps to the month's end
+    exactly as ``add_months``)."""
+    return f"({start} + make_interval(months => {period} * {interval}))::date"
+
+
+def with_next_review(mentorships: QuerySet, today: date) -> QuerySet:
+    """``mentorships`` annotated with ``review_due_on``: the due date of the mentee's next
+    goal review (``next_review``) computed in the database. The period is the first whose
+    due date has not passed by more than ``REVIEW_WINDOW`` (``review_period_on``), or the
+    one after if the mentee has reviewed it (``next_review_period``)."""
+    interval = F("mentee__program__goal_review_interval_months")
+    reviewed = GoalReview.objects.filter(
+        goal__enrollment=OuterRef("mentee_id"),
+        author_role=EnrollmentRole.MENTEE,
+        period=OuterRef("review_period"),
+    )
+    return mentorships.annotate(
+        # programs.schedule.review_start_on: the program's start, or the (UTC) day of approval
+        review_start=Greatest(
+            F("mentee__program__starts_on"),
+            TruncDate("mentee__decided_at", tzinfo=UTC),
+            output_field=DateField(),
+        ),
+        # periods due more than REVIEW_WINDOW ago are behind the pair, the next one is current
+        review_period=ScheduleSql(
+            lambda start, every, until: f"{reviews_due_sql(start, every, until)} + 1",
+            F("review_start"),
+            interval,
+            Value(today - REVIEW_WINDOW - timedelta(days=1), output_field=DateField()),
+            output_field=IntegerField(),
+        ),
+        review_next_period=F("review_period")
+        + Case(When(Exists(reviewed), then=Value(1)), default=Value(0)),
+        review_due_on=ScheduleSql(
+            _review_due_on_sql,
+            F("review_start"),
+            interval,
+            F("review_next_period"),
+            output_field=DateField(),
+        ),
+    )
 
 
 def mentee_reviewed_periods(enrollment_ids) -> dict[int, set[int]]:

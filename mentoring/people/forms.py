@@ -1,14 +1,25 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.html import format_html
 
-from mentoring.common.time_zones import canonical_zone, is_listed, time_zone_choices
+from mentoring.common.time_zones import (
+    canonical_zone,
+    is_listed,
+    time_zone_choices,
+    time_zone_label,
+    time_zone_search,
+)
 
 from .models import LANGUAGE_CHOICES, Department, Profile, SeniorityLevel
 from .services import MANAGED_FIELDS, validate_manager
 
 TIME_ZONE_HELP = (
     "Where you are: every date and time you see is on this clock. "
-    "Choose the city nearest to you with the same time; the offset shown is today's."
+    "Search for your city, country or offset and choose the zone with your time; "
+    "the offset shown is today's."
 )
+SEARCH_TERM_MAX_LENGTH = 100
 PROFILE_FORM_FIELDS = [
     "display_name",
     "department",
@@ -21,6 +32,52 @@ PROFILE_FORM_FIELDS = [
 ]
 
 
+class SearchPicker(forms.Select):
+    """A select that holds only the current choice (and, after a search sent with the form,
+    its matches) next to a search box: ``static/js/search-picker.js`` asks ``search_url``
+    as the person types and offers what it finds, so a list of hundreds is never sent.
+    Without JavaScript the search box goes with the form and the form searches
+    (``MemberProfileForm.clean_time_zone``)."""
+
+    class Media:
+        js = ["js/search-picker.js"]
+        css = {"all": ["css/search-picker.css"]}
+
+    def __init__(self, *, search_url, search_label, placeholder, attrs=None):
+        super().__init__(attrs)
+        self.search_url = search_url
+        self.search_label = search_label
+        self.placeholder = placeholder
+        self.term = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        select = super().render(name, value, attrs, renderer)
+        field_id = self.build_attrs(self.attrs, attrs).get("id") or name
+        return format_html(
+            '<div class="search-picker" data-search-picker data-search-url="{url}">'
+            '<input type="search" class="search-picker__query" name="{name}_search" '
+            'id="{id}_search" value="{term}" maxlength="{limit}" autocomplete="off" '
+            'spellcheck="false" placeholder="{placeholder}" aria-label="{label}" '
+            'aria-controls="{id}" aria-describedby="{id}_search_status">'
+            "{select}"
+            '<p class="search-picker__status" id="{id}_search_status" aria-live="polite"></p>'
+            "</div>",
+            url=str(self.search_url),
+            name=name,
+            id=field_id,
+            term=self.term,
+            limit=SEARCH_TERM_MAX_LENGTH,
+            placeholder=self.placeholder,
+            label=self.search_label,
+            select=select,
+        )
+
+
+def _zone_choice(name: str) -> tuple[str, str] | None:
+    label = time_zone_label(name)
+    return (name, label) if label else None
+
+
 class MemberProfileForm(forms.ModelForm):
     """What a person edits about themselves on their profile page. The department,
     seniority level and manager are not here: program managers set them (``ProfileForm``)."""
@@ -29,6 +86,11 @@ class MemberProfileForm(forms.ModelForm):
         label="Time zone",
         help_text=TIME_ZONE_HELP,
         error_messages={"invalid_choice": "Choose your time zone from the list."},
+        widget=SearchPicker(
+            search_url=reverse_lazy("time_zone_search"),
+            search_label="Search by city, country or offset",
+            placeholder="A city, country or offset: Lisbon, India, +05:30",
+        ),
     )
     languages = forms.MultipleChoiceField(
         choices=LANGUAGE_CHOICES,
@@ -44,9 +106,12 @@ class MemberProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._zone_found_by_search = False
         field = self.fields["time_zone"]
+        field.widget.term = ""
         choices = time_zone_choices()
         stored = self.instance.time_zone if self.instance.pk else ""
+        older = None
         if stored and not is_listed(stored):
             canonical = canonical_zone(stored)
             if canonical:
@@ -57,8 +122,57 @@ class MemberProfileForm(forms.ModelForm):
                     + TIME_ZONE_HELP
                 )
             else:  # no equivalent in the list: keep it choosable, so saving loses nothing
-                choices = [("Current", [(stored, f"{stored} (older name, still works)")]), *choices]
-        field.choices = choices
+                older = (stored, f"{stored} (older name, still works)")
+                choices = [("Current", [older]), *choices]
+        field.choices = choices  # what the form accepts
+        # what the page shows: the current choice only; a search offers the others
+        field.widget.choices = self._shown_zones(older)
+
+    def _shown_zones(self, older: tuple[str, str] | None) -> list[tuple[str, str]]:
+        initial = self.get_initial_for_field(self.fields["time_zone"], "time_zone")
+        candidates = [initial]
+        if self.is_bound:
+            candidates.insert(0, self.data.get(self.add_prefix("time_zone"), ""))
+        for name in candidates:
+            if older and name == older[0]:
+                return [older]
+            choice = _zone_choice(name) if isinstance(name, str) and name else None
+            if choice:
+                return [choice]
+        return []
+
+    def clean_time_zone(self):
+        """A search typed and sent with the form (no JavaScript, or the choice left as it
+        was): one match is the new zone; several are offered to choose from."""
+        zone = self.cleaned_data["time_zone"]
+        field = self.fields["time_zone"]
+        raw = self.data.get(self.add_prefix("time_zone_search"), "")
+        term = str(raw).replace("\x00", "").strip()[:SEARCH_TERM_MAX_LENGTH]
+        field.widget.term = term
+        if not term or zone != self.get_initial_for_field(field, "time_zone"):
+            return zone
+        matches = time_zone_search(term)
+        if matches.total == 1:
+            self._zone_found_by_search = True
+            return matches.choices[0][0]
+        if matches.total == 0:
+            raise ValidationError(
+                f"No time zone matches “{term}”. Try a city or a country, "
+                "or an offset such as +05:30."
+            )
+        shown = [choice for choice in field.widget.choices if choice[0] == zone]
+        field.widget.choices = shown + [c for c in matches.choices if c[0] != zone]
+        more = " (the first 20 are shown: type more to narrow it)" if matches.total > 20 else ""
+        raise ValidationError(
+            f"{matches.total} time zones match “{term}”{more}: choose yours from the list."
+        )
+
+    @property
+    def changed_data(self):
+        changed = list(super().changed_data)
+        if self._zone_found_by_search and "time_zone" not in changed:
+            changed.append("time_zone")
+        return changed
 
 
 class ProfileForm(MemberProfileForm):

@@ -1,14 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mentoring.common.forms import add_service_errors, error_text
-from mentoring.common.time_zones import DEFAULT_TIME_ZONE, canonical_zone, names_of
+from mentoring.common.time_zones import (
+    DEFAULT_TIME_ZONE,
+    canonical_zone,
+    names_of,
+    time_zone_search,
+)
 from mentoring.tenancy.access import member_required
 
-from .forms import MemberProfileForm
+from .forms import SEARCH_TERM_MAX_LENGTH, MemberProfileForm
 from .selectors import profile_for_member
 from .services import profile_update
 
@@ -42,6 +48,20 @@ def _zone_names(profile) -> list[str]:
     prompt offers the browser's zone when it is none of them."""
     shown = canonical_zone(profile.time_zone) or profile.time_zone or DEFAULT_TIME_ZONE
     return [shown, *(name for name in names_of(shown) if name != shown)]
+
+
+@member_required
+def time_zone_options(request):
+    """The time-zone search of the profile form (static/js/search-picker.js): at most 20
+    zones of the list matching ``q``, and how many matched in all."""
+    term = request.GET.get("q", "").replace("\x00", "")[:SEARCH_TERM_MAX_LENGTH]
+    matches = time_zone_search(term)
+    return JsonResponse(
+        {
+            "results": [{"id": name, "text": label} for name, label in matches.choices],
+            "total": matches.total,
+        }
+    )
 
 
 @member_required

@@ -8,8 +8,9 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
@@ -128,14 +129,23 @@ def _organization_queryset(entry: Entry, organization: Organization) -> QuerySet
     return queryset.order_by("pk").values(*entry.columns)
 
 
-def organization_export(*, organization, path: Path) -> dict[str, int]:
-    """Write ``organization``'s data to a ZIP at ``path``: ``<app>_<model>.jsonl`` per
-    exported model (one JSON object per line) and ``manifest.json`` with the counts and
-    the models left out with their reasons. Returns {label: rows}. Run it inside
-    ``activate(organization)``."""
+def organization_export(
+    *,
+    organization,
+    path: Path | IO[bytes],
+    progress: Callable[[int, int, str], None] | None = None,
+) -> dict[str, int]:
+    """Write ``organization``'s data to a ZIP at ``path`` (a file name, or a binary file
+    open for writing): ``<app>_<model>.jsonl`` per exported model (one JSON object per
+    line) and ``manifest.json`` with the counts and the models left out with their
+    reasons. Returns {label: rows}. Run it inside ``activate(organization)``.
+    ``progress(done, total, phase)`` is called once per model."""
     counts: dict[str, int] = {}
+    entries = list(organization_entries())
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for entry in organization_entries():
+        for done, entry in enumerate(entries):
+            if progress is not None:
+                progress(done, len(entries), f"Exporting {entry.label}")
             count = 0
             with archive.open(f"{entry.file_stem}.jsonl", "w") as stream:
                 for row in _organization_queryset(entry, organization).iterator(
@@ -155,11 +165,13 @@ def organization_export(*, organization, path: Path) -> dict[str, int]:
                     "rows": counts[entry.label],
                     "columns": entry.columns,
                 }
-                for entry in organization_entries()
+                for entry in entries
             },
             "not_exported": {
                 entry.label: entry.reason for entry in installed() if entry.label not in counts
             },
         }
         archive.writestr("manifest.json", json.dumps(manifest, cls=DjangoJSONEncoder, indent=2))
+    if progress is not None:
+        progress(len(entries), len(entries), "Exported")
     return counts

@@ -215,6 +215,12 @@ CORE_ENTRIES: tuple[Entry, ...] = (
 # privacy rules (``hooks.PRIVACY_RULES``).
 NOT_EXPORTED_ENTRIES: tuple[Entry, ...] = (
     not_exported(
+        "mentoring.Job",
+        "Background jobs (imports, match runs, exports): a record of work done, whose "
+        "input file is deleted when the job ends and whose result file a few days later. "
+        "What the jobs wrote is in the export where it belongs.",
+    ),
+    not_exported(
         "admin.LogEntry",
         "Django's admin history. The organization admin writes none (the table is shared "
         "by every organization); only the platform operator's own actions are in it.",

@@ -3,6 +3,7 @@ organization's privacy settings and deleting a whole organization."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,8 @@ from .erasure import erase_person_data, former_member_name, is_erased
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.http import HttpRequest
+
+    from mentoring.jobs.models import Job
 
 SETTINGS_FIELDS = frozenset(
     {
@@ -74,17 +77,27 @@ def person_export_send(
     actor: User,
     person: Profile,
     request: HttpRequest | None = None,
-) -> None:
-    """Email a person their complete export, at a program manager's request.
+) -> Job:
+    """Email a person their complete export, at a program manager's request: a
+    background job, built and sent by a worker.
 
     The manager never sees the file: it holds the person's private notes and feedback,
     which nobody else may read. It goes to the address the person signs in with.
     """
-    from .tasks import send_person_export
+    from mentoring.jobs.services import job_start
+
+    from .jobs import PERSON_EXPORT
 
     _check_person(organization, person)
     if is_erased(person):
         raise ValidationError(f"{person} was erased: there is no data left to send.")
+    job = job_start(
+        kind=PERSON_EXPORT,
+        key=f"person-export:{person.pk}",
+        label=f"Emailing {person} their data",
+        actor=actor,
+        params={"person": person.pk},
+    )
     record_event(
         organization=organization,
         action=AuditAction.EXPORT,
@@ -93,7 +106,7 @@ def person_export_send(
         summary="Emailed the person their data at a program manager's request",
         request=request,
     )
-    transaction.on_commit(lambda: send_person_export.delay(organization.pk, person.pk))
+    return job
 
 
 @transaction.atomic
@@ -159,11 +172,15 @@ def organization_settings_update(
 
 
 def organization_export_write(
-    *, organization: Organization, path: Path, actor_label: str
+    *,
+    organization: Organization,
+    path: Path,
+    actor_label: str,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> dict[str, int]:
     """Write the organization's full export to ``path`` (a ZIP), recorded in its log."""
     with activate(organization):
-        counts = export.organization_export(organization=organization, path=path)
+        counts = export.organization_export(organization=organization, path=path, progress=progress)
         record_event(
             organization=organization,
             action=AuditAction.EXPORT,
@@ -172,6 +189,55 @@ def organization_export_write(
             summary=f"Full export of the organization ({sum(counts.values())} rows)",
         )
     return counts
+
+
+def organization_export_start(*, organization: Organization, actor: User) -> Job:
+    """Queue the organization's full export as a job of the platform operator's (its
+    managers never see it). Raises ``JobAlreadyRunning`` while one is queued or running."""
+    from mentoring.jobs.services import job_start
+
+    from .jobs import ORGANIZATION_EXPORT, ORGANIZATION_EXPORT_KEY
+
+    with activate(organization):
+        return job_start(
+            kind=ORGANIZATION_EXPORT,
+            key=ORGANIZATION_EXPORT_KEY,
+            label=f"Export of {organization.name}",
+            actor=actor,
+            actor_label=f"Platform operator {actor.email}",
+        )
+
+
+def organization_export_download(
+    *, organization: Organization, job: Job, actor: User, request: HttpRequest | None = None
+) -> tuple[bytes, str]:
+    """The ZIP an export job made, and its file name; the download is recorded in the
+    organization's log. Raises ``ValidationError`` when the job has no file (any more)."""
+    from mentoring.jobs.models import Job
+
+    from .jobs import ORGANIZATION_EXPORT
+
+    with activate(organization):
+        stored = (
+            Job.objects.filter(pk=job.pk, kind=ORGANIZATION_EXPORT, result_file__isnull=False)
+            .values_list("result_file", "result_filename", "summary")
+            .first()
+        )
+        if stored is None:
+            raise ValidationError(
+                "This export's file is gone (files are deleted after a few days): "
+                "start a new export."
+            )
+        data, filename, summary = stored
+        record_event(
+            organization=organization,
+            action=AuditAction.EXPORT,
+            actor=actor,
+            target=organization,
+            summary=f"Full export of the organization downloaded: {summary}",
+            request=request,
+        )
+    return bytes(data or b""), filename
 
 
 def organization_delete(*, organization: Organization, export_path: Path | None) -> dict:

@@ -263,6 +263,10 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
+# Background jobs (mentoring.jobs): a running job whose row no worker has held for this
+# long is resumed by the sweeper; files that jobs made are kept this many days.
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=60)
+JOB_FILE_KEEP_DAYS = 7
 
 # Deny by default: every API view names who it allows (mentoring.api.base.HrView).
 REST_FRAMEWORK = {

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,49 @@ from .forms import with_organization_unique
 def _login_redirect(request):
     query = urlencode({"next": request.GET.get("next") or reverse("admin:index")})
     return redirect(f"{reverse('account_login')}?{query}")
+
+
+# A search term longer than any name is cut; NUL never reaches PostgreSQL.
+SEARCH_TERM_MAX_LENGTH = 100
+
+
+class ScopedAutocompleteView(AutocompleteJsonView):
+    """The organization admin's person and pair search (``autocomplete_fields``).
+
+    Stricter than Django's: the asking field must be one its admin declares searchable,
+    and the results are what that field's form accepts (its own narrowed queryset, such
+    as "people who mentor"), taken from this organization only, so a search never offers
+    a row the form would refuse, nor one of another organization.
+    """
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        source_admin = self.admin_site._registry.get(source_field.model)
+        if source_admin is None or source_field.name not in source_admin.get_autocomplete_fields(
+            request
+        ):
+            raise PermissionDenied
+        self.source_admin = source_admin
+        term = term.replace("\x00", "").strip()[:SEARCH_TERM_MAX_LENGTH]
+        return term, model_admin, source_field, to_field_name
+
+    def has_perm(self, request, obj=None):
+        return super().has_perm(request, obj) and self.source_admin.has_view_permission(request)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if any(field.name == "organization" for field in queryset.model._meta.fields):
+            queryset = queryset.filter(organization=self.request.organization)
+        accepted = self._form_choices()
+        if accepted is not None:
+            queryset = queryset.filter(pk__in=accepted.values("pk"))
+        return queryset
+
+    def _form_choices(self):
+        """The rows the source admin's form offers for the field, or None without one."""
+        form = self.source_admin.get_form(self.request)()
+        field = form.fields.get(self.source_field.name)
+        return getattr(field, "queryset", None)
 
 
 class OrganizationAdminSite(admin.AdminSite):
@@ -41,6 +85,9 @@ class OrganizationAdminSite(admin.AdminSite):
         if request.user.is_authenticated:
             return render(request, "errors/admin_forbidden.html", status=403)
         return _login_redirect(request)
+
+    def autocomplete_view(self, request):
+        return ScopedAutocompleteView.as_view(admin_site=self)(request)
 
 
 class PlatformAdminSite(admin.AdminSite):

@@ -7,17 +7,18 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from mentoring.common.admin import changelist_url, report_errors
+from mentoring.common.admin import report_errors
 from mentoring.common.forms import add_service_errors
+from mentoring.jobs.admin import start_job
 from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import ReadOnlyTenantAdmin, TenantModelAdmin, organization_admin_site
 
 from .. import services
+from ..jobs import enrolment_import_start
 from ..models import (
     Enrollment,
     EnrollmentRole,
@@ -127,6 +128,8 @@ class EnrollmentAdmin(TenantModelAdmin):
     list_select_related = ["person__user", "person__department", "program"]
     search_fields = ["person__display_name", "person__user__email"]
     show_full_result_count = False
+    # newest first, read off the index enrollment_list_newest a page at a time
+    ordering = ["-created_at", "-pk"]
     fieldsets = ENROLLMENT_FIELDSETS
     actions = ["approve", "decline_with_reason"]
 
@@ -291,25 +294,20 @@ class EnrollmentAdmin(TenantModelAdmin):
             request.FILES or None,
             initial={"program": program.pk} if program else None,
         )
-        errors = []
         if request.method == "POST" and form.is_valid():
-            program = form.cleaned_data["program"]
-            try:
-                created = services.enrollments_import_csv(
-                    organization=request.organization,
+            upload = form.cleaned_data["file"]
+            started = start_job(
+                self,
+                request,
+                job=lambda: enrolment_import_start(
                     actor=request.user,
-                    program=program,
-                    data=form.cleaned_data["file"].read(),
-                )
-            except services.EnrollmentCsvError as error:
-                errors = error.errors
-            except ValidationError as error:
-                errors = error.messages
-            else:
-                self.message_user(
-                    request, f"{len(created)} people enrolled in “{program}”.", messages.SUCCESS
-                )
-                return redirect(changelist_url(Enrollment, program__id__exact=program.pk))
+                    program=form.cleaned_data["program"],
+                    filename=upload.name,
+                    data=upload.read(),
+                ),
+            )
+            if started is not None:
+                return started
         chosen = form["program"].value() if request.method == "POST" else None
         template_url = reverse("admin:programs_enrollment_import_template")
         program_id = parse_id(chosen) or (program.pk if program else None)
@@ -320,7 +318,6 @@ class EnrollmentAdmin(TenantModelAdmin):
             "title": "Enrol people from a CSV file",
             "opts": self.model._meta,
             "form": form,
-            "errors": errors,
             "columns": services.ENROLLMENT_CSV,
             "template_url": template_url,
         }

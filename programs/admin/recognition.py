@@ -49,6 +49,7 @@ class RecognitionAdmin(ServiceFormAdmin):
     search_fields = ["mentor__display_name", "note"]
     fields = ["mentor", "program", "badge", "note", "awarded_by", "awarded_at"]
     readonly_fields = ["awarded_by", "awarded_at"]
+    autocomplete_fields = ["mentor"]  # a search of the form's mentors, not all of them
 
     def get_fields(self, request, obj=None):
         return self.fields if obj is not None else ["mentor", "program", "badge", "note"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from mentoring.common.guards import check_same_organization
 from mentoring.csv_import import CsvFileError, read_csv_rows
+from mentoring.jobs.progress import Progress, unheard
 from mentoring.people.models import Profile
 from mentoring.people.selectors import profile_of
 from mentoring.request_validation import parse_id
@@ -23,13 +24,12 @@ from .. import emails
 from ..models import (
     Enrollment,
     EnrollmentRole,
-    EnrollmentSkill,
     EnrollmentStatus,
     Program,
     ProgramStatus,
     Skill,
 )
-from .enrolments import save_enrollment
+from .enrolments import EnrollmentRow, enrollments_write_approved
 from .programs import program_skills
 
 if TYPE_CHECKING:
@@ -95,12 +95,24 @@ def enrollment_csv_template(program: Program | None = None) -> str:
     return out.getvalue()
 
 
+BATCH_SIZE = 1000  # rows per batch of writes: the queries grow per batch, never per row
+CHECKING = "Checking rows"
+WRITING = "Writing enrolments"
+
+
 def enrollments_import_csv(
-    *, organization: Organization, actor: User, program: Program, data: bytes
+    *,
+    organization: Organization,
+    actor: User | None,
+    program: Program,
+    data: bytes,
+    progress: Progress = unheard,
 ) -> list[Enrollment]:
     """Enrol people from a CSV (email, role, skills separated by ';', capacity for mentors).
 
     Every bad row is reported with its line number; nobody is enrolled until all are fine.
+    Written in batches of ``BATCH_SIZE`` rows, each a constant number of queries;
+    ``progress(done, total, phase)`` hears of every batch checked and written.
     """
     check_same_organization(organization, program)
     if program.status == ProgramStatus.CLOSED:
@@ -114,18 +126,16 @@ def enrollments_import_csv(
         raise EnrollmentCsvError(
             [f"Line 1: the header row needs 'email' and 'role' (columns: {columns})."]
         )
+    total = len(lines)
+    progress(0, total, CHECKING)
     people = {p.user.email.lower(): p for p in Profile.objects.select_related("user")}
     skills = {s.name.lower(): s for s in Skill.objects.filter(is_archived=False)}
     focus_skills = program_skills(program)
-    enrolled = set(
-        Enrollment.objects.filter(
-            program=program, status__in=[EnrollmentStatus.APPLIED, EnrollmentStatus.APPROVED]
-        ).values_list("person_id", flat=True)
-    )
+    enrolled = _actively_enrolled(program)
     errors: list[str] = []
-    rows: list[tuple[Profile, str, list[Skill], int | None]] = []
+    rows: list[EnrollmentRow] = []
     seen: dict[str, int] = {}
-    for line, row in lines:
+    for done, (line, row) in enumerate(lines, start=1):
         email = row.get("email", "").lower()
         role = row.get("role", "").lower()
         names = [name.strip() for name in row.get("skills", "").split(";") if name.strip()]
@@ -162,39 +172,61 @@ def enrollments_import_csv(
                 problems.append("a mentor needs at least one skill")
         errors += [f"Line {line}: {problem}." for problem in problems]
         if person is not None:  # an unknown person is a problem already
-            rows.append((person, role, chosen, capacity))
+            rows.append(EnrollmentRow(person, role, list(dict.fromkeys(chosen)), capacity))
+        if done % BATCH_SIZE == 0 and done < total:
+            progress(done, total, CHECKING)
+    progress(total, total, CHECKING)
     if not rows and not errors:
         errors.append("Line 1: the file has a header row but no people.")
     if errors:
         raise EnrollmentCsvError(errors)
-    decider = profile_of(actor)
+    decider = profile_of(actor) if actor is not None else None  # a job's starter may be gone
     now = timezone.now()
+    created: list[Enrollment] = []
     with transaction.atomic():
-        existing = {
-            e.person_id: e for e in Enrollment.objects.select_for_update().filter(program=program)
-        }
-        created = []
-        for person, role, chosen, capacity in rows:
-            enrollment = save_enrollment(
-                existing.get(person.pk),
+        # The program's row, locked, puts imports and single enrolments into it in a row;
+        # someone enrolled since the check above (another import) is refused, not doubled.
+        Program.objects.select_for_update().filter(pk=program.pk).first()
+        late = _actively_enrolled(program) & {row.person.pk for row in rows}
+        if late:
+            raise EnrollmentCsvError(
+                [
+                    f"Line {seen[row.person.user.email.lower()]}: {row.person.user.email} was "
+                    "enrolled in this program meanwhile; remove the line and import again."
+                    for row in rows
+                    if row.person.pk in late
+                ]
+            )
+        progress(0, len(rows), WRITING)
+        for start in range(0, len(rows), BATCH_SIZE):
+            batch = rows[start : start + BATCH_SIZE]
+            existing = {
+                e.person_id: e
+                for e in Enrollment.objects.select_for_update().filter(
+                    program=program, person__in=[row.person.pk for row in batch]
+                )
+            }
+            written = enrollments_write_approved(
                 organization=organization,
                 program=program,
-                person=person,
-                role=role,
-                status=EnrollmentStatus.APPROVED,
-                situations=[],
-                capacity=capacity,
-                growth_story="",
+                rows=batch,
+                existing=existing,
+                decided_by=decider,
+                decided_at=now,
             )
-            enrollment.decided_by, enrollment.decided_at = decider, now
-            enrollment.save(update_fields=["decided_by", "decided_at"])
-            EnrollmentSkill.objects.bulk_create(
-                EnrollmentSkill(organization=organization, enrollment=enrollment, skill=skill)
-                for skill in chosen
-            )
-            created.append(enrollment)
-        emails.enrolled(organization, created)
+            emails.enrolled(organization, written)
+            created += written
+            progress(len(created), len(rows), WRITING)
     return created
+
+
+def _actively_enrolled(program: Program) -> set[int]:
+    """Ids of the people who applied to or are enrolled in ``program``."""
+    return set(
+        Enrollment.objects.filter(
+            program=program, status__in=[EnrollmentStatus.APPLIED, EnrollmentStatus.APPROVED]
+        ).values_list("person_id", flat=True)
+    )
 
 
 def enrollment_enrol(
@@ -227,23 +259,14 @@ def enrollment_enrol(
         skills = list(program_skills(program).values())
         if role == EnrollmentRole.MENTEE:
             skills = skills[:2]
-        enrollment = save_enrollment(
-            found,
+        capacity = program.default_mentees_per_mentor if role == EnrollmentRole.MENTOR else None
+        (enrollment,) = enrollments_write_approved(
             organization=organization,
             program=program,
-            person=person,
-            role=role,
-            status=EnrollmentStatus.APPROVED,
-            situations=[],
-            capacity=program.default_mentees_per_mentor if role == EnrollmentRole.MENTOR else None,
-            growth_story="",
-        )
-        enrollment.decided_by = profile_of(actor) if actor is not None else None
-        enrollment.decided_at = timezone.now()
-        enrollment.save(update_fields=["decided_by", "decided_at"])
-        EnrollmentSkill.objects.bulk_create(
-            EnrollmentSkill(organization=organization, enrollment=enrollment, skill=skill)
-            for skill in skills
+            rows=[EnrollmentRow(person, role, skills, capacity)],
+            existing={person.pk: found} if found is not None else {},
+            decided_by=profile_of(actor) if actor is not None else None,
+            decided_at=timezone.now(),
         )
         emails.enrolled(organization, [enrollment])
     return enrollment

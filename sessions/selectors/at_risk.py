@@ -11,7 +11,9 @@ rest on purpose and are never at risk.
 
 ``with_activity`` annotates a mentorship queryset with what the rule needs, in the same
 query (two subqueries); ``Activity`` decides from those values, so that a reader holding
-plain rows (the dispatcher) decides exactly as one holding mentorships.
+plain rows (the dispatcher) decides exactly as one holding mentorships. ``with_risk`` is
+the same rule in SQL (``quiet_since`` and ``is_at_risk`` as columns), for readers that
+count or page through pairs in the database; ``at_risk_pairs`` lists them worst first.
 """
 
 from __future__ import annotations
@@ -20,7 +22,20 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
 
 from matching.models import Mentorship, MentorshipStatus
 
@@ -88,3 +103,42 @@ def activity_of(mentorship: Mentorship) -> Activity:
 def is_at_risk(mentorship: Mentorship, today: date, zone: ZoneLike = UTC) -> bool:
     """For a mentorship annotated by ``with_activity``."""
     return activity_of(mentorship).is_at_risk(today, zone)
+
+
+class DaysBetween(Func):
+    """``later - earlier`` of two dates, in whole days (PostgreSQL's date subtraction)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+
+def with_risk(
+    mentorships: QuerySet[Mentorship], now: datetime, zone: ZoneLike = UTC
+) -> QuerySet[Mentorship]:
+    """``with_activity`` plus the rule decided in the database, with today and the dates
+    taken in ``zone``: ``quiet_since`` (``Activity.quiet_since``), ``quiet_days`` (days
+    since then) and ``is_at_risk`` (``Activity.is_at_risk``)."""
+    today = now.astimezone(zone).date()
+    return with_activity(mentorships, now).annotate(
+        quiet_since=Coalesce(
+            TruncDate("last_held_at", tzinfo=zone), F("started_on"), output_field=DateField()
+        ),
+        quiet_days=DaysBetween(Value(today, output_field=DateField()), F("quiet_since")),
+        is_at_risk=ExpressionWrapper(
+            Q(
+                status=MentorshipStatus.ACTIVE,
+                next_planned_at__isnull=True,
+                quiet_days__gte=F("cadence_days"),
+            ),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def at_risk_pairs(
+    mentorships: QuerySet[Mentorship], now: datetime, zone: ZoneLike = UTC
+) -> QuerySet[Mentorship]:
+    """The pairs of ``mentorships`` at risk, worst first: quiet the longest, then by id."""
+    at_risk = with_risk(mentorships, now, zone).filter(is_at_risk=True)  # type: ignore[misc]
+    return at_risk.order_by("quiet_since", "pk")

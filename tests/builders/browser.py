@@ -51,13 +51,14 @@ def assert_accessible(page) -> None:
     assert serious == [], "\n".join(serious)
 
 
-def screenshot(page, name: str) -> None:
-    """Keep a picture of the page; SAVE_SCREENSHOTS=1 refreshes docs/screenshots/."""
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
+    """Keep a picture of the page (``full_page=False``: the window only, for a long
+    page); SAVE_SCREENSHOTS=1 refreshes docs/screenshots/."""
     target = (
         SCREENSHOTS if os.environ.get("SAVE_SCREENSHOTS") else Path("/tmp/mentoring-screenshots")
     )
     target.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(target / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(target / f"{name}.png"), full_page=full_page)
 
 
 def mark_window(page) -> None:
@@ -211,9 +212,20 @@ def download_csv_template(page) -> str:
     return Path(download.value.path()).read_text()
 
 
+def pick(picker, search: str, label: str) -> None:
+    """In a search picker of the review page: type ``search``, wait for the answer, then
+    choose the radio button labelled ``label``."""
+    from playwright.sync_api import expect
+
+    picker.get_by_role("searchbox").fill(search)
+    expect(picker.get_by_role("status")).to_contain_text("match")
+    picker.get_by_label(label, exact=True).check()
+
+
 def swap_pairs(page, first: str, second: str) -> None:
-    """On a match run's review: choose two pairs ("Mentor → Mentee") and swap their mentors."""
+    """On a match run's review: find two pairs ("Mentor → Mentee") by their mentee's name
+    in the swap pickers, choose them and swap their mentors."""
     swap = page.locator("#swap-pairs")
-    swap.locator('select[name="first"]').select_option(label=first)
-    swap.locator('select[name="second"]').select_option(label=second)
+    for name, label in (("first", first), ("second", second)):
+        pick(swap.locator(f"#picker-{name}"), label.split(" → ")[1], label)
     swap.get_by_role("button", name="Swap").click()

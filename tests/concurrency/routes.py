@@ -32,6 +32,7 @@ READ_ONLY = {
     "news_count",
     "hr:home",  # the CSV download is the same page, ?format=csv
     "hr:program",
+    "time_zone_search",  # a search of the time zones (JSON)
 }
 
 # Every route that changes something -> the route that removes its object, or None.

@@ -1,5 +1,6 @@
-"""Adding a pair by hand: the mentor dropdown shows each mentor's free places in the draft
-(full mentors marked) and, once the mentee is chosen, each mentor's score with them."""
+"""Adding a pair by hand: the mentor picker's search shows each mentor's free places in the
+draft (full mentors marked) and, once the mentee is chosen, the best mentors with their
+score with them."""
 
 import html
 import re
@@ -32,14 +33,20 @@ def draft_with_one_unmatched(org):
 
 
 def mentor_options(content: str) -> list[str]:
-    select = content.split('name="mentor"')[1].split("</select>")[0]
-    return [html.unescape(text) for text in re.findall(r"<option[^>]*>([^<]+)</option>", select)]
+    """The labels of the mentor picker's radio buttons."""
+    return [
+        html.unescape(text)
+        for text in re.findall(
+            r'<input type="radio" name="mentor" [^>]*> <label [^>]*>([^<]+)</label>', content
+        )
+    ]
 
 
-def test_the_mentor_dropdown_shows_free_places_and_marks_full_mentors(world, manager):
+def test_the_mentor_search_shows_free_places_and_marks_full_mentors(world, manager):
     run, _pair = draft_with_one_unmatched(world.acme)
-    content = manager.get(reverse("admin:matching_matchrun_change", args=[run.pk])).content.decode()
-    options = mentor_options(content)[1:]
+    search = reverse("admin:matching_matchrun_search", args=[run.pk, "mentors"])
+    content = manager.get(search, {"field": "mentor", "mentor_q": ""}).content.decode()
+    options = mentor_options(content)
     # Capacity one each: the mentor still in the draft is full, the freed one has a place.
     assert sorted(option.split(" (")[1] for option in options) == ["1 place free)", "full)"]
 
@@ -53,9 +60,13 @@ def test_choosing_the_mentee_shows_each_mentors_score_without_writing(world, man
         {"action": "scores", "mentee": pair.mentee_id, "mentor": ""},
     )
     assert response.status_code == 200
-    options = mentor_options(response.content.decode())[1:]
-    assert options and all(re.search(r", score -?\d+\)$", option) for option in options)
-    assert f'<option value="{pair.mentee_id}" selected>' in response.content.decode()
+    options = mentor_options(response.content.decode())
+    assert len(options) == 2  # every mentor of this small program, best first
+    scores = [int(re.search(r", score (-?\d+)\)$", option).group(1)) for option in options]
+    assert scores == sorted(scores, reverse=True)
+    assert f'name="mentee" value="{pair.mentee_id}" id="id_mentee_{pair.mentee_id}" checked>' in (
+        response.content.decode()
+    )
     with activate(world.acme.organization):
         assert list(MatchProposal.objects.filter(run=run).values_list("pk", "mentor")) == before
 

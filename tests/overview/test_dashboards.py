@@ -513,7 +513,8 @@ MENTEE_QUERIES = 19  # pairs, upcoming, to log, agenda, enrolments, goals, revie
 # checklist (3), chart
 MENTOR_QUERIES = 16  # pairs, upcoming, to log, enrolments, waiting as mentor, experiments,
 # checklist (3), mentees' reviewed periods (next goal review)
-MANAGER_QUERIES = 13  # pairs, enrolments, waiting as mentor, programs, their pairs, reviews, chart
+MANAGER_QUERIES = 12  # pairs, enrolments, waiting as mentor, programs, health, chart (and one
+# more naming the pairs listed, when a pair is at risk or has a goal review due)
 
 
 def _busy(pair: Pair, sessions: int = 3):

@@ -53,12 +53,15 @@ def test_an_older_alias_has_a_canonical_name_and_still_works_as_a_clock():
     assert str(time_zone_of("US/Eastern")) == "US/Eastern"
 
 
-def test_the_profile_offers_the_grouped_list_with_the_current_choice(world):
+def test_the_profile_shows_the_current_zone_and_a_search_instead_of_the_whole_list(world):
     member = world.acme.mentees[0]
     set_zone(world.acme, member, "Europe/Paris")
     page = text(signed_in(world.acme, member).get("/me/profile/"))
-    assert '<optgroup label="Europe">' in page
     assert '<option value="Europe/Paris" selected>Paris — France, Monaco' in page
+    assert 'aria-label="Search by city, country or offset"' in page
+    assert "js/search-picker.js" in page
+    # the other zones come from the search, not with the page
+    assert 'value="America/New_York"' not in page and "<optgroup" not in page
     assert 'value="US/Eastern"' not in page
 
 

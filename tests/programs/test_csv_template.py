@@ -13,6 +13,7 @@ from mentoring.tenancy import activate
 from programs import services
 from programs.models import Enrollment, EnrollmentStatus, ProgramStatus
 from tests.builders.clients import client_for
+from tests.builders.jobs import finished_job_page
 from tests.builders.world import make_program
 
 IMPORT = "admin:programs_enrollment_import"
@@ -55,7 +56,7 @@ def test_the_filled_in_template_enrols_people(manager, world):
             "file": SimpleUploadedFile("people.csv", filled.encode(), content_type="text/csv"),
         },
     )
-    assert response.status_code == 302
+    assert "1 person enrolled" in finished_job_page(manager, response).content.decode()
     with activate(world.acme.organization):
         enrolled = Enrollment.objects.get(program=program)
     assert enrolled.status == EnrollmentStatus.APPROVED and enrolled.role == "mentee"
@@ -69,7 +70,7 @@ def test_the_import_page_links_the_template_and_lists_the_same_columns(manager, 
         assert f"<code>{column.name}</code>" in content
 
 
-def test_the_chosen_program_stays_selected_after_an_error(manager, world):
+def test_after_an_error_uploading_again_keeps_the_program_chosen(manager, world):
     program = make_program(world.acme, name="Listening circle")
     response = manager.post(
         reverse(IMPORT),
@@ -78,8 +79,11 @@ def test_the_chosen_program_stays_selected_after_an_error(manager, world):
             "file": SimpleUploadedFile("p.csv", b"email,role\nnobody@acme.example,mentee\n"),
         },
     )
-    content = response.content.decode()
-    assert "Nobody was enrolled" in content
+    job_page = finished_job_page(manager, response).content.decode()
+    assert "Nobody was enrolled" in job_page
+    again = f"{reverse(IMPORT)}?program={program.pk}"
+    assert f'href="{again}">Upload a file again' in job_page
+    content = manager.get(again).content.decode()
     assert f'<option value="{program.pk}" selected>' in content
     # The template link now carries the program too.
     assert f"{reverse(TEMPLATE)}?program={program.pk}" in content
