@@ -5,18 +5,14 @@ Re-exported here: the names other code imports from ``feedback.selectors``."""
 
 from .progress import skill_progress
 from .statistics import (
-    feedback_statistics,
     program_overviews,
-    recognition_candidates,
     survey_results,
 )
 from .surveys import pulse_period
 
 __all__ = [
-    "feedback_statistics",
     "program_overviews",
     "pulse_period",
-    "recognition_candidates",
     "skill_progress",
     "survey_results",
 ]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, F, QuerySet
+from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 
 from matching.models import Mentorship
@@ -242,31 +242,6 @@ def suppressed_feedback(rows: list[dict], total: dict) -> dict:
     }
 
 
-def feedback_statistics(program: Program) -> dict:
-    """Counts by skill and kind and the average specificity, under the suppression rule:
-    never any text."""
-    of_program = Feedback.objects.filter(mentorship__program=program)
-    rows = (
-        of_program.values("skill__name", "kind")
-        .annotate(**FEEDBACK_GROUPS)
-        .order_by("skill__name", "kind")
-    )
-    return suppressed_feedback(list(rows), of_program.aggregate(**FEEDBACK_GROUPS))
-
-
-def recognition_candidates(
-    program: Program, minimum: int = RECOGNITION_MINIMUM, threshold: float = RECOGNITION_THRESHOLD
-) -> list[dict]:
-    """Mentors whose feedback is consistently specific (counts and averages only)."""
-    return list(
-        Feedback.objects.filter(mentorship__program=program, giver=F("mentorship__mentor__person"))
-        .values("giver_id", "giver__display_name")
-        .annotate(count=Count("pk"), specificity=Avg("specificity"))
-        .filter(count__gte=minimum, specificity__gte=threshold)
-        .order_by("-specificity", "giver__display_name")
-    )
-
-
 # The feedback figures of ``program_overviews`` in one statement over the programs'
 # feedback: counts, average specificity and distinct givers and receivers per program,
 # skill and kind and per program (GROUPING SETS), then the recognition candidates (the
@@ -306,7 +281,8 @@ def feedback_groups(
 ) -> tuple[dict[int, list[dict]], dict[int, dict], dict[int, list[dict]]]:
     """Per program: its feedback counts by skill and kind (by skill name, then kind), its
     total, and its recognition candidates (the most specific first), in the shapes of
-    ``feedback_statistics`` and ``recognition_candidates``; one query."""
+    the feedback counts under the suppression rule and the recognition candidates; one
+    query."""
     by_skill: dict[int, list[tuple[int, dict]]] = {}
     totals: dict[int, dict] = {}
     recognition: dict[int, list[tuple[int, dict]]] = {}
@@ -381,8 +357,8 @@ class ProgramOverview:
     program_survey: list[ReleasedResults]  # the one release, once the program has ended
     next_pulse_on: datetime.date  # when the pulse period open today is released
     program_survey_on: datetime.date  # when the program survey is released
-    feedback: dict  # the shape of ``feedback_statistics``
-    recognition: list[dict]  # the shape of ``recognition_candidates``
+    feedback: dict  # counts by skill and kind, suppressed (``suppressed_feedback``)
+    recognition: list[dict]  # mentors whose feedback is consistently specific
 
 
 def overview_programs(program_id: int | None = None) -> QuerySet[Program]:
@@ -394,8 +370,8 @@ def overview_programs(program_id: int | None = None) -> QuerySet[Program]:
 
 
 def program_overviews(programs: Iterable[Program]) -> list[ProgramOverview]:
-    """``survey_results`` (pulse and program), ``feedback_statistics`` and
-    ``recognition_candidates`` for each program, in two queries whatever their number
+    """``survey_results`` (pulse and program), the feedback statistics and
+    the recognition candidates for each program, in two queries whatever their number
     (the surveys, then the feedback), besides reading ``programs``. Never any text, never
     a respondent."""
     programs = list(programs)

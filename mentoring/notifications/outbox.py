@@ -9,21 +9,26 @@ list, under the same key, even when they turned its email off.
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import kombu.exceptions
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 
 from mentoring.people.models import Profile
+from mentoring.resilience import OUTAGE_ERRORS
 from mentoring.tenancy.hosts import organization_link, organization_url
 
 from .models import ALWAYS_SENT, NEWS_KINDS, Notice, NotificationSetting, OutboxMessage
 
 logger = logging.getLogger(__name__)
 SIGNING_SALT = "notification-preferences"
+# A send task queued is remembered this long (or until it starts); then another may be.
+SEND_QUEUED_SECONDS = 30
 
 
 def preferences_token(profile: Profile) -> str:
@@ -138,16 +143,30 @@ def write(organization, messages: list[Message]) -> list[OutboxMessage]:
     return rows
 
 
+def send_queued_key(organization_id: int) -> str:
+    return f"outbox-send-queued:{organization_id}"
+
+
 def send_after_commit(organization) -> None:
-    """Queue sending the organization's outbox once the transaction commits. An
-    unreachable broker does not fail the request whose change just committed: the rows
-    wait in the outbox and the sweeper queues them when the broker is back."""
+    """Queue sending the organization's outbox once the transaction commits, unless a
+    send task of the organization is queued and has not started yet (it will send these
+    rows too): an import of 10,000 people queues one task, not one per batch, so a job
+    queued after it does not wait behind a row of them. An unreachable broker does not
+    fail the request whose change just committed: the rows wait in the outbox and the
+    sweeper queues them when the broker is back."""
     from .tasks import send_outbox
 
     def queue() -> None:
         try:
+            if not cache.add(send_queued_key(organization.pk), 1, SEND_QUEUED_SECONDS):
+                return
+        except OUTAGE_ERRORS:
+            pass  # without the cache, queue it anyway: a second sender finds nothing to do
+        try:
             send_outbox.delay(organization.pk)
         except kombu.exceptions.OperationalError as error:
+            with suppress(*OUTAGE_ERRORS):
+                cache.delete(send_queued_key(organization.pk))
             logger.warning(
                 "broker unreachable, the sweeper will queue outbox %s: %s", organization.pk, error
             )

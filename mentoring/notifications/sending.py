@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import smtplib
+import time
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -87,9 +88,13 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=seconds * random.uniform(0.5, 1.5))
 
 
-def send_pending() -> dict[str, int]:
-    """Send every claimable row of the active organization; returns counts by outcome."""
-    outcome = {"sent": 0, "retry": 0, "failed": 0, "taken_over": 0}
+def send_pending(*, seconds: float | None = None) -> dict[str, int]:
+    """Send the claimable rows of the active organization; returns counts by outcome.
+    With ``seconds``, stop after the batch during which that long has passed, and say in
+    ``more`` whether rows are left (the task then queues itself again, behind whatever
+    was queued meanwhile)."""
+    outcome = {"sent": 0, "retry": 0, "failed": 0, "taken_over": 0, "more": 0}
+    stop_at = None if seconds is None else time.monotonic() + seconds
     while rows := claim(timezone.now()):
         for row in rows:
             if not renew_lease(row, timezone.now()):
@@ -114,4 +119,7 @@ def send_pending() -> dict[str, int]:
                 row.status, row.lease_until, row.sent_at = Status.SENT, None, timezone.now()
                 outcome["sent"] += 1
             row.save(update_fields=["status", "lease_until", "last_error", "sent_at"])
+        if stop_at is not None and time.monotonic() > stop_at:  # a batch at least, then stop
+            outcome["more"] = int(OutboxMessage.objects.filter(claimable(timezone.now())).exists())
+            break
     return outcome

@@ -1,19 +1,34 @@
 """Celery tasks of the outbox: the sender and the sweeper. (The dispatcher's beat task lives
 with the dispatcher, which queues the sender: ``dispatch.dispatch_notifications``.)"""
 
+from contextlib import suppress
+
 from celery import shared_task
+from django.core.cache import cache
 from django.utils import timezone
 
+from mentoring.resilience import OUTAGE_ERRORS
 from mentoring.tenancy import all_organizations
 from mentoring.tenancy.tasks import tenant_task
 
 from .models import OutboxMessage
+from .outbox import send_queued_key
 from .sending import claimable, send_pending
+
+# One task sends for at most this long, then queues itself again: a long mailing (10,000
+# enrolments) never holds a worker for minutes, so a background job queued meanwhile (a
+# match run the manager waits for) starts within seconds.
+SEND_PASS_SECONDS = 2.0
 
 
 @tenant_task(acks_late=True)
 def send_outbox(organization) -> dict:
-    return send_pending()
+    with suppress(*OUTAGE_ERRORS):  # rows written from now on queue a new task
+        cache.delete(send_queued_key(organization.pk))
+    outcome = send_pending(seconds=SEND_PASS_SECONDS)
+    if outcome["more"]:
+        send_outbox.delay(organization.pk)
+    return outcome
 
 
 @shared_task(name="mentoring.notifications.sweep")

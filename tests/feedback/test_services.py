@@ -200,7 +200,8 @@ def test_managers_never_get_feedback_text_and_one_pairs_figures_are_hidden(pair)
     give(pair)
     give(pair, actor=pair.mentee, **VAGUE)
     with activate(pair.org.organization):
-        stats = selectors.feedback_statistics(pair.mentorship.program)
+        [overview] = selectors.program_overviews([pair.mentorship.program])
+        stats = overview.feedback
     # two people: fewer than five givers, so neither count nor specificity is shown
     assert (stats["count"], stats["specificity"]) == (None, None)
     assert stats["hidden_because"] == "Fewer than 5 respondents."
@@ -212,6 +213,7 @@ def test_mentors_with_consistently_specific_feedback_are_candidates_for_recognit
     for meeting in range(3):  # three different moments: the same feedback twice is refused
         give(pair, situation=f"{GOOD['situation']} ({meeting + 1})")
     with activate(pair.org.organization):
-        candidates = selectors.recognition_candidates(pair.mentorship.program)
+        [overview] = selectors.program_overviews([pair.mentorship.program])
+        candidates = overview.recognition
         assert Feedback.objects.count() == 3 and SkillRating.objects.count() == 0
     assert [c["giver_id"] for c in candidates] == [pair.mentorship.mentor.person_id]

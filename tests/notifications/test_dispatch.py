@@ -306,3 +306,39 @@ def test_an_application_decision_is_emailed_even_to_someone_who_turned_emails_of
     message = next(m for m in mail.outbox if m.to == [world.acme.mentors[0].email])
     assert "was not accepted" in message.body and "The cohort is full <b>sorry</b>" in message.body
     assert "&lt;b&gt;sorry&lt;/b&gt;" in message.alternatives[0][0]
+
+
+def test_a_long_mailing_is_sent_in_short_passes_so_a_job_queued_meanwhile_starts_soon(
+    pair, monkeypatch
+):
+    from mentoring.notifications import sending, tasks
+
+    plan(pair, timezone.now() + timedelta(hours=2))
+    organization = pair.org.organization
+    with activate(organization):
+        from mentoring.notifications.dispatch import dispatch_organization
+
+        dispatch_organization(organization, timezone.now())
+        template = OutboxMessage.objects.first()
+        OutboxMessage.objects.exclude(pk=template.pk).delete()
+        OutboxMessage.objects.bulk_create(
+            OutboxMessage(
+                **{
+                    field.attname: getattr(template, field.attname)
+                    for field in OutboxMessage._meta.concrete_fields
+                    if field.attname not in ("id", "dedupe_key")
+                },
+                dedupe_key=f"mailing-{number}",
+            )
+            for number in range(2 * sending.BATCH)
+        )
+        waiting = OutboxMessage.objects.count()
+        # A pass whose time is up ends after one batch and says rows are left.
+        first = send_pending(seconds=0)
+        assert (first["sent"], first["more"]) == (sending.BATCH, 1)
+    # The task then queues itself again (run at once here, eager), pass after pass.
+    monkeypatch.setattr(tasks, "SEND_PASS_SECONDS", 0)
+    tasks.send_outbox.delay(organization.pk)
+    with activate(organization):
+        assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert len(mail.outbox) == waiting

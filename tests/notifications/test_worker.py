@@ -214,3 +214,18 @@ def test_a_send_task_for_one_organization_sends_nothing_of_another(pairs, broker
     )
     assert {row.status for row in dispatched(acme)} == {Status.PENDING}
     assert {to for to, _subject in emails(workers)} == recipients
+
+
+@pytest.mark.worker  # the broker's queue is shared: never beside other worker tests
+def test_a_transaction_writing_mail_in_many_batches_queues_one_send_task(pairs, broker):
+    from django.db import transaction
+
+    from mentoring.notifications.outbox import send_after_commit
+
+    organization = pairs.acme.org.organization
+    with activate(organization), transaction.atomic():
+        for _batch in range(10):  # an import of 10,000 people writes ten batches of mail
+            send_after_commit(organization)
+    assert broker.queued() == 1
+    send_after_commit(pairs.globex.org.organization)  # another organization: its own task
+    assert broker.queued() == 2
