@@ -24,6 +24,7 @@ from mentoring.resilience import OUTAGE_ERRORS
 from mentoring.tenancy.hosts import organization_link, organization_url
 
 from .models import ALWAYS_SENT, NEWS_KINDS, Notice, NotificationSetting, OutboxMessage
+from .sending import send_queued_key
 
 logger = logging.getLogger(__name__)
 SIGNING_SALT = "notification-preferences"
@@ -141,10 +142,6 @@ def write(organization, messages: list[Message]) -> list[OutboxMessage]:
     if notices:
         Notice.objects.bulk_create(notices, ignore_conflicts=True)
     return rows
-
-
-def send_queued_key(organization_id: int) -> str:
-    return f"outbox-send-queued:{organization_id}"
 
 
 def send_after_commit(organization) -> None:

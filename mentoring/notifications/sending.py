@@ -38,6 +38,11 @@ TRANSIENT = (
 )
 
 
+def send_queued_key(organization_id: int) -> str:
+    """The cache key that says a send task of the organization is queued, not started."""
+    return f"outbox-send-queued:{organization_id}"
+
+
 def claimable(now) -> Q:
     waiting = Q(status=Status.PENDING) & (Q(lease_until__isnull=True) | Q(lease_until__lte=now))
     abandoned = Q(status=Status.SENDING, lease_until__lte=now)

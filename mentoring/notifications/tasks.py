@@ -12,8 +12,7 @@ from mentoring.tenancy import all_organizations
 from mentoring.tenancy.tasks import tenant_task
 
 from .models import OutboxMessage
-from .outbox import send_queued_key
-from .sending import claimable, send_pending
+from .sending import claimable, send_pending, send_queued_key
 
 # One task sends for at most this long, then queues itself again: a long mailing (10,000
 # enrolments) never holds a worker for minutes, so a background job queued meanwhile (a
