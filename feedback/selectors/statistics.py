@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from matching.models import Mentorship
 from mentoring.people.models import Profile
-from mentoring.tenancy.context import current_organization_id
+from mentoring.tenancy.context import active_organization_id
 from programs.models import Enrollment, Program, ProgramStatus, Skill
 
 from ..models import Feedback, SurveyKind, SurveyResponse
@@ -135,8 +135,8 @@ def released_groups(
         program=Program._meta.db_table,
         kind="" if kind is None else "AND r.kind = %(kind)s",
     )
-    params = {
-        "organization": current_organization_id(),
+    params: dict[str, Any] = {
+        "organization": active_organization_id(),
         "programs": [row[0] for row in released],
         "kinds": [row[1] for row in released],
         "untils": [row[2] for row in released],
@@ -295,8 +295,8 @@ def feedback_groups(
         skill=Skill._meta.db_table,
         profile=Profile._meta.db_table,
     )
-    params = {
-        "organization": current_organization_id(),
+    params: dict[str, Any] = {
+        "organization": active_organization_id(),
         "programs": list(program_ids),
         "minimum": RECOGNITION_MINIMUM,
         "threshold": RECOGNITION_THRESHOLD,

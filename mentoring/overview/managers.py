@@ -16,14 +16,10 @@ from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import (
-    QuerySet,
-)
+from django.db.models import QuerySet
 
 from matching.models import OPEN_MENTORSHIP, Mentorship
-from programs.models import (
-    Program,
-)
+from programs.models import Program
 from sessions.models import Session
 from sessions.selectors.at_risk import at_risk_pairs, with_risk
 

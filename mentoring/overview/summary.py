@@ -25,6 +25,7 @@ Definitions (docs/api.md repeats them for HR):
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,7 +37,7 @@ from rest_framework import serializers
 from feedback.api import program_survey_groups
 from matching.models import OPEN_STATUSES, Mentorship, MentorshipStatus
 from mentoring.api.base import HrObjectView
-from mentoring.tenancy.context import current_organization_id
+from mentoring.tenancy.context import active_organization_id, current_organization_id
 from programs.models import (
     Enrollment,
     EnrollmentRole,
@@ -90,8 +91,8 @@ def review_completion(program_ids=None, by_program=True) -> dict:
         key="m.program_id" if by_program else "NULL",
         group="GROUP BY m.program_id" if by_program else "",
     )
-    params = {
-        "organization": current_organization_id(),
+    params: dict[str, Any] = {
+        "organization": active_organization_id(),
         "today": timezone.localdate(),
         "programs": list(program_ids or []),
     }

@@ -67,5 +67,17 @@ def current_organization_id() -> int | None:
     return organization.pk if organization is not None else None
 
 
+def active_organization_id() -> int:
+    """The active organization's id, for raw SQL that pins every table to it (a parameter):
+    like the scoped managers, it refuses to run with no organization active."""
+    organization_id = current_organization_id()
+    if organization_id is None:
+        raise TenantScopeError(
+            "Raw SQL over tenant rows needs an active organization: "
+            "wrap it in `with tenancy.activate(organization):`."
+        )
+    return organization_id
+
+
 def sees_all_organizations() -> bool:
     return _scope.get(_NO_SCOPE).all_organizations

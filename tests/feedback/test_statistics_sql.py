@@ -215,3 +215,14 @@ def test_the_statistics_cost_the_same_queries_for_few_or_many_answers(
             selectors.survey_results(few.program, SurveyKind.PULSE)
         with django_assert_num_queries(3):
             program_overviews(overview_programs())
+
+
+def test_the_database_readings_refuse_to_run_with_no_organization_active(world):
+    from feedback.selectors.statistics import feedback_groups
+    from mentoring.tenancy.context import TenantScopeError
+
+    rng = random.Random(5)
+    pairs = running_pairs(world.acme, 3)
+    answered(world.acme, pairs, rng, today=timezone.localdate())
+    with pytest.raises(TenantScopeError):  # never "every organization's rows", nor none
+        feedback_groups([pairs.program.pk])
