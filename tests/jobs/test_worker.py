@@ -18,7 +18,7 @@ from programs.models import Enrollment
 from tests.builders.clients import signed_in
 from tests.builders.jobs import TableLock
 from tests.builders.world import build_world, make_program
-from tests.notifications.workers import eager, wait_until
+from tests.notifications.workers import delivered, eager, wait_until
 
 pytestmark = pytest.mark.worker
 
@@ -109,3 +109,51 @@ def test_a_worker_killed_mid_import_is_replaced_and_everyone_is_enrolled_exactly
     assert sorted(enrolled) == sorted(line.split(",")[0] for line in CSV.splitlines()[1:])
     assert emails == 4  # one each, never two
     assert job.attempts == 2 and job.payload is None
+
+
+def finished(job_id: int, organization, workers) -> Job:
+    def over():
+        with activate(organization):
+            job = Job.objects.get(pk=job_id)
+        return job if job.status in (JobStatus.DONE, JobStatus.FAILED) else None
+
+    return wait_until(over, f"job {job_id} to end", 60, workers)
+
+
+def test_invitations_a_persons_data_and_an_organizations_export_run_in_a_worker(
+    acme, broker, workers, client
+):
+    from mentoring.accounts.models import Invitation
+    from mentoring.people.models import Profile
+    from tests.builders.clients import platform_operator
+
+    workers.start()
+    manager = signed_in(acme, acme.manager)
+    organization = acme.organization
+    response = manager.post(
+        reverse("admin:accounts_invitation_import"),
+        {"file": SimpleUploadedFile("people.csv", b"email,name\nzoe@acme.example,Zoe\n")},
+    )
+    invited = finished(int(response["Location"].split("/")[-3]), organization, workers)
+    assert (invited.status, invited.summary[:16]) == (JobStatus.DONE, "1 person invited")
+    with activate(organization):
+        assert Invitation.objects.filter(email="zoe@acme.example").exists()
+        person = Profile.objects.get(user=acme.mentees[0])
+        before = set(Job.objects.values_list("pk", flat=True))
+    manager.post(
+        "/admin/mentoring/profile/", {"action": "send_data", "_selected_action": [person.pk]}
+    )
+    with activate(organization):
+        [sent] = Job.objects.exclude(pk__in=before)
+    assert finished(sent.pk, organization, workers).status == JobStatus.DONE
+    assert any(
+        message["To"] == acme.mentees[0].email and message["Subject"].startswith("Your data")
+        for message in delivered(workers.mail_dir)
+    )
+    operator = platform_operator(client)
+    response = operator.post(f"/admin/mentoring/organization/{organization.pk}/export/")
+    assert response.status_code == 302, response.content[:500]
+    with activate(organization):
+        export = Job.objects.get(kind="organization_export")
+    done = finished(export.pk, organization, workers)
+    assert done.status == JobStatus.DONE and done.result_filename.endswith(".zip")
