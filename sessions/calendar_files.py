@@ -1,11 +1,16 @@
-"""A session as the calendar file people receive: downloaded from its page, attached to a
-partner's email, attached to the reminder. One builder, so the event keeps one UID (and one
-summary and link) whichever way it reached a calendar: a later file replaces the event
-instead of adding a second one."""
+"""A session as the calendar text people receive: the file downloaded from its page, an
+event of their feed, and the invitation emailed to both people when it is planned, moved
+or cancelled. One builder, so a session keeps one UID, summary and link whichever way it
+reached a calendar, and a later invitation replaces the event instead of adding another.
+
+A session of a series is an occurrence of the series' one repeating event in invitations
+(the series' UID and the occurrence's RECURRENCE-ID); in files and feeds it is an event of
+its own."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import parseaddr
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -14,38 +19,136 @@ from django.utils import timezone
 from mentoring.tenancy.hosts import organization_link
 
 from . import ics
-from .models import SessionStatus
+from .models import SessionKind, SessionStatus
 
 if TYPE_CHECKING:
+    from mentoring.people.models import Profile
     from mentoring.tenancy.models import Organization
 
-    from .models import Session
+    from .models import Session, SessionSeries
+
+INVITATION_FILENAME = "invite.ics"
 
 
-def session_calendar(organization: Organization, session: Session, agenda: list[str]) -> str:
-    """The .ics text of ``session`` (its pair's people loaded), with ``agenda`` (the
-    points' texts, in order) in the description; a cancelled session's file says so."""
+def _uid(organization: Organization, noun: str, pk: int) -> str:
+    return f"{noun}-{pk}@{organization.slug}.{settings.ROOT_DOMAIN}"
+
+
+def session_uid(organization: Organization, session: Session) -> str:
+    return _uid(organization, "session", session.pk)
+
+
+def _summary(session: Session | SessionSeries, kind: str) -> str:
     pair = session.mentorship
+    return (
+        f"Mentoring ({kind.lower()}): "
+        f"{pair.mentor.person.display_name} and {pair.mentee.person.display_name}"
+    )
+
+
+def session_event(
+    organization: Organization, session: Session, *, agenda: list[str] | None = None
+) -> ics.Invite:
+    """``session`` (its pair's people loaded) as an event of its own. With ``agenda`` (the
+    points' texts, in order) the description lists it; without, it names only the place
+    and the session's page (a feed holds no agenda and no notes)."""
     url = organization_link(organization, "sessions:session", session_id=session.pk)
-    invite = ics.Invite(
-        uid=f"session-{session.pk}@{organization.slug}.{settings.ROOT_DOMAIN}",
+    note = "" if agenda is None else session.change_note
+    description = ics.session_description(agenda, url, note, place=session.location)
+    return ics.Invite(
+        uid=session_uid(organization, session),
         starts_at=session.starts_at,
         ends_at=session.starts_at + timedelta(minutes=session.duration_minutes),
         stamp=session.updated_at or timezone.now(),
-        summary=(
-            f"Mentoring ({session.get_kind_display().lower()}): "
-            f"{pair.mentor.person.display_name} and {pair.mentee.person.display_name}"
-        ),
+        summary=_summary(session, str(SessionKind(session.kind).label)),
         location=session.location,
-        description=ics.session_description(agenda, url, session.change_note),
+        description=description,
         url=url,
         is_cancelled=session.status == SessionStatus.CANCELLED,
+        sequence=session.sequence,
     )
-    return ics.render(invite)
+
+
+def session_calendar(organization: Organization, session: Session, agenda: list[str]) -> str:
+    """The .ics file of ``session`` with its agenda; a cancelled session's file says so."""
+    return ics.render(session_event(organization, session, agenda=agenda))
+
+
+def platform_address() -> str:
+    """The address invitations come from (the organizer's): the site's sending address."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+def _people(organization: Organization, pair, planner: Profile | None):
+    """The organizer (the platform's address, named for whoever planned it) and both
+    people as attendees; the planner has accepted, the other has not answered yet."""
+    planner = planner or pair.mentee.person
+    organizer = ics.Person(f"{planner.display_name} via {organization.name}", platform_address())
+    attendees = [
+        ics.Person(
+            person.display_name,
+            person.user.email,
+            "ACCEPTED" if person.pk == planner.pk else "NEEDS-ACTION",
+        )
+        for person in (pair.mentor.person, pair.mentee.person)
+    ]
+    return organizer, attendees
+
+
+def session_invitation(
+    organization: Organization, session: Session, agenda: list[str], *, planner: Profile | None
+) -> tuple[str, str]:
+    """The iTIP method and calendar text that tells both people's calendars about
+    ``session`` as it is now: ``REQUEST`` (planned or moved) or ``CANCEL``. ``planner`` is
+    who planned it (named as the organizer in every later update too)."""
+    invite = session_event(organization, session, agenda=agenda)
+    invite.organizer, invite.attendees = _people(organization, session.mentorship, planner)
+    series = session.series if session.series_id else None
+    if series is not None and session.series_start:
+        invite.uid = _uid(organization, "series", series.pk)
+        invite.recurrence_id = session.series_start
+        invite.time_zone = series.time_zone
+    method = "CANCEL" if session.status == SessionStatus.CANCELLED else "REQUEST"
+    return method, ics.render(invite, method=method)
+
+
+def series_invitation(
+    organization: Organization, series: SessionSeries, first: Session, agenda: list[str]
+) -> str:
+    """The REQUEST that puts a whole series in both calendars: one event repeating every
+    ``interval_weeks`` weeks, ``count`` times, on the planner's clock (``time_zone``)."""
+    url = organization_link(organization, "sessions:session", session_id=first.pk)
+    invite = ics.Invite(
+        uid=_uid(organization, "series", series.pk),
+        starts_at=series.starts_at,
+        ends_at=series.starts_at + timedelta(minutes=series.duration_minutes),
+        stamp=timezone.now(),
+        summary=_summary(first, first.get_kind_display()),
+        location=first.location,
+        description=ics.session_description(agenda, url, place=first.location),
+        url=url,
+        sequence=series.sequence,
+        rrule=f"FREQ=WEEKLY;INTERVAL={series.interval_weeks};COUNT={series.count}",
+        time_zone=series.time_zone,
+    )
+    invite.organizer, invite.attendees = _people(organization, series.mentorship, series.created_by)
+    return ics.render(invite, method="REQUEST")
+
+
+def invitation_attachment(method: str, content: str) -> dict:
+    """An invitation as an outbox attachment: sent both as the email's calendar part
+    (``text/calendar; method=…``, which mail programs show as an invitation with buttons)
+    and as the attached file ``invite.ics`` (``mentoring.notifications.sending.deliver``)."""
+    return {
+        "filename": INVITATION_FILENAME,
+        "content": content,
+        "mimetype": "text/calendar",
+        "method": method,
+    }
 
 
 def session_attachment(organization: Organization, session: Session, agenda: list[str]) -> dict:
-    """The calendar file as an outbox attachment."""
+    """The session's file (METHOD:PUBLISH) as an outbox attachment: the reminder's."""
     return {
         "filename": "session.ics",
         "content": session_calendar(organization, session, agenda),

@@ -1,16 +1,18 @@
 """Demo history for `seed_demo`: months of sessions for the listening circle's pairs, with
 agendas, shared and private notes, experiments (some done, with reflections), an agreed
-way of working, and one session tomorrow so reminders have something to say."""
+way of working, and one session tomorrow so reminders have something to say; and
+everyone's weekly availability, so the scheduling page proposes times that suit both."""
 
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from matching.models import Mentorship
+from mentoring.people.models import Profile
 from programs.demo import LISTENING
 
 from . import services
-from .models import ActionItem, Prompt, Session
+from .models import ActionItem, AvailabilityWindow, Prompt, Session
 
 AGREEMENT = {
     "goals": "Work on the goal in the mentee's application, one real situation at a time.",
@@ -29,9 +31,25 @@ EXPERIMENTS = [
     ("Ask one open question before proposing a solution in the next client call", True),
     ("Write the request in the first two lines of the next three status emails", False),
 ]
+# Weekday mornings and afternoons, on each person's own clock.
+WEEKLY_WINDOWS = [(time(9), time(12)), (time(14), time(17))]
+
+
+def seed_availability(organization) -> None:
+    """Weekly windows for everyone who has none yet (so a second run adds nothing)."""
+    has_windows = AvailabilityWindow.objects.values("person_id")
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(
+            organization=organization, person=person, weekday=day, starts=starts, ends=ends
+        )
+        for person in Profile.objects.exclude(pk__in=has_windows).order_by("pk")
+        for day in range(5)
+        for starts, ends in WEEKLY_WINDOWS
+    )
 
 
 def seed_sessions(organization) -> None:
+    seed_availability(organization)
     pairs = list(
         Mentorship.objects.filter(program__name=LISTENING).select_related(
             "program", "mentee__person__user", "mentor__person__user"
@@ -60,6 +78,9 @@ def seed_sessions(organization) -> None:
                 mentorship=pair,
                 starts_at=when,
                 location="https://meet.example/mentoring",
+                # moved into the past straight away: a clash with another pair's session
+                # planned for tomorrow is only on paper
+                allow_overlap=True,
             )
             services.agenda_item_add(
                 organization=organization,

@@ -9,6 +9,7 @@ import zoneinfo
 from datetime import UTC, datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mentoring.common.forms import ServiceForm
@@ -54,6 +55,26 @@ class LocalDateTimeField(forms.DateTimeField):
         return local
 
 
+def overlap_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label="Plan it anyway: both sessions stay in the calendars", required=False
+    )
+
+
+def is_overlap(error: ValidationError) -> bool:
+    """Whether a service refused a time because it overlaps another planned session."""
+    errors = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+    return any(item.code == "overlap" for items in errors for item in items)
+
+
+def place_field() -> forms.CharField:
+    return forms.CharField(
+        label="Place or video link",
+        required=False,
+        help_text="A room, or the address of the video call (https://…). Empty: no place.",
+    )
+
+
 class _WhenForm(ServiceForm):
     """The date, time and duration of a session, on the signed-in person's clock."""
 
@@ -77,6 +98,15 @@ class _WhenForm(ServiceForm):
         when.time_zone = time_zone
         clock = time_zone.replace("_", " ")
         when.help_text = f"On your clock ({clock}). The other person sees it on theirs."
+        if self.add_prefix("allow_overlap") in self.data:
+            self.fields["allow_overlap"] = overlap_field()
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's refusal on its fields; a clash with another session also offers
+        the box that confirms planning over it."""
+        super().add_service_errors(error)
+        if is_overlap(error):
+            self.fields["allow_overlap"] = overlap_field()
 
 
 class ScheduleForm(_WhenForm):
@@ -86,12 +116,7 @@ class ScheduleForm(_WhenForm):
         initial=SessionKind.CHECK_IN,
         help_text="It chooses the prompts the library suggests for the agenda.",
     )
-    location = forms.CharField(
-        label="Place or video link (optional)",
-        required=False,
-        max_length=500,
-        help_text="A room, or the address of the video call (https://…).",
-    )
+    location = place_field()
     field_order = ["starts_at", "duration_minutes", "kind", "location"]
 
 
@@ -103,13 +128,29 @@ class RescheduleForm(_WhenForm):
         help_text="Why it moves, in a line.",
     )
 
+    location = place_field()
+    field_order = ["starts_at", "duration_minutes", "location", "note"]
+
     @classmethod
     def for_session(cls, session, time_zone: str, data=None):
         initial = {
             "starts_at": local_input(session.starts_at, time_zone),
             "duration_minutes": session.duration_minutes,
+            "location": session.location,
         }
         return cls(data, initial=initial, time_zone=time_zone, prefix="move")
+
+
+class MeetingPlaceForm(ServiceForm):
+    location = forms.CharField(
+        label="Where you usually meet",
+        required=False,
+        help_text="A room, or your video call's address (https://…). New sessions start with "
+        "it; each session can still have its own. Empty: none.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="place", **kwargs)
 
 
 class CancelForm(ServiceForm):

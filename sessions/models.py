@@ -8,11 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Mentorship
-from mentoring.people.models import Profile
+from mentoring.crypto import EncryptedTextField
+from mentoring.people.models import Profile, validate_time_zone
 from mentoring.tenancy.models import TenantModel
 from programs.models import Skill
 
 NOTES_MAX_CHARS = 20_000
+SERIES_MAX_COUNT = 26
+SERIES_MAX_INTERVAL_WEEKS = 8
 
 
 class SessionKind(models.TextChoices):
@@ -61,6 +64,36 @@ class SessionStatus(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
 
 
+class SessionSeries(TenantModel):
+    """Sessions planned together, "every 2 weeks on Tuesday at 09:00, 6 times": one event
+    that repeats in calendars (an RRULE on the planner's clock, so the wall time stays
+    across daylight-saving changes). Each occurrence is a Session of its own, moved or
+    cancelled alone."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField(help_text=_("The first occurrence."))
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    interval_weeks = models.PositiveSmallIntegerField(default=1)
+    count = models.PositiveSmallIntegerField()
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    # Raised when the series' invitation announces a change of the whole series.
+    sequence = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(Profile, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interval_weeks__gte=1, interval_weeks__lte=SERIES_MAX_INTERVAL_WEEKS),
+                name="session_series_interval_sensible",
+            ),
+            models.CheckConstraint(
+                condition=Q(count__gte=2, count__lte=SERIES_MAX_COUNT),
+                name="session_series_count_sensible",
+            ),
+        ]
+
+
 class Session(TenantModel):
     """A meeting of a mentorship's two people."""
 
@@ -77,6 +110,15 @@ class Session(TenantModel):
         max_length=500, blank=True, help_text=_("A room, or a video-call link.")
     )
     change_note = models.CharField(max_length=500, blank=True)
+    # The invitation's SEQUENCE (RFC 5545 3.8.7.4): raised by every move and the cancel,
+    # so a calendar replaces the event it holds instead of ignoring the update.
+    sequence = models.PositiveIntegerField(default=0)
+    series = models.ForeignKey(
+        SessionSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
+    )
+    # The occurrence's start as the series planned it: its RECURRENCE-ID, which names it
+    # in the series' invitation even after it moved.
+    series_start = models.DateTimeField(null=True, blank=True)
     actual_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     shared_notes = models.TextField(blank=True)
     real_situations = models.TextField(blank=True)
@@ -223,3 +265,86 @@ class Agreement(TenantModel):
     @property
     def is_confirmed(self) -> bool:
         return bool(self.mentee_confirmed_at and self.mentor_confirmed_at)
+
+
+class MeetingPlace(TenantModel):
+    """Where a pair usually meets: a video-call link or a room. A new session starts with
+    it; a session can give its own."""
+
+    mentorship = models.OneToOneField(
+        Mentorship, on_delete=models.CASCADE, related_name="meeting_place"
+    )
+    location = models.CharField(max_length=500)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "mentorship"], name="meeting_place_one_per_pair"
+            )
+        ]
+
+
+class CalendarFeed(TenantModel):
+    """A person's secret calendar address: their sessions as a feed calendars subscribe
+    to. Revoking gives a new token, so the old address stops working."""
+
+    person = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    token = EncryptedTextField()  # shown again on the profile
+    token_hash = models.CharField(max_length=64)  # looked up (the token column cannot be)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "person"], name="calendar_feed_one_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "token_hash"], name="calendar_feed_token_unique"
+            ),
+        ]
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class AvailabilityWindow(TenantModel):
+    """A weekly time a person can meet, on their own clock (their profile's time zone)."""
+
+    person = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    class Meta(TenantModel.Meta):
+        ordering = ["weekday", "starts", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=models.F("starts")), name="availability_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="availability_weekday_valid"
+            ),
+        ]
+
+
+class AwayPeriod(TenantModel):
+    """Days a person cannot meet (holidays, leave), on their own calendar, both included."""
+
+    person = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["first_day", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="away_ends_after_start"
+            )
+        ]

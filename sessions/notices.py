@@ -1,6 +1,10 @@
-"""Telling the other person of a pair that a session was planned, moved or cancelled:
-an email (with the calendar file) through the outbox, and a line in their "what's new"
-list. Called inside the transaction that made the change, never for the actor."""
+"""Telling both people of a pair that a session was planned, moved or cancelled, or a
+series planned: each gets an email through the outbox carrying the calendar invitation
+(iTIP REQUEST or CANCEL, ``sessions.calendar_files``), so the event lands in, moves in or
+leaves both calendars. The other person's email is of the partner's kind (planned, moved,
+cancelled) and is news in their "what's new" list; the actor's own is a
+``SESSION_INVITATION``, which is no news to them. Called inside the transaction that made
+the change; each change is written once (its dedupe key holds the invitation's SEQUENCE)."""
 
 from __future__ import annotations
 
@@ -13,30 +17,33 @@ from mentoring.notifications.models import Kind
 from mentoring.notifications.outbox import Message, enqueue
 from mentoring.tenancy.hosts import organization_link
 
-from .calendar_files import session_attachment
+from .calendar_files import invitation_attachment, series_invitation, session_invitation
 from .models import AgendaItem
 
 if TYPE_CHECKING:
     from mentoring.people.models import Profile
     from mentoring.tenancy.models import Organization
 
-    from .models import Session
+    from .models import Session, SessionSeries
 
-TEMPLATES: dict[str, str] = {
+TEMPLATES: dict[str, str] = {  # the partner's email of each kind
     Kind.SESSION_PLANNED: "session_planned",
     Kind.SESSION_MOVED: "session_moved",
     Kind.SESSION_CANCELLED: "session_cancelled",
 }
+EVENTS: dict[str, str] = {
+    Kind.SESSION_PLANNED: "planned",
+    Kind.SESSION_MOVED: "moved",
+    Kind.SESSION_CANCELLED: "cancelled",
+}
 
 
-def session_invite(organization: Organization, session: Session) -> dict:
-    """The session's calendar file, to attach (``sessions.calendar_files``)."""
-    agenda = list(
+def _agenda(session: Session) -> list[str]:
+    return list(
         AgendaItem.objects.filter(session=session)
         .order_by("position", "pk")
         .values_list("text", flat=True)
     )
-    return session_attachment(organization, session, agenda)
 
 
 def _when(session: Session, person: Profile) -> dict:
@@ -48,32 +55,93 @@ def _when(session: Session, person: Profile) -> dict:
     }
 
 
-def session_changed(
-    organization: Organization, session: Session, *, kind: str, actor: Profile, event: str
+def _tell_both(
+    organization: Organization,
+    session: Session,
+    *,
+    kind: str,
+    template: str,
+    actor: Profile,
+    change: str,
+    key: str,
+    attachment: dict,
+    extra: dict | None = None,
 ) -> int:
-    """Tell the pair's other member(s) about ``kind`` (planned, moved, cancelled) of
-    ``session``; ``event`` makes the dedupe key unique per change (e.g. the time of the
-    move). Returns how many emails were written."""
+    """One email to each of the pair: the partner's ``kind`` to the other person, a
+    ``SESSION_INVITATION`` to the actor, both with the same invitation. ``change`` names it
+    in the actor's email (planned, moved, cancelled, series); ``key`` makes the dedupe key
+    unique per change."""
     pair = session.mentorship
-    people = [pair.mentee.person, pair.mentor.person]
     url = organization_link(organization, "sessions:session", session_id=session.pk)
-    attachments = [session_invite(organization, session)]
-    messages = [
-        Message(
-            kind=kind,
-            dedupe_key=f"{TEMPLATES[kind]}:{session.pk}:{event}:{person.pk}",
-            recipient=person,
-            template=TEMPLATES[kind],
-            context={
-                "session": session,
-                "other": actor,
-                "note": session.change_note,
-                "url": url,
-                **_when(session, person),
-            },
-            attachments=attachments,
+    messages = []
+    for person in (pair.mentee.person, pair.mentor.person):
+        is_actor = person.pk == actor.pk
+        partner = pair.mentor.person if person.pk == pair.mentee.person.pk else pair.mentee.person
+        message_kind = Kind.SESSION_INVITATION if is_actor else kind
+        messages.append(
+            Message(
+                kind=message_kind,
+                dedupe_key=f"{message_kind}:{session.pk}:{key}:{person.pk}",
+                recipient=person,
+                template="session_invitation" if is_actor else template,
+                context={
+                    "session": session,
+                    "other": actor,
+                    "partner": partner,
+                    "event": change,
+                    "note": session.change_note,
+                    "url": url,
+                    **_when(session, person),
+                    **(extra or {}),
+                },
+                attachments=[attachment],
+            )
         )
-        for person in people
-        if person.pk != actor.pk
-    ]
     return enqueue(organization, messages)
+
+
+def session_changed(
+    organization: Organization, session: Session, *, kind: str, actor: Profile
+) -> int:
+    """Tell both people about ``kind`` (planned, moved, cancelled) of ``session``, whose
+    SEQUENCE the change has just raised (planning: 0). Returns how many emails were
+    written."""
+    method, calendar = session_invitation(
+        organization, session, _agenda(session), planner=session.created_by
+    )
+    return _tell_both(
+        organization,
+        session,
+        kind=kind,
+        template=TEMPLATES[kind],
+        actor=actor,
+        change=EVENTS[kind],
+        key=f"seq{session.sequence}",
+        attachment=invitation_attachment(method, calendar),
+    )
+
+
+def series_rule(series: SessionSeries) -> str:
+    """The series in words: "6 sessions every 2 weeks"."""
+    every = "every week" if series.interval_weeks == 1 else f"every {series.interval_weeks} weeks"
+    return f"{series.count} sessions {every}"
+
+
+def series_planned(organization: Organization, series: SessionSeries, *, actor: Profile) -> int:
+    """Tell both people once about a whole series: one invitation of one repeating event
+    (not one email per session). ``series.sessions`` exist already."""
+    first = series.sessions.order_by("starts_at", "pk").select_related(
+        "mentorship__mentee__person__user", "mentorship__mentor__person__user"
+    )[0]
+    calendar = series_invitation(organization, series, first, _agenda(first))
+    return _tell_both(
+        organization,
+        first,
+        kind=Kind.SESSION_PLANNED,
+        template="series_planned",
+        actor=actor,
+        change="series",
+        key=f"series{series.pk}",
+        attachment=invitation_attachment("REQUEST", calendar),
+        extra={"series_rule": series_rule(series), "series_zone": series.time_zone},
+    )

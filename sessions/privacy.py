@@ -9,11 +9,21 @@ from django.db.models import Q
 
 from matching.access import person_filter
 from matching.models import Mentorship
-from mentoring.privacy.registry import Subject, organization, person
+from mentoring.privacy.registry import Subject, of_person, organization, person
 from mentoring.privacy.rules import REMOVED, Erasure, PrivacyRules, holding_text
 from mentoring.tenancy.models import Organization
 
-from .models import ActionItem, AgendaItem, Agreement, PrivateNote, Session
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Agreement,
+    AvailabilityWindow,
+    AwayPeriod,
+    CalendarFeed,
+    MeetingPlace,
+    PrivateNote,
+    Session,
+)
 
 SESSION_TEXTS = ("shared_notes", "real_situations")
 
@@ -54,12 +64,39 @@ ENTRIES = (
         "Agreements of your mentorships",
         _in_their_mentorships(),
     ),
+    person(
+        "mentoring_sessions.SessionSeries",
+        "Series of sessions planned in your mentorships",
+        _in_their_mentorships(),
+    ),
+    person(
+        "mentoring_sessions.MeetingPlace",
+        "Where your mentorships usually meet",
+        _in_their_mentorships(),
+    ),
+    person(
+        "mentoring_sessions.CalendarFeed",
+        "Your calendar feed (without its secret address)",
+        of_person,
+        omit=("token",),
+    ),
+    person(
+        "mentoring_sessions.AvailabilityWindow",
+        "The weekly times you said you are free (on your own clock)",
+        of_person,
+    ),
+    person(
+        "mentoring_sessions.AwayPeriod",
+        "The days you said you are away",
+        of_person,
+    ),
 )
 
 
 def erase(erasure: Erasure) -> dict[str, int]:
     """The texts of the person's mentorships go (they are about them as much as about the
-    partner); their own private notes are deleted, the partner's stay."""
+    partner), and so does the pair's usual meeting place; their own private notes,
+    calendar feed, weekly free times and away days are deleted, the partner's stay."""
     profile = erasure.profile
     mentorships = Mentorship.objects.filter(person_filter(profile))
     sessions = Session.objects.filter(mentorship__in=mentorships)
@@ -79,7 +116,11 @@ def erase(erasure: Erasure) -> dict[str, int]:
             mentor_feedback_style=REMOVED,
         ),
     }
+    changed["meeting_places"], _ = MeetingPlace.objects.filter(mentorship__in=mentorships).delete()
     changed["private_notes"], _ = PrivateNote.objects.filter(author=profile).delete()
+    changed["calendar_feeds"], _ = CalendarFeed.objects.filter(person=profile).delete()
+    changed["availability_windows"], _ = AvailabilityWindow.objects.filter(person=profile).delete()
+    changed["away_periods"], _ = AwayPeriod.objects.filter(person=profile).delete()
     return changed
 
 

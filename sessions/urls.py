@@ -2,16 +2,41 @@
 
 from django.urls import path
 
-from .views import agenda, agreement, experiments, log, schedule
+from .views import (
+    agenda,
+    agreement,
+    availability,
+    experiments,
+    feed,
+    log,
+    schedule,
+    series,
+    slots,
+)
 
 app_name = "sessions"
 
 urlpatterns = [
+    path("me/availability/", availability.availability, name="availability"),
+    path("me/availability/away/", availability.away_add, name="availability_away_add"),
+    path(
+        "me/availability/away/<int:period_id>/remove/",
+        availability.away_remove,
+        name="availability_away_remove",
+    ),
+    path("calendar/<str:token>.ics", feed.calendar_feed, name="calendar_feed"),
+    path("me/calendar/", feed.calendar_section, name="calendar"),
+    path("me/calendar/new-address/", feed.calendar_renew, name="calendar_renew"),
     path("mentorships/<int:mentorship_id>/sessions/", schedule.pair_sessions, name="pair"),
     path(
         "mentorships/<int:mentorship_id>/sessions/new/",
         schedule.session_schedule,
         name="schedule",
+    ),
+    path(
+        "mentorships/<int:mentorship_id>/sessions/place/",
+        schedule.meeting_place,
+        name="meeting_place",
     ),
     path(
         "mentorships/<int:mentorship_id>/sessions/log-past/",
@@ -41,6 +66,16 @@ urlpatterns = [
         "mentorships/<int:mentorship_id>/experiments/<int:item_id>/drop/",
         experiments.experiment_drop,
         name="experiment_drop",
+    ),
+    path(
+        "mentorships/<int:mentorship_id>/sessions/series/",
+        series.series_plan,
+        name="series",
+    ),
+    path(
+        "mentorships/<int:mentorship_id>/sessions/slot/",
+        slots.slot_pick,
+        name="slot_pick",
     ),
     path("sessions/<int:session_id>/", schedule.session_detail, name="session"),
     path("sessions/<int:session_id>/invite.ics", schedule.session_invite, name="invite"),

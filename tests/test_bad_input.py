@@ -82,6 +82,7 @@ def crawled(scene, clients) -> Crawl:
         f"/notifications/{scene.preferences_token}/",
         f"/notifications/{scene.preferences_token}/unsubscribe/",
         f"/invitations/{scene.invitation_token}/",
+        f"/calendar/{scene.feed_token}.ics",
     ]
     crawl(result, clients["anonymous"], "anonymous", links, allow=participant_path)
     return result

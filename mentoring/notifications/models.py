@@ -26,6 +26,10 @@ class Kind(models.TextChoices):
     SESSION_PLANNED = "session_planned", _("Sessions my partner plans")
     SESSION_MOVED = "session_moved", _("Sessions my partner moves to another time")
     SESSION_CANCELLED = "session_cancelled", _("Sessions my partner cancels")
+    SESSION_INVITATION = (
+        "session_invitation",
+        _("Calendar invitations for sessions I plan, move or cancel myself"),
+    )
     AGENDA_ADDED = "agenda_added", _("Agenda points my partner adds after I last looked")
     FEEDBACK_RECEIVED = "feedback_received", _("Feedback I receive")
     GOAL_REVIEW_SHARED = "goal_review_shared", _("Goal reviews shared with me")

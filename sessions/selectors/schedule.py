@@ -6,19 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from matching.access import PairSide, access_pair
 
-from ..models import ActionItem, ActionStatus, Agreement, Session, SessionStatus
-from .times import ends_at
+from ..models import ActionItem, ActionStatus, Agreement, MeetingPlace, Session, SessionStatus
+from .times import LocationPart, ends_at, location_parts
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from matching.models import Mentorship
     from mentoring.tenancy.models import Organization
+
+
+# "2 of 6": an occurrence's place in its series, in the order the series planned them
+_SERIES_NUMBER = Window(RowNumber(), partition_by=[F("series")], order_by=F("series_start").asc())
 
 
 @dataclass
@@ -32,6 +37,7 @@ class PairSessions:
     past: list[Session]
     agreement: Agreement | None
     open_experiments: list[ActionItem]
+    meeting_place: str = ""
 
     @property
     def mentorship(self) -> Mentorship:
@@ -40,6 +46,10 @@ class PairSessions:
     @property
     def can_schedule(self) -> bool:
         return self.mentorship.is_open
+
+    @property
+    def meeting_place_parts(self) -> list[LocationPart]:
+        return location_parts(self.meeting_place)
 
     @property
     def has_sessions(self) -> bool:
@@ -56,13 +66,15 @@ def pair_sessions(*, organization: Organization, user: User, mentorship_id: int)
     upcoming: list[Session] = []
     to_log: list[Session] = []
     past: list[Session] = []
-    for session in Session.objects.filter(mentorship=mentorship).annotate(points=Count("agenda")):
+    sessions = Session.objects.filter(mentorship=mentorship).select_related("series")
+    for session in sessions.annotate(points=Count("agenda"), series_number=_SERIES_NUMBER):
         if session.status != SessionStatus.PLANNED:
             past.append(session)
         elif ends_at(session) > now:
             upcoming.append(session)
         else:
             to_log.append(session)
+    places = MeetingPlace.objects.filter(mentorship=mentorship)
     past.sort(key=lambda session: (session.starts_at, session.pk), reverse=True)
     return PairSessions(
         side=side,
@@ -73,4 +85,5 @@ def pair_sessions(*, organization: Organization, user: User, mentorship_id: int)
         open_experiments=list(
             ActionItem.objects.filter(mentorship=mentorship, status=ActionStatus.OPEN)
         ),
+        meeting_place=next(iter(places.values_list("location", flat=True)), ""),
     )

@@ -1,4 +1,7 @@
-"""Planning, moving and cancelling a session."""
+"""Planning, moving and cancelling a session. Each change raises the session's SEQUENCE
+and emails both people its calendar invitation (``sessions.notices``); planning over
+another planned session of either person is refused with code ``overlap`` unless the
+planner confirms (``allow_overlap``)."""
 
 from __future__ import annotations
 
@@ -12,15 +15,27 @@ from django.utils import timezone
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
 from mentoring.common.locks import refuse_repeat
+from mentoring.common.time_zones import time_zone_of
 from mentoring.notifications.models import Kind
 
 from .. import notices
-from ..models import ActionItem, ActionStatus, AgendaItem, Session, SessionKind, SessionStatus
+from ..models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    MeetingPlace,
+    Session,
+    SessionKind,
+    SessionStatus,
+)
+from ..selectors.busy import planned_sessions_between
+from .places import check_place
 from .rules import pair_member, planned
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from mentoring.people.models import Profile
     from mentoring.tenancy.models import Organization
 
 PLAN_AHEAD = timedelta(days=2 * 365)
@@ -44,6 +59,51 @@ def _check_when(starts_at: datetime, duration_minutes: int) -> None:
         raise ValidationError(errors)
 
 
+def check_overlap(
+    mentorship: Mentorship,
+    starts_at: datetime,
+    duration_minutes: int,
+    *,
+    person: Profile,
+    moving: Session | None = None,
+) -> None:
+    """Refuse, with code ``overlap``, a time that overlaps another planned session of
+    either of the pair, named on ``person``'s clock. The pair's own session at the very
+    same start is left to ``refuse_repeat`` (a second click is a repeat, not a clash)."""
+    ends = starts_at + timedelta(minutes=duration_minutes)
+    people = [mentorship.mentee.person, mentorship.mentor.person]
+    clashes = [
+        other
+        for other in planned_sessions_between(people, starts_at, ends)
+        if not (moving and other.pk == moving.pk)
+        and not (other.mentorship_id == mentorship.pk and other.starts_at == starts_at)
+    ]
+    if not clashes:
+        return
+    zone = time_zone_of(person.time_zone)
+    named = "; ".join(
+        f"{other.starts_at.astimezone(zone):%a %d %b %H:%M} with "
+        f"{other.mentorship.mentor.person.display_name} and "
+        f"{other.mentorship.mentee.person.display_name}"
+        for other in clashes[:3]
+    )
+    raise ValidationError(
+        {
+            "starts_at": ValidationError(
+                f"That time overlaps another planned session: {named}. "
+                "Choose another time, or confirm that you want both.",
+                code="overlap",
+            )
+        }
+    )
+
+
+def default_place(mentorship: Mentorship) -> str:
+    """Where the pair usually meets (``MeetingPlace``), or nothing."""
+    place = MeetingPlace.objects.filter(mentorship=mentorship).first()
+    return place.location if place else ""
+
+
 def session_schedule(
     *,
     organization: Organization,
@@ -52,9 +112,11 @@ def session_schedule(
     starts_at: datetime,
     duration_minutes: int = 60,
     kind: str = SessionKind.CHECK_IN,
-    location: str = "",
+    location: str | None = None,
+    allow_overlap: bool = False,
 ) -> Session:
-    """Plan a session; the pair's open experiments join its agenda as follow-ups."""
+    """Plan a session; the pair's open experiments join its agenda as follow-ups. Without
+    a ``location``, the pair's usual meeting place."""
     check_same_organization(organization, mentorship)
     person = pair_member(actor, mentorship)
     if not mentorship.is_open:
@@ -62,6 +124,9 @@ def session_schedule(
     _check_when(starts_at, duration_minutes)
     if kind not in SessionKind.values:
         raise ValidationError({"kind": "Choose a kind of session."})
+    location = default_place(mentorship) if location is None else check_place(location)
+    if not allow_overlap:
+        check_overlap(mentorship, starts_at, duration_minutes, person=person)
     with transaction.atomic():
         refuse_repeat(
             Mentorship.objects.filter(pk=mentorship.pk),
@@ -76,13 +141,11 @@ def session_schedule(
             kind=kind,
             starts_at=starts_at,
             duration_minutes=duration_minutes,
-            location=location.strip(),
+            location=location,
             created_by=person,
         )
         _add_follow_ups(organization, session)
-        notices.session_changed(
-            organization, session, kind=Kind.SESSION_PLANNED, actor=person, event="planned"
-        )
+        notices.session_changed(organization, session, kind=Kind.SESSION_PLANNED, actor=person)
     return session
 
 
@@ -108,24 +171,43 @@ def session_reschedule(
     starts_at: datetime,
     duration_minutes: int,
     note: str = "",
+    location: str | None = None,
+    allow_overlap: bool = False,
 ) -> Session:
+    """Move a session, or change its place (``None``: keep it); both people's calendars
+    move the same event."""
     check_same_organization(organization, session)
     with transaction.atomic():
         session = planned(session)
         person = pair_member(actor, session.mentorship)
+        place = session.location if location is None else check_place(location)
+        is_changed = (session.starts_at, session.duration_minutes, session.location) != (
+            starts_at,
+            duration_minutes,
+            place,
+        )
         _check_when(starts_at, duration_minutes)
-        is_moved = (session.starts_at, session.duration_minutes) != (starts_at, duration_minutes)
-        session.starts_at, session.duration_minutes = starts_at, duration_minutes
-        session.change_note = note.strip()[:500]
-        session.save(update_fields=["starts_at", "duration_minutes", "change_note", "updated_at"])
-        if is_moved:  # the same time sent again (a second click) tells no one twice
-            notices.session_changed(
-                organization,
-                session,
-                kind=Kind.SESSION_MOVED,
-                actor=person,
-                event=session.updated_at.isoformat(),
+        if not is_changed:  # the same time sent again (a second click) tells no one twice
+            return session
+        if not allow_overlap:
+            check_overlap(
+                session.mentorship, starts_at, duration_minutes, person=person, moving=session
             )
+        session.starts_at, session.duration_minutes = starts_at, duration_minutes
+        session.location = place
+        session.change_note = note.strip()[:500]
+        session.sequence += 1
+        session.save(
+            update_fields=[
+                "starts_at",
+                "duration_minutes",
+                "location",
+                "change_note",
+                "sequence",
+                "updated_at",
+            ]
+        )
+        notices.session_changed(organization, session, kind=Kind.SESSION_MOVED, actor=person)
     return session
 
 
@@ -141,10 +223,16 @@ def session_cancel(
         session.status = SessionStatus.CANCELLED
         session.change_note = note.strip()[:500]
         session.logged_by, session.logged_at = person, timezone.now()
+        session.sequence += 1
         session.save(
-            update_fields=["status", "change_note", "logged_by", "logged_at", "updated_at"]
+            update_fields=[
+                "status",
+                "change_note",
+                "logged_by",
+                "logged_at",
+                "sequence",
+                "updated_at",
+            ]
         )
-        notices.session_changed(
-            organization, session, kind=Kind.SESSION_CANCELLED, actor=person, event="cancelled"
-        )
+        notices.session_changed(organization, session, kind=Kind.SESSION_CANCELLED, actor=person)
     return session

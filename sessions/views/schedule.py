@@ -10,12 +10,16 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching.access import access_pair
+from mentoring.common.forms import error_text
 from mentoring.tenancy.access import member_required
 
 from .. import selectors, services
 from ..calendar_files import session_calendar
-from ..forms import CancelForm, RescheduleForm, ScheduleForm
+from ..forms import CancelForm, MeetingPlaceForm, RescheduleForm, ScheduleForm
+from ..selectors.slots import mutual_slots
 from ..services.agenda import session_visit_record
+from ..services.places import meeting_place_save
+from ..services.schedule import default_place
 from .common import edit_item_requested, mentorship_url, render_for, render_session, session_url
 
 
@@ -40,7 +44,11 @@ def session_schedule(request, mentorship_id: int):
     if not side.mentorship.is_open:
         messages.error(request, "This mentorship has ended: no new sessions.")
         return redirect(mentorship_url(mentorship_id))
-    form = ScheduleForm(request.POST or None, time_zone=side.me.time_zone)
+    form = ScheduleForm(
+        request.POST or None,
+        time_zone=side.me.time_zone,
+        initial={"location": default_place(side.mentorship)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_schedule(
@@ -58,7 +66,37 @@ def session_schedule(request, mentorship_id: int):
                 "Now build the agenda together.",
             )
             return redirect(session_url(session.pk))
-    return render_for(request, "sessions/schedule.html", {"form": form}, side)
+    slots = mutual_slots(
+        organization=request.organization, mentorship=side.mentorship, viewer=side.me
+    )
+    context = {"form": form, "slots": slots, "slots_problem": slots.problem}
+    return render_for(request, "sessions/schedule.html", context, side)
+
+
+@member_required
+@require_POST
+def meeting_place(request, mentorship_id: int):
+    """Set where the pair usually meets (the sessions section's small form)."""
+    side = access_pair(
+        organization=request.organization, user=request.user, mentorship_id=mentorship_id
+    )
+    form = MeetingPlaceForm(request.POST)
+    if form.is_valid():
+        try:
+            place = meeting_place_save(
+                organization=request.organization,
+                actor=request.user,
+                mentorship=side.mentorship,
+                location=form.cleaned_data["location"],
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request,
+                f"New sessions will be at {place}." if place else "No usual place any more.",
+            )
+    return redirect(mentorship_url(mentorship_id, "sessions"))
 
 
 @member_required

@@ -33,6 +33,7 @@ IDENTIFIERS = {
     "template",
     "client_id",
     "client_secret",
+    "token",
     "issuer_url",
     "email_domains",
     "summary",

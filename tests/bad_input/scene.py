@@ -6,7 +6,7 @@ preferences link. The bad-input sweep visits every page of it as each person."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.utils import timezone
 
@@ -21,6 +21,8 @@ from programs import services as programs
 from programs.models import CrossFunctional, Enrollment, MatchingMode, ProgramStatus
 from sessions import services as sessions
 from sessions.models import Session, SessionStatus
+from sessions.services.availability import WindowInput, availability_week_save, away_period_add
+from sessions.services.feed import calendar_feed_issue
 from tests.builders.cohort import make_cohort
 from tests.builders.hr import allow_individual_progress
 from tests.builders.world import build_world, hold_session, make_program
@@ -41,6 +43,7 @@ class Scene:
     session: Session
     past_session: Session
     invitation_token: str = ""
+    feed_token: str = ""
     preferences_token: str = ""
     people: dict = field(default_factory=dict)  # who -> user, the people the sweep signs in
 
@@ -155,6 +158,23 @@ def build_scene() -> Scene:
             send_email=False,
         )
         token = preferences_token(Profile.objects.get(user=mentee))
+        # the pair's weekly windows (the scheduling page then offers slots to pick), an away
+        # period to remove, and the mentee's calendar feed (fetched without signing in)
+        for user in (mentee, mentor):
+            availability_week_save(
+                organization=organization,
+                actor=user,
+                windows=[WindowInput(day, time(8), time(18)) for day in range(5)],
+            )
+        soon = timezone.localdate() + timedelta(days=30)
+        away_period_add(
+            organization=organization,
+            actor=mentee,
+            first_day=soon,
+            last_day=soon + timedelta(days=2),
+            note="Holiday",
+        )
+        feed = calendar_feed_issue(organization=organization, actor=mentee)
     return Scene(
         world=world,
         org=org,
@@ -165,6 +185,7 @@ def build_scene() -> Scene:
         past_session=past_session,
         invitation_token=invitation_token,
         preferences_token=token,
+        feed_token=feed.token,
         # the pair's two people see every participant page: the mentee's programs include
         # the self-match one and the one open for applications, the mentor has the request;
         # the HR analyst has the HR pages

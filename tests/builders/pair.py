@@ -62,7 +62,10 @@ def tomorrow() -> datetime:
 
 def schedule(pair: Pair, actor=None, *, at: datetime | None = None, **kwargs) -> Session:
     """A session of the pair, scheduled by ``actor`` (the mentee) for tomorrow; ``at`` then
-    moves it in the database (into the past, where the service would refuse it)."""
+    moves it in the database (into the past, where the service would refuse it). Sessions
+    planned for a test may overlap unless it passes ``allow_overlap=False`` (the warning
+    itself: tests/sessions/test_invitations.py)."""
+    kwargs.setdefault("allow_overlap", True)
     with activate(pair.org.organization):
         session = sessions.session_schedule(
             organization=pair.org.organization,

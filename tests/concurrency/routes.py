@@ -26,6 +26,8 @@ READ_ONLY = {
     "sessions:invite",
     "sessions:agenda",
     "sessions:agenda_live",  # renews the viewer's visit: idempotent
+    "sessions:calendar_feed",
+    "sessions:calendar",  # issues the person's feed once: idempotent
     "feedback:list",
     "feedback:progress",
     "news",  # marks the notices it shows as read: idempotent
@@ -59,6 +61,13 @@ STATE_CHANGING = {
     "matching:request_decline": None,
     "matching:fit_check": None,
     "sessions:schedule": None,
+    "sessions:series": None,
+    "sessions:slot_pick": None,
+    "sessions:meeting_place": None,
+    "sessions:availability": None,
+    "sessions:availability_away_add": None,
+    "sessions:availability_away_remove": None,
+    "sessions:calendar_renew": None,
     "sessions:log_past": None,
     "sessions:agreement": None,
     "sessions:agreement_confirm": None,

@@ -284,9 +284,13 @@ def test_an_ended_mentorship_takes_no_new_session(pair):
 
 
 def test_only_http_and_https_addresses_become_links(pair):
-    session = schedule(
-        pair, location="Zoom https://meet.example/abc?x=1&y=2 or javascript:alert(1)"
-    )
+    # planning refuses a javascript: address now; one stored before that is still shown
+    # as text only
+    session = schedule(pair, location="Zoom https://meet.example/abc?x=1&y=2")
+    with activate(pair.org.organization):
+        Session.objects.filter(pk=session.pk).update(
+            location="Zoom https://meet.example/abc?x=1&y=2 or javascript:alert(1)"
+        )
     page = text(signed_in(pair.org, pair.mentee).get(f"/sessions/{session.pk}/"))
     assert '<a href="https://meet.example/abc?x=1&amp;y=2" rel="noopener noreferrer">' in page
     assert 'href="javascript' not in page and "javascript:alert(1)" in page
@@ -1054,7 +1058,7 @@ def test_the_other_organizations_pairs_are_404_and_never_shown(world):
 # and the visit recorded (agenda points added after it are news: test_live_agenda.py)
 SESSION_PAGE_QUERIES = 10
 AGENDA_QUERIES = 7  # session with the pair and first-session flag, agenda, prompts
-PAIR_SESSIONS_QUERIES = 8  # pair, sessions with point counts, agreement, open experiments
+PAIR_SESSIONS_QUERIES = 9  # pair, sessions with point counts, agreement, experiments, place
 MENTORSHIP_PAGE_QUERIES = 8  # matching's own reads: the sessions section loads separately
 EXPERIMENTS_QUERIES = 6  # pair, experiments with their sessions
 

@@ -1,0 +1,246 @@
+"""Planning a series of sessions: "every 2 weeks on Tuesday at 09:00, 6 times", on the
+planner's clock. Each occurrence is a Session of its own (moved or cancelled alone with
+``sessions.services.schedule``); both people get one invitation of one repeating event."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from matching.models import Mentorship
+from mentoring.common.guards import check_same_organization
+from mentoring.common.locks import refuse_repeat
+from mentoring.people.models import validate_time_zone
+
+from .. import notices
+from ..models import (
+    SERIES_MAX_COUNT,
+    SERIES_MAX_INTERVAL_WEEKS,
+    Session,
+    SessionKind,
+    SessionSeries,
+    SessionStatus,
+)
+from ..selectors.busy import planned_sessions_between
+from .places import check_place
+from .rules import pair_member
+from .schedule import _add_follow_ups, _check_when, default_place
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from mentoring.tenancy.models import Organization
+
+CLASHES_NAMED = 5  # more than that is a series at the wrong time, not a few clashes
+
+
+def series_occurrences(
+    starts_at: datetime, *, interval_weeks: int, count: int, time_zone: str
+) -> list[datetime]:
+    """The starts of a series, in UTC: the first one's wall time on the ``time_zone``
+    clock, every ``interval_weeks`` weeks, ``count`` times. The wall time stays across
+    daylight-saving changes, so the UTC time shifts by the change. A wall time the clocks
+    skip that day (the spring-forward gap) moves forward by the gap, 02:30 becoming 03:30,
+    and a wall time they repeat (autumn) is its first passing: what calendar programs do
+    with the same repeating event (RFC 5545, 3.3.5)."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    wall = starts_at.astimezone(zone).replace(tzinfo=None, fold=0)
+    return [
+        # fold=0 reads a skipped wall time with the offset before the gap: forward by it
+        (wall + timedelta(weeks=number * interval_weeks)).replace(tzinfo=zone).astimezone(UTC)
+        for number in range(count)
+    ]
+
+
+def series_in_words(starts_at: datetime, *, interval_weeks: int, count: int, time_zone: str) -> str:
+    """A series in one sentence, for the form's preview and the success message: "Every
+    2 weeks on Tuesday at 09:00 (Europe/Berlin), 6 times, from 8 December to 16 February"
+    (the years only when they are needed)."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    starts = series_occurrences(
+        starts_at, interval_weeks=interval_weeks, count=count, time_zone=time_zone
+    )
+    first, last = starts[0].astimezone(zone), starts[-1].astimezone(zone)
+    every = "Every week" if interval_weeks == 1 else f"Every {interval_weeks} weeks"
+    this_year = datetime.now(zone).year
+    first_day = f"{first.day} {first:%B}" + ("" if first.year == last.year else f" {first.year}")
+    last_day = f"{last.day} {last:%B}" + ("" if last.year == this_year else f" {last.year}")
+    return (
+        f"{every} on {first:%A} at {first:%H:%M} ({time_zone.replace('_', ' ')}), "
+        f"{count} times, from {first_day} to {last_day}"
+    )
+
+
+def _check_shape(
+    starts_at: datetime,
+    duration_minutes: int,
+    *,
+    interval_weeks: int,
+    count: int,
+    time_zone: str,
+    kind: str,
+) -> list[datetime]:
+    """Every rule of a series at once (so a form shows them all), then the occurrences."""
+    errors: dict[str, str] = {}
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError:
+        errors["time_zone"] = (
+            f"“{time_zone[:60]}” is not a time zone we know. Choose yours in your profile "
+            "(a city such as Europe/Berlin or America/Chicago)."
+        )
+    if not 2 <= count <= SERIES_MAX_COUNT:
+        errors["count"] = (
+            f"A series has between 2 and {SERIES_MAX_COUNT} sessions. "
+            "For a single meeting, plan one session."
+        )
+    if not 1 <= interval_weeks <= SERIES_MAX_INTERVAL_WEEKS:
+        errors["interval_weeks"] = (
+            f"Repeat every 1 to {SERIES_MAX_INTERVAL_WEEKS} weeks: "
+            "further apart, plan the sessions one by one."
+        )
+    if kind not in SessionKind.values:
+        errors["kind"] = "Choose a kind of session."
+    try:
+        _check_when(starts_at, duration_minutes)
+    except ValidationError as error:
+        errors.update({key: " ".join(messages) for key, messages in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    starts = series_occurrences(
+        starts_at, interval_weeks=interval_weeks, count=count, time_zone=time_zone
+    )
+    zone = zoneinfo.ZoneInfo(time_zone)
+    for number, moment in enumerate(starts[1:], start=2):
+        try:
+            _check_when(moment, duration_minutes)
+        except ValidationError as error:
+            reason = " ".join(error.messages)
+            raise ValidationError(
+                {
+                    "count": f"Session {number} of {count} would be on "
+                    f"{moment.astimezone(zone):%-d %B %Y}. {reason} "
+                    "Plan fewer sessions, or closer together."
+                }
+            ) from None
+    return starts
+
+
+def _check_clashes(
+    mentorship: Mentorship, starts: list[datetime], duration_minutes: int, time_zone: str
+) -> None:
+    """Refuse, with code ``overlap``, a series of which any session overlaps another
+    planned session of either of the pair (one query for the whole series), naming the
+    clashing dates on the planner's clock."""
+    length = timedelta(minutes=duration_minutes)
+    people = [mentorship.mentee.person, mentorship.mentor.person]
+    busy = planned_sessions_between(people, starts[0], starts[-1] + length)
+    clashes = [
+        (number, start, other)
+        for number, start in enumerate(starts, start=1)
+        for other in busy
+        if other.starts_at < start + length
+        and start < other.starts_at + timedelta(minutes=other.duration_minutes)
+    ]
+    if not clashes:
+        return
+    zone = zoneinfo.ZoneInfo(time_zone)
+    named = "; ".join(
+        f"session {number} on {start.astimezone(zone):%a %-d %b %H:%M} overlaps "
+        f"{other.starts_at.astimezone(zone):%H:%M} with "
+        f"{other.mentorship.mentor.person.display_name} and "
+        f"{other.mentorship.mentee.person.display_name}"
+        for number, start, other in clashes[:CLASHES_NAMED]
+    )
+    more = len(clashes) - CLASHES_NAMED
+    raise ValidationError(
+        {
+            "starts_at": ValidationError(
+                f"Some sessions of this series overlap other planned sessions: {named}"
+                + (f" (and {more} more)" if more > 0 else "")
+                + ". Choose another time, or confirm that you want both.",
+                code="overlap",
+            )
+        }
+    )
+
+
+def series_plan(
+    *,
+    organization: Organization,
+    actor: User,
+    mentorship: Mentorship,
+    starts_at: datetime,
+    duration_minutes: int = 60,
+    interval_weeks: int,
+    count: int,
+    kind: str = SessionKind.CHECK_IN,
+    location: str | None = None,
+    time_zone: str,
+    allow_overlap: bool = False,
+) -> SessionSeries:
+    """Plan ``count`` sessions every ``interval_weeks`` weeks from ``starts_at`` (the first
+    one), at its wall time on the planner's ``time_zone`` clock (``series_occurrences``:
+    the gap rule is there). Every session obeys the rules of a single one; the pair's open
+    experiments join the first one's agenda; both people get one invitation of the whole
+    series. A second request for the same first start is a repeat and refused. Without a
+    ``location``, the pair's usual meeting place."""
+    check_same_organization(organization, mentorship)
+    person = pair_member(actor, mentorship)
+    if not mentorship.is_open:
+        raise ValidationError("This mentorship has ended: no new sessions.")
+    starts = _check_shape(
+        starts_at,
+        duration_minutes,
+        interval_weeks=interval_weeks,
+        count=count,
+        time_zone=time_zone,
+        kind=kind,
+    )
+    location = default_place(mentorship) if location is None else check_place(location)
+    with transaction.atomic():
+        refuse_repeat(
+            Mentorship.objects.filter(pk=mentorship.pk),
+            Session.objects.filter(
+                mentorship=mentorship, starts_at=starts[0], status=SessionStatus.PLANNED
+            ),
+            {
+                "starts_at": "A session of yours is already planned at that first time: "
+                "this series may be planned already (look at your sessions), or start it "
+                "at another time."
+            },
+        )
+        # under the pair's lock, so that two requests cannot both find the time free
+        if not allow_overlap:
+            _check_clashes(mentorship, starts, duration_minutes, time_zone)
+        series = SessionSeries.objects.create(
+            organization=organization,
+            mentorship=mentorship,
+            starts_at=starts[0],
+            duration_minutes=duration_minutes,
+            interval_weeks=interval_weeks,
+            count=count,
+            time_zone=time_zone,
+            created_by=person,
+        )
+        sessions = Session.objects.bulk_create(
+            Session(
+                organization=organization,
+                mentorship=mentorship,
+                kind=kind,
+                starts_at=start,
+                duration_minutes=duration_minutes,
+                location=location,
+                created_by=person,
+                series=series,
+                series_start=start,
+            )
+            for start in starts
+        )
+        _add_follow_ups(organization, sessions[0])
+        notices.series_planned(organization, series, actor=person)
+    return series
