@@ -46,13 +46,32 @@ def _summary(session: Session | SessionSeries, kind: str) -> str:
     )
 
 
+class EventWords:
+    """What every event of one organization spells the same way: the session page's
+    address (reversed once, a feed has hundreds of events) and the kinds' names."""
+
+    def __init__(self, organization: Organization):
+        sample = organization_link(organization, "sessions:session", session_id=0)
+        self._head, self._tail = sample.rsplit("/0/", 1)
+        self.kinds = {kind.value: str(kind.label) for kind in SessionKind}
+
+    def session_url(self, session_id: int) -> str:
+        return f"{self._head}/{session_id}/{self._tail}"
+
+
 def session_event(
-    organization: Organization, session: Session, *, agenda: list[str] | None = None
+    organization: Organization,
+    session: Session,
+    *,
+    agenda: list[str] | None = None,
+    words: EventWords | None = None,
 ) -> ics.Invite:
     """``session`` (its pair's people loaded) as an event of its own. With ``agenda`` (the
     points' texts, in order) the description lists it; without, it names only the place
-    and the session's page (a feed holds no agenda and no notes)."""
-    url = organization_link(organization, "sessions:session", session_id=session.pk)
+    and the session's page (a feed holds no agenda and no notes). Pass ``words`` when
+    writing many events of one organization."""
+    words = words or EventWords(organization)
+    url = words.session_url(session.pk)
     note = "" if agenda is None else session.change_note
     description = ics.session_description(agenda, url, note, place=session.location)
     return ics.Invite(
@@ -60,7 +79,7 @@ def session_event(
         starts_at=session.starts_at,
         ends_at=session.starts_at + timedelta(minutes=session.duration_minutes),
         stamp=session.updated_at or timezone.now(),
-        summary=_summary(session, str(SessionKind(session.kind).label)),
+        summary=_summary(session, words.kinds[session.kind]),
         location=session.location,
         description=description,
         url=url,

@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.utils.http import quote_etag
 
 from . import ics
-from .calendar_files import session_event
+from .calendar_files import EventWords, session_event
 from .selectors.feed import feed_sessions
 
 if TYPE_CHECKING:
@@ -45,7 +45,8 @@ def feed_name(organization: Organization) -> str:
 
 def feed_calendar(organization: Organization, sessions: list[Session]) -> str:
     """The feed of ``sessions`` (their pairs' people loaded), in their order."""
-    events = [session_event(organization, session, agenda=None) for session in sessions]
+    words = EventWords(organization)
+    events = [session_event(organization, session, words=words) for session in sessions]
     return ics.render_calendar(events, method="PUBLISH", name=feed_name(organization))
 
 

@@ -69,7 +69,7 @@ def is_overlap(error: ValidationError) -> bool:
 
 def place_field() -> forms.CharField:
     return forms.CharField(
-        label="Place or video link",
+        label="Place or video link (optional)",
         required=False,
         help_text="A room, or the address of the video call (https://…). Empty: no place.",
     )

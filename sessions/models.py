@@ -77,7 +77,7 @@ class SessionSeries(TenantModel):
     count = models.PositiveSmallIntegerField()
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     # Raised when the series' invitation announces a change of the whole series.
-    sequence = models.PositiveIntegerField(default=0)
+    sequence = models.PositiveIntegerField(default=0, db_default=0)
     created_by = models.ForeignKey(Profile, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -112,7 +112,7 @@ class Session(TenantModel):
     change_note = models.CharField(max_length=500, blank=True)
     # The invitation's SEQUENCE (RFC 5545 3.8.7.4): raised by every move and the cancel,
     # so a calendar replaces the event it holds instead of ignoring the update.
-    sequence = models.PositiveIntegerField(default=0)
+    sequence = models.PositiveIntegerField(default=0, db_default=0)
     series = models.ForeignKey(
         SessionSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )
@@ -271,9 +271,7 @@ class MeetingPlace(TenantModel):
     """Where a pair usually meets: a video-call link or a room. A new session starts with
     it; a session can give its own."""
 
-    mentorship = models.OneToOneField(
-        Mentorship, on_delete=models.CASCADE, related_name="meeting_place"
-    )
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="+")
     location = models.CharField(max_length=500)
 
     class Meta(TenantModel.Meta):

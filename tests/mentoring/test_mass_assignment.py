@@ -604,7 +604,7 @@ POSTS = [
     Post(
         name="a rescheduled session",
         model=Session,
-        offered=frozenset({"starts_at", "duration_minutes", "change_note"}),
+        offered=frozenset({"starts_at", "duration_minutes", "location", "change_note"}),
         setup=_session,
         prefix=lambda s: "move",
         url=lambda s: f"/sessions/{s.session.pk}/reschedule/",
