@@ -4,7 +4,7 @@ session, bad input writes nothing, and only the pair's own people may do it."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -18,27 +18,17 @@ from mentoring.people.models import Profile
 from mentoring.tenancy import activate
 from sessions.models import AvailabilityWindow, Session
 from sessions.selectors.slots import mutual_slots
+from tests.builders.availability import ALL_WEEK
+from tests.builders.availability import give_windows as windows_for
 from tests.builders.clients import signed_in
 from tests.builders.pages import text
 from tests.builders.pair import schedule
-
-ALL_WEEK = [(day, time(0), time(23, 59)) for day in range(7)]
 
 
 def give_windows(pair, user, rows=ALL_WEEK, zone="UTC"):
     with activate(pair.org.organization):
         person = Profile.objects.get(user=user)
-        Profile.objects.filter(pk=person.pk).update(time_zone=zone)
-        AvailabilityWindow.objects.bulk_create(
-            AvailabilityWindow(
-                organization=pair.org.organization,
-                person=person,
-                weekday=weekday,
-                starts=starts,
-                ends=ends,
-            )
-            for weekday, starts, ends in rows
-        )
+    windows_for(pair, person, rows, zone)
 
 
 @pytest.fixture

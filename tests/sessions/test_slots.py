@@ -13,9 +13,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mentoring.people.models import Profile
 from mentoring.tenancy import activate
-from sessions.models import AvailabilityWindow, AwayPeriod, Session
+from sessions.models import Session
 from sessions.selectors.slots import LEAD_TIME, mutual_slots, slot_is_free
 from sessions.slots import (
     Interval,
@@ -30,6 +29,7 @@ from sessions.slots import (
     wall_time_span,
     weekly_free_time,
 )
+from tests.builders.availability import give_windows
 from tests.builders.pair import make_pair
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -315,26 +315,6 @@ def test_the_quarter_ceiling_is_the_next_quarter_hour(moment):
 
 
 # ---------------------------------------------------------------- through the database
-
-
-def give_windows(pair, person, rows, zone="UTC", away=()):
-    with activate(pair.org.organization):
-        Profile.objects.filter(pk=person.pk).update(time_zone=zone)
-        person.time_zone = zone
-        AvailabilityWindow.objects.bulk_create(
-            AvailabilityWindow(
-                organization=pair.org.organization,
-                person=person,
-                weekday=weekday,
-                starts=starts,
-                ends=ends,
-            )
-            for weekday, starts, ends in rows
-        )
-        AwayPeriod.objects.bulk_create(
-            AwayPeriod(organization=pair.org.organization, person=person, first_day=a, last_day=b)
-            for a, b in away
-        )
 
 
 def plan_directly(pair, starts_at, minutes=60, mentorship=None):
