@@ -388,16 +388,18 @@ def test_moving_or_cancelling_one_occurrence_changes_that_occurrence_alone(pair,
 
 
 @pytest.mark.parametrize(
-    "zone", ["Europe/Berlin", "America/Chicago", "Australia/Lord_Howe", "Asia/Kathmandu"]
+    "zone", ["Europe/Berlin", "America/Chicago", "America/Santiago", "Asia/Kathmandu"]
 )
 def test_the_time_zone_definition_gives_the_offsets_of_the_tz_database(zone):
-    """Read by ``icalendar`` as a calendar program reads it, the VTIMEZONE gives each hour of
-    two years the offset Python's zoneinfo gives (including half-hour changes)."""
+    """Read by ``icalendar`` as a calendar program reads it, the VTIMEZONE gives each
+    quarter hour of two years the offset Python's zoneinfo gives. Renamed first: under its
+    own name ``icalendar`` would take the zone from its tz database, not from the text."""
     first, last = date(2026, 12, 1), date(2028, 12, 1)
     text = "\r\n".join(ics.timezone_lines(zone, first, last))
-    definition = icalendar.Timezone.from_ical(text).to_tz()
+    renamed = text.replace(f"TZID:{zone}", f"TZID:Under-test-{zone}")
+    definition = icalendar.Timezone.from_ical(renamed).to_tz()
     real = ZoneInfo(zone)
     moment = datetime(2026, 12, 2, tzinfo=UTC)
     while moment.date() < last:
         assert moment.astimezone(definition).utcoffset() == moment.astimezone(real).utcoffset()
-        moment += timedelta(minutes=30)
+        moment += timedelta(minutes=15)
