@@ -153,6 +153,26 @@ class MeetingPlaceForm(ServiceForm):
         super().__init__(*args, prefix="place", **kwargs)
 
 
+class SlotPickForm(forms.Form):
+    """The hidden fields of one slot's button: its start in UTC, ISO 8601."""
+
+    starts_at = forms.CharField(max_length=40)
+    duration_minutes = forms.IntegerField(min_value=5, max_value=480)
+    kind = forms.ChoiceField(choices=SessionKind.choices, required=False)
+
+    def clean_starts_at(self) -> datetime:
+        text = self.cleaned_data["starts_at"].strip()
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(
+                "That time could not be read: pick one of the times shown."
+            ) from None
+        if moment.tzinfo is None:
+            raise ValidationError("That time has no time zone: pick one of the times shown.")
+        return moment.astimezone(UTC)
+
+
 class CancelForm(ServiceForm):
     note = forms.CharField(
         label="Why are you cancelling?",

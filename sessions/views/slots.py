@@ -3,9 +3,6 @@ you both" on the scheduling page)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -17,29 +14,10 @@ from mentoring.common.forms import error_text
 from mentoring.tenancy.access import member_required
 
 from .. import services
+from ..forms import SlotPickForm
 from ..models import SessionKind
 from ..selectors.slots import planned_at, slot_is_free
 from .common import session_url
-
-
-class SlotPickForm(forms.Form):
-    """The hidden fields of one slot's button: its start in UTC, ISO 8601."""
-
-    starts_at = forms.CharField(max_length=40)
-    duration_minutes = forms.IntegerField(min_value=5, max_value=480)
-    kind = forms.ChoiceField(choices=SessionKind.choices, required=False)
-
-    def clean_starts_at(self) -> datetime:
-        text = self.cleaned_data["starts_at"].strip()
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValidationError(
-                "That time could not be read: pick one of the times shown."
-            ) from None
-        if moment.tzinfo is None:
-            raise ValidationError("That time has no time zone: pick one of the times shown.")
-        return moment.astimezone(UTC)
 
 
 @member_required
