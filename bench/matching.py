@@ -1,12 +1,17 @@
 """Matching benchmark: the sparse min-cost-flow solver against greedy and stable matching.
 
     python -m bench.matching --mentees 10000 --mentors 5000 [--exact]
+    python -m bench.matching --format circle [--mentees 5000 --mentors 1000]
 
 Prints solve time, peak memory, matched mentees and total score for the solver, the same
 for a greedy baseline (best pair first) and for Gale–Shapley stable matching with
 capacities (mentee-proposing), each as a ratio to the optimum. The objective of every
 method is the one the solver maximizes: per match, MATCH_VALUE plus the pair's score.
 With --exact the optimum is proved by solving the dense problem over all eligible pairs.
+With --format circle it times ``form_circles`` instead (each mentor guides
+--circles-per-mentor circles) and prints mentees placed, circles, their average size, the
+mentees left out by reason and the total score against a loose bound (each mentee with
+their best eligible mentors, ignoring circles and capacity).
 The last line is one JSON object with the figures.
 """
 
@@ -17,9 +22,11 @@ import heapq
 import json
 import resource
 import time
+from collections import Counter
 
 import numpy as np
 
+from matching.circles import form_circles
 from matching.scoring import score_block
 from matching.solver import MATCH_VALUE, assigned_scores, candidate_edges, match, solve
 
@@ -98,16 +105,81 @@ def scores_of(scores: np.ndarray, assigned: np.ndarray) -> np.ndarray:
     return scores[matched, assigned[matched]].astype(np.float64)
 
 
+# (mentees, mentors) when not given: a circle program has far fewer mentors per mentee
+DEFAULT_SIZES = {"pair": (10_000, 5_000), "circle": (5_000, 1_000)}
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mentees", type=int, default=10_000)
-    parser.add_argument("--mentors", type=int, default=5_000)
+    parser.add_argument("--format", choices=sorted(DEFAULT_SIZES), default="pair")
+    parser.add_argument("--mentees", type=int, help="10,000 for pairs, 5,000 for circles")
+    parser.add_argument("--mentors", type=int, help="5,000 for pairs, 1,000 for circles")
     parser.add_argument("--per-mentee", type=int, default=40)
     parser.add_argument("--per-mentor", type=int, default=20)
     parser.add_argument("--exact", action="store_true", help="also solve the dense problem")
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--min-mentees", type=int, default=3, help="circles: fewest mentees")
+    parser.add_argument("--max-mentees", type=int, default=6, help="circles: most mentees")
+    parser.add_argument("--circle-mentors", type=int, default=1, help="circles: mentors each")
+    parser.add_argument("--circles-per-mentor", type=int, default=1)
     options = parser.parse_args(argv)
+    mentees, mentors = DEFAULT_SIZES[options.format]
+    options.mentees = options.mentees or mentees
+    options.mentors = options.mentors or mentors
+    if options.format == "circle":
+        return circles(options)
+    return pairs(options)
 
+
+def circles(options) -> dict:
+    problem = organization(options.mentees, options.mentors)
+    problem.capacity = np.full(options.mentors, options.circles_per_mentor)
+    started = time.perf_counter()
+    plan = form_circles(
+        problem,
+        min_mentees=options.min_mentees,
+        max_mentees=options.max_mentees,
+        mentors_per_circle=options.circle_mentors,
+    )
+    seconds = time.perf_counter() - started
+    placed = sum(len(circle.mentees) for circle in plan.circles)
+    figures = {
+        "format": "circle",
+        "mentees": options.mentees,
+        "mentors": options.mentors,
+        "seconds": round(seconds, 2),
+        "peak_mib": round(peak_mib(), 1),
+        "placed": placed,
+        "placed_share": round(placed / max(options.mentees, 1), 4),
+        "circles": len(plan.circles),
+        "average_size": round(placed / max(len(plan.circles), 1), 2),
+        "score": round(sum(circle.score for circle in plan.circles), 1),
+        "unmatched": dict(sorted(Counter(map(str, plan.unmatched.values())).items())),
+    }
+    # A loose bound: every mentee with their best eligible mentors, no circles, no capacity.
+    k = options.circle_mentors
+    best = -np.partition(-dense_scores(problem), k - 1, axis=1)[:, :k]
+    bound = float(np.where(np.isfinite(best), best, 0).sum())
+    figures["score_to_bound"] = round(figures["score"] / bound, 4) if bound > 0 else None
+    print(
+        f"circles: {figures['seconds']} s, peak {figures['peak_mib']} MiB, "
+        f"placed {placed:,} of {options.mentees:,} ({figures['placed_share']:.1%}) "
+        f"in {len(plan.circles):,} circles of {figures['average_size']} on average",
+        flush=True,
+    )
+    for reason, count in figures["unmatched"].items():
+        print(f"  not placed, {reason}: {count:,}", flush=True)
+    if bound > 0:
+        print(
+            f"  score {figures['score']:,.0f}, {figures['score_to_bound']:.1%} of the bound "
+            "(each mentee with their best mentors, no circles, no capacity)",
+            flush=True,
+        )
+    print(json.dumps(figures))
+    return figures
+
+
+def pairs(options) -> dict:
     problem = organization(options.mentees, options.mentors)
     started = time.perf_counter()
     assigned, edges = match(problem, options.per_mentee, options.per_mentor)

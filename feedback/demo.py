@@ -8,7 +8,7 @@ from typing import TypedDict
 from django.utils import timezone
 
 from matching.models import Mentorship
-from programs.demo import LISTENING
+from programs.demo_formats import STARTED_PROGRAMS
 
 from . import services
 from .models import Feedback, RatingMoment, SkillRating, SurveyKind, SurveyResponse
@@ -38,13 +38,18 @@ LEVELS = (((3, 3), (2, 3)), ((2, 4), (2, 3)), ((3, 4), (1, 3)), ((2, 2), (2, 2))
 
 
 def seed_feedback(organization) -> None:
-    pairs = list(
-        Mentorship.objects.filter(program__name=LISTENING).select_related(
-            "mentee__person__user", "mentor__person__user"
+    for name in STARTED_PROGRAMS:
+        pairs = list(
+            Mentorship.objects.filter(program__name=name).select_related(
+                "program", "mentee__person__user", "mentor__person__user"
+            )
         )
-    )
-    if not pairs or Feedback.objects.filter(mentorship__in=pairs).exists():
-        return
+        if pairs and not Feedback.objects.filter(mentorship__in=pairs).exists():
+            _seed_pairs(organization, pairs)
+
+
+def _seed_pairs(organization, pairs) -> None:
+    """Feedback both ways, start and review ratings and pulse answers for each pair."""
     for index, pair in enumerate(pairs):
         mentee, mentor = pair.mentee.person.user, pair.mentor.person.user
         skill = pair.mentee.skill_links.select_related("skill").earliest("pk").skill

@@ -156,10 +156,12 @@ class RatingForm(ServiceForm):
     def __init__(self, *args, rater_role: str, review_period: int, **kwargs):
         kwargs.setdefault("initial", {"moment": RatingMoment.REVIEW, "period": review_period})
         super().__init__(*args, **kwargs)
-        if rater_role == RaterRole.SELF:
-            self.fields["level"].label = "How often does it show now? (your self view)"
-        else:
-            self.fields["level"].label = "How often did you observe it? (observed by the mentor)"
+        # No role word here: in a peer pair the observer is a peer partner, not a mentor.
+        self.fields["level"].label = (
+            "How often does it show now? (your self view)"
+            if rater_role == RaterRole.SELF
+            else "How often did you observe it? (what you saw)"
+        )
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,7 @@ from mentoring.common.guards import check_same_organization
 from mentoring.common.locks import lock, refuse_repeat
 from mentoring.people.models import Profile
 from mentoring.people.selectors import profile_of
+from programs.formats import words_for
 from programs.models import Enrollment, ProgramSkill, Skill
 from sessions import services as sessions
 from sessions.models import ActionItem, Session
@@ -181,26 +182,36 @@ def skill_rating_add(
     level: int,
     moment: str,
     period: int = 0,
+    enrollment: Enrollment | None = None,
 ) -> SkillRating:
-    """The mentee rates themself, the mentor rates what they observed (1 to 5)."""
-    check_same_organization(organization, mentorship, skill)
+    """The mentee rates themself, the mentor rates what they observed (1 to 5).
+    ``enrollment``: whose focus skills (default the mentee's); in a peer pair both act in
+    both roles, so either may rate the other's skills or their own."""
+    check_same_organization(organization, mentorship, skill, enrollment)
     person, _other = _pair_roles(actor, mentorship)
+    rated = enrollment or mentorship.mentee
     errors = {}
     if level not in range(1, 6):
         errors["level"] = "A rating is a level from 1 to 5."
     if moment not in RatingMoment.values:
         errors["moment"] = "Rate at the start, at a goal review or at the end."
-    if not mentorship.mentee.skill_links.filter(skill=skill).exists():
-        errors["skill"] = "Rate one of the mentee's focus skills."
+    if rated.pk == mentorship.mentor_id and not words_for(mentorship.program).is_mutual:
+        errors["enrollment"] = "In this program, ratings are about the mentee's focus skills."
+    elif rated.pk not in (mentorship.mentee_id, mentorship.mentor_id):
+        errors["enrollment"] = "Rate one of the two people of this pair."
+    elif not rated.skill_links.filter(skill=skill).exists():
+        errors["skill"] = (
+            f"Rate one of {'your' if rated.person_id == person.pk else 'their'} focus skills."
+        )
     if errors:
         raise ValidationError(errors)
-    role = RaterRole.SELF if person.pk == mentorship.mentee.person_id else RaterRole.MENTOR
+    role = RaterRole.SELF if person.pk == rated.person_id else RaterRole.MENTOR
     period = period if moment == RatingMoment.REVIEW else 0
     with transaction.atomic():
-        lock(Enrollment.objects.filter(pk=mentorship.mentee_id))  # one rating at a time
+        lock(Enrollment.objects.filter(pk=rated.pk))  # one rating at a time
         latest = (
             SkillRating.objects.filter(
-                enrollment=mentorship.mentee_id,
+                enrollment=rated.pk,
                 skill=skill,
                 rater=person,
                 moment=moment,
@@ -213,7 +224,7 @@ def skill_rating_add(
             return latest  # the same rating sent again (a second click): nothing new
         return SkillRating.objects.create(
             organization=organization,
-            enrollment=mentorship.mentee,
+            enrollment=rated,
             skill=skill,
             rater=person,
             rater_role=role,

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from mentoring.people.models import Profile
+from programs.formats import RoleWords, words_for
 
 from .models import Mentorship
 
@@ -47,6 +48,35 @@ class MentorshipRow:
     def other(self) -> Profile:
         pair = self.mentorship
         return pair.mentor.person if self.is_mentee else pair.mentee.person
+
+    @property
+    def words(self) -> RoleWords:
+        """The words of the pair's program format (peer partners, reverse mentor...)."""
+        return words_for(self.mentorship.program)
+
+    @property
+    def my_role(self) -> str:
+        """What this person is called in the pair: "mentee", "peer partner"..."""
+        return self.words.role(self.is_mentee)
+
+    @property
+    def other_word(self) -> str:
+        """What the other person is called in the pair: "mentor", "peer partner"..."""
+        return self.words.role(not self.is_mentee)
+
+    @property
+    def pair_title(self) -> str:
+        """How the pair's pages name it: "My mentor, Ana", "Mentoring Ben",
+        "My peer partner, Ana", "My reverse mentor, Ben"."""
+        name = self.other.display_name
+        if self.is_mentor and not self.words.is_mutual:
+            return f"Mentoring {name}"
+        return f"My {self.other_word}, {name}"
+
+    @property
+    def other_role(self) -> str:
+        """What this person calls the other one: "your mentor", "your peer partner"..."""
+        return self.words.other(self.is_mentee)
 
 
 # The pages of one pair call the row a side: "me" and "the other person".

@@ -1,10 +1,13 @@
-"""Demo matching for `seed_demo`: the listening circle is paired by an approved run and
-running; a second cohort waits in matching with a draft for the manager to review."""
+"""Demo matching for `seed_demo`: the programs that began months ago (the listening circle,
+the peer exchange, the trained mentors' program) are paired by approved runs and running; a
+second cohort waits in matching with a draft for the manager to review. The trained
+mentors' run left out a mentor still in training, and says why."""
 
 from django.contrib.auth import get_user_model
 
 from programs import services as programs
 from programs.demo import LISTENING, SITUATIONS, STORY
+from programs.demo_formats import STARTED_PROGRAMS
 from programs.models import Enrollment, Program, ProgramStatus, Skill
 
 from . import services
@@ -19,14 +22,17 @@ def _user(email):
 
 def seed_matching(organization, email_for) -> None:
     manager = _user(email_for("morgan.lee", organization.slug))
+    for program in Program.objects.filter(name__in=STARTED_PROGRAMS):
+        if (
+            program.status == ProgramStatus.MATCHING
+            and not MatchRun.objects.filter(program=program).exists()
+        ):
+            run = services.match_run_start(
+                organization=organization, actor=manager, program=program
+            )
+            # Approval starts the program: its start date has come (see docs/matching.md).
+            services.match_run_approve(organization=organization, actor=manager, run=run)
     circle = Program.objects.get(name=LISTENING)
-    if (
-        circle.status == ProgramStatus.MATCHING
-        and not MatchRun.objects.filter(program=circle).exists()
-    ):
-        run = services.match_run_start(organization=organization, actor=manager, program=circle)
-        # Approval starts the circle: its start date has come (see docs/matching.md).
-        services.match_run_approve(organization=organization, actor=manager, run=run)
     if Program.objects.filter(name=PILOT).exists():
         return
     today = circle.starts_on

@@ -6,6 +6,7 @@ from __future__ import annotations
 from mentoring.notifications.models import Kind
 from mentoring.notifications.outbox import Message, enqueue
 from mentoring.tenancy.hosts import organization_link
+from programs.formats import words_for
 
 from . import explain
 
@@ -14,9 +15,10 @@ def pairs_published(organization, mentorships) -> int:
     """Both people of each new pair hear who they work with, and why."""
     messages = []
     for mentorship in mentorships:
+        words = words_for(mentorship.program)
         people = (
-            (mentorship.mentee.person, mentorship.mentor.person, "mentor"),
-            (mentorship.mentor.person, mentorship.mentee.person, "mentee"),
+            (mentorship.mentee.person, mentorship.mentor.person, words.mentor),
+            (mentorship.mentor.person, mentorship.mentee.person, words.mentee),
         )
         for person, other, other_role in people:
             messages.append(

@@ -11,13 +11,17 @@ import numpy as np
 from django.utils.translation import get_language_info
 
 from mentoring.people.models import Profile
+from programs.formats import words_for
 
 from .pool import Pool
 from .scoring import (
+    CLOSE_LEVELS,
     MUST_MAX_HOURS,
     Criterion,
+    Seniority,
     Weight,
     criterion_points,
+    level_gap,
     pair_breakdown,
     pairs_breakdown,
 )
@@ -36,12 +40,33 @@ def _names(pool: Pool, words: np.ndarray) -> list[str]:
     ]
 
 
+def _levels(count: int) -> str:
+    return f"{count} level{'s' if count != 1 else ''}"
+
+
+def _seniority_label(pool: Pool, i: int, j: int) -> str:
+    """The mentor's level against the mentee's, said the way the format reads it."""
+    gap = int(pool.problem.mentors.rank[j]) - int(pool.problem.mentees.rank[i])
+    if pool.problem.seniority is Seniority.CLOSE:
+        apart = "same level" if gap == 0 else f"{_levels(abs(gap))} apart"
+        close = "close" if abs(gap) <= CLOSE_LEVELS else "not close"
+        return f"{close} in seniority ({apart})"
+    if pool.problem.seniority is Seniority.BELOW:
+        if gap == 0:
+            return "same level as the mentee"
+        side = "less" if gap < 0 else "more"
+        return f"{_levels(abs(gap))} {side} senior than the mentee"
+    if gap > 0:
+        return f"{_levels(gap)} more senior"
+    return "same level" if gap == 0 else f"{_levels(-gap)} less senior"
+
+
 def _label(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
     mentee, mentor = pool.problem.mentees, pool.problem.mentors
     if criterion is Criterion.FOCUS_SKILLS:
         covered = _names(pool, mentee.skills[i] & mentor.skills[j])
         if not covered:
-            return "covers none of the mentee's focus skills"
+            return f"covers none of the {words_for(pool.program).mentee}'s focus skills"
         return f"covers focus skill{'s' if len(covered) > 1 else ''} {', '.join(covered)}"
     if criterion is Criterion.CROSS_FUNCTIONAL:
         if mentee.department[i] < 0 or mentor.department[j] < 0:
@@ -54,10 +79,7 @@ def _label(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
     if criterion is Criterion.SENIORITY:
         if mentee.rank[i] < 0 or mentor.rank[j] < 0:
             return "seniority unknown"
-        gap = int(mentor.rank[j]) - int(mentee.rank[i])
-        if gap > 0:
-            return f"{gap} level{'s' if gap > 1 else ''} more senior"
-        return "same level" if gap == 0 else f"{-gap} level{'s' if gap < -1 else ''} less senior"
+        return _seniority_label(pool, i, j)
     if criterion is Criterion.TIME_ZONE:
         hours = abs(float(mentee.utc_offset[i]) - float(mentor.utc_offset[j]))
         return f"{min(hours, 24 - hours):g} h time-zone difference"
@@ -71,9 +93,9 @@ def _label(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
         return f"shared language: {', '.join(shared)}" if shared else "no shared language"
     if criterion is Criterion.PREFERENCE:
         return (
-            "the mentee asked for this mentor"
+            f"the {words_for(pool.program).mentee} asked for this {words_for(pool.program).mentor}"
             if (i, j) in pool.preferred
-            else "not requested by the mentee"
+            else f"not requested by the {words_for(pool.program).mentee}"
         )
     raise ValueError(criterion)
 
@@ -96,6 +118,24 @@ def _language_name(code: str) -> str:
         return code
 
 
+# Why the seniority of the two speaks for the pair, per direction (said to the two people).
+SENIORITY_REASON = {
+    Seniority.ABOVE: "The mentor is a little further along and can share what helped them",
+    Seniority.CLOSE: "You are at a similar stage, so each of you can learn from the other",
+    Seniority.BELOW: (
+        "You see the organization from different levels, so the reverse mentor can show "
+        "what is hard to see from higher up"
+    ),
+}
+
+
+def _fits(pool: Pool, i: int, j: int) -> bool:
+    """The two are as the format wants them: close for peers, else a gap the right way."""
+    problem = pool.problem
+    gap = level_gap(int(problem.mentees.rank[i]), int(problem.mentors.rank[j]), problem.seniority)
+    return gap <= CLOSE_LEVELS if problem.seniority is Seniority.CLOSE else gap > 0
+
+
 def _plain(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
     """Why this pair, in words for the two people; "" when the criterion does not speak for
     it (they are never told a penalty or a point)."""
@@ -109,10 +149,9 @@ def _plain(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
             return "You work in different parts of the organization, so each brings a fresh view"
         return ""
     if criterion is Criterion.SENIORITY:
-        known = mentee.rank[i] >= 0 and mentor.rank[j] >= 0
-        if known and int(mentor.rank[j]) > int(mentee.rank[i]):
-            return "The mentor is a little further along and can share what helped them"
-        return ""
+        if mentee.rank[i] < 0 or mentor.rank[j] < 0:
+            return ""
+        return SENIORITY_REASON[pool.problem.seniority] if _fits(pool, i, j) else ""
     if criterion is Criterion.TIME_ZONE:
         hours = abs(float(mentee.utc_offset[i]) - float(mentor.utc_offset[j]))
         hours = min(hours, 24 - hours)
@@ -131,7 +170,9 @@ def _plain(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
         ]
         return f"You can talk in {_and_list(shared)}" if shared else ""
     if criterion is Criterion.PREFERENCE:
-        return "The mentee asked to work with this mentor" if (i, j) in pool.preferred else ""
+        words = words_for(pool.program)
+        asked = f"The {words.mentee} asked to work with this {words.mentor}"
+        return asked if (i, j) in pool.preferred else ""
     raise ValueError(criterion)
 
 
@@ -184,12 +225,17 @@ def _must_rule(pool: Pool, criterion: Criterion, i: int, j: int, mentee: str, me
             "different departments"
         )
     if criterion is Criterion.SENIORITY:
-        gap = problem.min_seniority_gap
+        if problem.mentees.rank[i] < 0 or problem.mentors.rank[j] < 0:
+            return f"the seniority of {mentee} or {mentor} is not known: the program requires a gap"
+        if problem.seniority is Seniority.CLOSE:
+            return (
+                f"{mentee} and {mentor} are more than {_levels(CLOSE_LEVELS)} apart: the program "
+                "pairs people of similar seniority"
+            )
+        way = "less" if problem.seniority is Seniority.BELOW else "more"
         return (
-            f"{mentor} is not {gap} level{'s' if gap != 1 else ''} more senior than {mentee}: "
+            f"{mentor} is not {_levels(problem.min_seniority_gap)} {way} senior than {mentee}: "
             "the program requires that gap"
-            if problem.mentees.rank[i] >= 0 and problem.mentors.rank[j] >= 0
-            else f"the seniority of {mentee} or {mentor} is not known: the program requires a gap"
         )
     if criterion is Criterion.TIME_ZONE:
         hours = abs(float(problem.mentees.utc_offset[i]) - float(problem.mentors.utc_offset[j]))
@@ -218,12 +264,16 @@ def broken_rules(pool: Pool, i: int, j: int, load: int = 0) -> list[str]:
     if mentee_person == mentor_person:
         rules.append(f"{mentee_name} cannot be their own mentor")
     if (i, j) in pool.reporting_line:
-        direct = people[mentee_person].manager_id == mentor_person
+        # Said from the one lower in the line: the mentee, unless the mentee is above.
+        low, high = (mentee_person, mentor_person)
+        if (i, j) in pool.mentee_above:
+            low, high = high, low
+        direct = people[low].manager_id == high
+        lower, upper = str(people[low]), str(people[high])
         rules.append(
-            f"{mentee_name} reports to {mentor_name}: pairs in one reporting line need an "
-            "override reason"
+            f"{lower} reports to {upper}: pairs in one reporting line need an override reason"
             if direct
-            else f"{mentor_name} is above {mentee_name} in their reporting line: pairs in one "
+            else f"{upper} is above {lower} in their reporting line: pairs in one "
             "reporting line need an override reason"
         )
     elif (i, j) in pool.excluded:
@@ -239,7 +289,7 @@ def broken_rules(pool: Pool, i: int, j: int, load: int = 0) -> list[str]:
         if weight is not Weight.MUST:
             continue
         _points, satisfied = criterion_points(
-            criterion, mentee, mentor, preferred, problem.min_seniority_gap
+            criterion, mentee, mentor, preferred, problem.min_seniority_gap, problem.seniority
         )
         if not satisfied[0, 0]:
             rules.append(_must_rule(pool, criterion, i, j, mentee_name, mentor_name))

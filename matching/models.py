@@ -83,6 +83,28 @@ class UnmatchedMentee(TenantModel):
         ]
 
 
+class LeftOutReason(models.TextChoices):
+    UNTRAINED = "untrained", _("Has not finished the program's mentor training")
+
+
+class LeftOutMentor(TenantModel):
+    """A mentor the run did not consider, and why (the draft shows them)."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="left_out_mentors")
+    mentor = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=16, choices=LeftOutReason.choices)
+    detail = models.CharField(
+        max_length=200, blank=True, help_text=_("For example: 2 of 4 modules finished.")
+    )
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "run", "mentor"], name="left_out_once_per_run"
+            )
+        ]
+
+
 class MentorshipStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Paused")

@@ -21,10 +21,12 @@ from programs.models import (
     EnrollmentSkill,
     EnrollmentStatus,
     Program,
+    ProgramFormat,
+    TrainingCompletion,
 )
 
 from .models import OPEN_MENTORSHIP, OPEN_STATUSES, Mentorship
-from .scoring import Criterion, Problem, Progress, Side, Weight
+from .scoring import Criterion, Problem, Progress, Seniority, Side, Weight
 
 LOADING = "Loading people"
 
@@ -35,11 +37,30 @@ CROSS_FUNCTIONAL_WEIGHT: dict[str, Weight] = {
 }
 
 
+# Which way a mentor's level lies from their mentee's, per program format.
+SENIORITY_DIRECTION: dict[str, Seniority] = {
+    ProgramFormat.ONE_TO_ONE: Seniority.ABOVE,
+    ProgramFormat.CIRCLE: Seniority.ABOVE,
+    ProgramFormat.PEER: Seniority.CLOSE,
+    ProgramFormat.REVERSE: Seniority.BELOW,
+}
+
+
+def seniority_direction(program: Program) -> Seniority:
+    return SENIORITY_DIRECTION[program.format]
+
+
 def default_weights(program: Program) -> dict[Criterion, Weight]:
+    """The weights a program starts from: peer pairs must be close in seniority and
+    reverse mentors must be less senior (the point of those formats), others prefer a gap."""
+    if program.format in (ProgramFormat.PEER, ProgramFormat.REVERSE):
+        seniority = Weight.MUST
+    else:
+        seniority = Weight.MEDIUM if program.min_seniority_gap else Weight.LOW
     return {
         Criterion.FOCUS_SKILLS: Weight.HIGH,
         Criterion.CROSS_FUNCTIONAL: CROSS_FUNCTIONAL_WEIGHT[program.cross_functional],
-        Criterion.SENIORITY: Weight.MEDIUM if program.min_seniority_gap else Weight.LOW,
+        Criterion.SENIORITY: seniority,
         Criterion.TIME_ZONE: Weight.MEDIUM,
         Criterion.LANGUAGE: Weight.HIGH,
         Criterion.PREFERENCE: Weight.MEDIUM,
@@ -103,6 +124,8 @@ class Pool:
         languages: list[str],
         fingerprint: str,
         reporting_line: frozenset[tuple[int, int]] = frozenset(),
+        mentee_above: frozenset[tuple[int, int]] = frozenset(),
+        untrained: dict[int, tuple[int, int]] | None = None,
     ):
         self.program = program
         self.mentee_ids, self.mentor_ids = mentee_ids, mentor_ids
@@ -112,8 +135,13 @@ class Pool:
         self.skill_names = skill_names
         self.languages = languages
         self.fingerprint = fingerprint
-        # (mentee index, mentor index) of pairs in one reporting line, to name that rule.
+        # (mentee index, mentor index) of pairs in one reporting line, to name that rule;
+        # ``mentee_above``: those of them where the mentee is the one higher in the line.
         self.reporting_line = reporting_line
+        self.mentee_above = mentee_above
+        # Mentors left out because the program's training is not finished:
+        # enrolment id -> (modules finished, modules in the path).
+        self.untrained = untrained or {}
         self._mentee_at = {pk: i for i, pk in enumerate(mentee_ids)}
         self._mentor_at = {pk: j for j, pk in enumerate(mentor_ids)}
 
@@ -210,6 +238,39 @@ def _side(rows: list, skills: list[list[int]], n_skills: int, language_bit, on) 
     )
 
 
+def _untrained_mentors(program: Program, mentors: list) -> dict[int, tuple[int, int]]:
+    """Mentors of a program that requires training who have not finished every module:
+    enrolment id -> (finished, total). No query when the program requires none."""
+    if not program.requires_training:
+        return {}
+    total = program.training_modules.count()
+    finished = dict(
+        TrainingCompletion.objects.filter(module__program=program)
+        .values("person_id")
+        .annotate(done=Count("pk"))
+        .values_list("person_id", "done")
+    )
+    return {
+        row.pk: (finished.get(row.person_id, 0), total)
+        for row in mentors
+        if finished.get(row.person_id, 0) < total
+    }
+
+
+def _reporting_line(people: list, bosses_at: dict, managers: dict, pair) -> set:
+    """``pair(k, index)`` for each of ``people`` (at k) whose chain of managers, up to the
+    top, holds someone of the other side (at ``bosses_at[person]``)."""
+    found = set()
+    for k, row in enumerate(people):
+        seen, boss = set(), managers.get(row.person_id)
+        while boss is not None and boss not in seen:
+            seen.add(boss)
+            if boss in bosses_at:
+                found.add(pair(k, bosses_at[boss]))
+            boss = managers.get(boss)
+    return found
+
+
 def load_pool(
     program: Program,
     weights: dict[Criterion, Weight],
@@ -236,6 +297,8 @@ def load_pool(
     mentors: list = []
     for row in rows:  # one query for both sides, each in the order of its ids
         (mentees if row.role == EnrollmentRole.MENTEE else mentors).append(row)
+    untrained = _untrained_mentors(program, mentors)
+    mentors = [row for row in mentors if row.pk not in untrained]
     links: dict[int, list[int]] = {}
     names: dict[int, str] = {}
     for enrollment_id, skill_id, name in EnrollmentSkill.objects.filter(
@@ -251,17 +314,14 @@ def load_pool(
     language_bit = {code: bit for bit, code in enumerate(languages)}
     on = program.starts_on
     mentor_at = {row.person_id: j for j, row in enumerate(mentors)}
-    managers = dict(Profile.objects.values_list("pk", "manager_id"))
-    excluded, reporting = [], []
-    for i, mentee in enumerate(mentees):
-        seen, boss = set(), managers.get(mentee.person_id)
-        while boss is not None and boss not in seen:
-            seen.add(boss)
-            if boss in mentor_at:
-                excluded.append((i, mentor_at[boss]))
-                reporting.append((i, mentor_at[boss]))
-            boss = managers.get(boss)
     mentee_at = {row.person_id: i for i, row in enumerate(mentees)}
+    managers = dict(Profile.objects.values_list("pk", "manager_id"))
+    # One reporting line, either way up: nobody mentors their manager's manager nor their
+    # own report (reverse mentoring puts the less senior person in the mentor's seat).
+    mentor_below = _reporting_line(mentees, mentor_at, managers, lambda i, j: (i, j))
+    mentee_above = _reporting_line(mentors, mentee_at, managers, lambda j, i: (i, j))
+    reporting = mentor_below | mentee_above
+    excluded = list(reporting)
     earlier = Mentorship.objects.exclude(OPEN_MENTORSHIP, program=program).values_list(
         "mentee__person_id", "mentor__person_id"
     )
@@ -286,6 +346,7 @@ def load_pool(
         ),
         weights=weights,
         min_seniority_gap=program.min_seniority_gap,
+        seniority=seniority_direction(program),
         excluded_pairs=np.array(sorted(set(excluded)), dtype=np.int64).reshape(-1, 2),
         preferred_pairs=np.array(sorted(set(preferred)), dtype=np.int64).reshape(-1, 2),
     )
@@ -298,6 +359,8 @@ def load_pool(
         languages,
         program_fingerprint(program),
         reporting_line=frozenset(reporting),
+        mentee_above=frozenset(mentee_above),
+        untrained=untrained,
     )
     if progress:
         progress(1, 1, LOADING)

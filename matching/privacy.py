@@ -22,6 +22,11 @@ def _pair(s: Subject) -> Q:
 
 ENTRIES = (
     organization("matching.MatchRun", "Matching runs"),
+    person(
+        "matching.LeftOutMentor",
+        "Matching runs that left you out, and why",
+        lambda s: Q(mentor__person=s.profile),
+    ),
     person("matching.MatchProposal", "Matching proposals about you", _pair),
     person(
         "matching.UnmatchedMentee",

@@ -26,6 +26,18 @@ class Criterion(StrEnum):
     PREFERENCE = "preference"
 
 
+class Seniority(StrEnum):
+    """Which way the mentor's level should lie from the mentee's (set by the program format)."""
+
+    ABOVE = "above"  # one-to-one, circles: the mentor is more senior by the gap
+    CLOSE = "close"  # peer: the two are at most CLOSE_LEVELS apart
+    BELOW = "below"  # reverse: the mentor is less senior by the gap
+
+
+# Peer pairs: this many levels apart or fewer counts as "similar seniority".
+CLOSE_LEVELS = 1
+
+
 class Weight(StrEnum):
     MUST = "must"
     HIGH = "high"
@@ -87,6 +99,7 @@ class Problem:
     capacity: np.ndarray
     weights: dict[Criterion, Weight]
     min_seniority_gap: int = 1
+    seniority: Seniority = Seniority.ABOVE
     excluded_pairs: np.ndarray = field(default_factory=lambda: np.empty((0, 2), np.int64))
     preferred_pairs: np.ndarray = field(default_factory=lambda: np.empty((0, 2), np.int64))
     memo: dict = field(default_factory=dict, repr=False, compare=False)
@@ -104,17 +117,31 @@ def _popcount(words: np.ndarray) -> np.ndarray:
     return counts[..., 0] if counts.shape[-1] == 1 else counts.sum(axis=-1, dtype=np.int16)
 
 
-def _seniority(mentee_rank: np.ndarray, mentor_rank: np.ndarray, min_gap: int):
+def level_gap(mentee_rank, mentor_rank, seniority: Seniority):
+    """How many levels the mentor lies in the format's direction from the mentee (for
+    CLOSE: how far apart the two are, either way)."""
+    gap = mentor_rank - mentee_rank
+    if seniority is Seniority.BELOW:
+        return -gap
+    return abs(gap) if seniority is Seniority.CLOSE else gap
+
+
+def _seniority(mentee_rank: np.ndarray, mentor_rank: np.ndarray, min_gap: int, seniority):
     """Points and satisfaction through a table over the distinct ranks (few), gathered
     for the block: much cheaper than arithmetic on every pair."""
     ranks = np.union1d(mentee_rank, mentor_rank).astype(np.int32)
-    gap = ranks[None, :] - ranks[:, None]  # rows: mentee rank, columns: mentor rank
+    # rows: mentee rank, columns: mentor rank
+    gap = level_gap(ranks[:, None], ranks[None, :], seniority)
     known = (ranks[:, None] >= 0) & (ranks[None, :] >= 0)
-    short = np.maximum(min_gap - gap, 0)
-    fit = np.where(gap <= min_gap + 2, POINTS_SENIORITY_FIT, POINTS_SENIORITY_WIDE)
-    points = np.where(short > 0, -PENALTY_PER_LEVEL_SHORT * short.astype(np.float32), fit)
+    if seniority is Seniority.CLOSE:
+        off = np.maximum(gap - CLOSE_LEVELS, 0)  # levels too far apart
+        fit = np.full(gap.shape, POINTS_SENIORITY_FIT)
+    else:
+        off = np.maximum(min_gap - gap, 0)  # levels short of the gap
+        fit = np.where(gap <= min_gap + 2, POINTS_SENIORITY_FIT, POINTS_SENIORITY_WIDE)
+    points = np.where(off > 0, -PENALTY_PER_LEVEL_SHORT * off.astype(np.float32), fit)
     points = np.where(known, points, ZERO).astype(np.float32)
-    satisfied = ~known | (short == 0)
+    satisfied = ~known | (off == 0)
     i = np.searchsorted(ranks, mentee_rank)[:, None]
     j = np.searchsorted(ranks, mentor_rank)[None, :]
     return points[i, j], satisfied[i, j]
@@ -129,7 +156,12 @@ def _time_zone_hours(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def criterion_points(
-    criterion: Criterion, mentees: Side, mentors: Side, preferred: np.ndarray, min_gap: int
+    criterion: Criterion,
+    mentees: Side,
+    mentors: Side,
+    preferred: np.ndarray,
+    min_gap: int,
+    seniority: Seniority = Seniority.ABOVE,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(points, satisfied) for every pair of the block mentees × mentors, before weights.
 
@@ -144,7 +176,7 @@ def criterion_points(
         other = known & (mentees.department[:, None] != mentors.department[None, :])
         return other * POINTS_OTHER_DEPARTMENT, other
     if criterion is Criterion.SENIORITY:
-        return _seniority(mentees.rank, mentors.rank, min_gap)
+        return _seniority(mentees.rank, mentors.rank, min_gap, seniority)
     if criterion is Criterion.TIME_ZONE:
         hours = _time_zone_hours(mentees.utc_offset, mentors.utc_offset)
         return -PENALTY_PER_HOUR * hours, hours <= MUST_MAX_HOURS
@@ -184,7 +216,12 @@ def _weighted_sides(problem: Problem, mentees: Side, mentors: Side, preferred, s
         if weight is Weight.OFF or criterion in skip:
             continue
         points, satisfied = criterion_points(
-            criterion, mentees, mentors, preferred, problem.min_seniority_gap
+            criterion,
+            mentees,
+            mentors,
+            preferred,
+            problem.min_seniority_gap,
+            problem.seniority,
         )
         yield (
             criterion,
@@ -241,7 +278,12 @@ def _categorical_table(problem: Problem):
             for criterion, weight in problem.weights.items():
                 if criterion in CATEGORICAL and weight is not Weight.OFF:
                     value, ok = criterion_points(
-                        criterion, mentees, mentors, none, problem.min_seniority_gap
+                        criterion,
+                        mentees,
+                        mentors,
+                        none,
+                        problem.min_seniority_gap,
+                        problem.seniority,
                     )
                     points += (value * MULTIPLIER[weight]).astype(np.float32, copy=False)
                     if weight is Weight.MUST:

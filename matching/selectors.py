@@ -295,8 +295,9 @@ def mentor_inbox(*, organization: Organization, user: User) -> InboxPage:
 class MentorshipsPage:
     rows: list[MentorshipRow]
     pending_requests: int
-    # whether the user mentors (a mentor enrolment), and the requests they sent as mentee
-    is_mentor: bool = False
+    # whether mentees may ask the user (a mentor of a self-match program), and the requests
+    # the user sent as mentee
+    takes_requests: bool = False
     sent_requests: list[MentorRequest] = field(default_factory=list)
 
     @property
@@ -327,7 +328,11 @@ def mentorships_of(*, organization: Organization, user: User) -> MentorshipsPage
     return MentorshipsPage(
         rows=[side_of(m, user) for m in mentorships],
         pending_requests=pending,
-        is_mentor=Enrollment.objects.filter(person__user=user, role=EnrollmentRole.MENTOR).exists(),
+        takes_requests=Enrollment.objects.filter(
+            person__user=user,
+            role=EnrollmentRole.MENTOR,
+            program__matching_mode=MatchingMode.SELF,
+        ).exists(),
         sent_requests=list(
             MentorRequest.objects.filter(mentee__person__user=user).select_related(
                 "program", "mentor__person"

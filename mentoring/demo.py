@@ -20,6 +20,7 @@ from mentoring.people.services import profile_update
 from mentoring.tenancy import activate
 from mentoring.tenancy.models import Membership, Organization, Role
 from programs.demo import seed_programs
+from programs.demo_formats import seed_format_programs
 from sessions.demo import seed_sessions
 
 DEMO_PASSWORD = "mentoring-demo"  # noqa: S105  (printed for the demo; never used in production)
@@ -297,6 +298,7 @@ def seed() -> list[Organization]:
             with activate(organization):
                 seed_people(organization)
                 seed_programs(organization, email_for)
+                seed_format_programs(organization, email_for)
                 seed_matching(organization, email_for)
                 seed_sessions(organization)
                 seed_feedback(organization)

@@ -136,3 +136,131 @@ CHECKLISTS = {
         _("Plan how you will recognize the mentors at the end of the cohort."),
     ],
 }
+
+# The default mentor training path: short lessons written here (Markdown), each closed by a
+# reflection the mentor writes. (title, one-line description, lesson, reflection prompt)
+TRAINING_LESSONS = [
+    (
+        "Listening actively",
+        "Hear the whole story, including what is left out, before you answer.",
+        """Most of what a mentee needs from you in the first minutes is attention, not advice.
+Listening well is a skill you can practise, and your mentee will notice it at once.
+
+# What to do in a session
+
+- **Let them finish.** Wait a breath after they stop talking. People often add the most
+  important sentence after a pause.
+- **Say back what you heard** in your own words before you give a view: "So the meeting
+  went well, but you left feeling you had not been heard. Is that right?"
+- **Listen for what is missing.** A topic they rush past, a name they avoid, a feeling
+  they do not name. You can ask about it gently: "You mentioned your manager only once.
+  How does she see this?"
+- **Notice your own urge to solve.** When you catch yourself preparing an answer while
+  they are still speaking, put the answer aside and ask one more question instead.
+
+# A small practice
+
+In your next two conversations at work, summarise what the other person said before you
+reply. Watch how they react: do they correct you, add something, relax?
+
+Listening is also how you earn the right to give feedback later: people take feedback
+from someone who has clearly understood them.""",
+        "Think of a recent conversation where you were tempted to jump in with advice. "
+        "What did you hear, and what might you have missed?",
+    ),
+    (
+        "Asking open questions",
+        "Questions that make your mentee think, rather than answer yes or no.",
+        """A good question does more work than a good piece of advice: the mentee finds the
+answer themselves, so they own it and remember it.
+
+# Open, not closed
+
+A closed question can be answered with one word: "Did the presentation go well?" An open
+question asks for a story or a reason: "What part of the presentation went the way you
+hoped?" Open questions usually start with *what*, *how* or *tell me about*.
+
+# Questions that tend to help
+
+- "Tell me about a recent moment at work that went well. What made it work?"
+- "What would you do if you were sure it could not go wrong?"
+- "What have you already tried, and what did you learn from it?"
+- "How would your colleague describe what happened?"
+- "What is one small thing you could try before we meet again?"
+
+# Watch out for
+
+- **Advice dressed as a question** ("Have you thought about just telling him?"). If you
+  have a suggestion, offer it plainly, and later.
+- **Why questions** can sound like blame. "What led you to…" often works better.
+- **Stacking questions.** Ask one, then wait; silence is where the thinking happens.
+
+# A small practice
+
+Write down three open questions for your first session and keep them in front of you.""",
+        "Write down an open question you will ask in your first session, and say why you chose it.",
+    ),
+    (
+        "Showing empathy",
+        "See the situation from where your mentee stands, and let them know you do.",
+        """Empathy means imagining how a situation looks and feels from the other person's
+position, and showing them that you are trying. It does not mean agreeing with everything,
+or fixing the feeling.
+
+# In practice
+
+- **Name the feeling you notice**, tentatively: "That sounds frustrating," or "It seems
+  you were caught off guard." If you are wrong, they will tell you, and you both learn.
+- **Acknowledge before you solve.** A mentee who feels understood is far more open to
+  ideas. One sentence of acknowledgement is often enough.
+- **Share, briefly, when you have been there.** A short story of your own struggle with
+  the same skill makes it safe to talk about difficulty. Keep it short and hand the
+  conversation back.
+- **Stay curious about differences.** Your mentee's team, background or role may make
+  the same situation feel very different from how it felt to you.
+
+# Why it matters for soft skills
+
+Empathy is something your mentee learns partly by experiencing it. When you model it in
+your sessions, you show what it looks like with their colleagues too.
+
+# A small practice
+
+Before your next difficult conversation at work, spend a minute writing down how the other
+person probably sees the issue, in words they would accept.""",
+        "Describe a time someone showed you empathy at work. What did they do that "
+        "made the difference?",
+    ),
+    (
+        "Feedback on behaviour",
+        "Feedback your mentee can act on: what they did, and what it caused.",
+        """General praise or criticism ("good job", "be more confident") is hard to act on.
+Feedback helps when it names something your mentee did that others could see, and what
+it led to.
+
+# A simple shape
+
+1. **Situation**: when and where. "In Tuesday's planning meeting…"
+2. **Behaviour**: what you saw or heard, without judging it. "…you summarised Sam's point
+   before you disagreed with it…"
+3. **Impact**: what followed. "…and Sam stayed in the discussion instead of going quiet."
+4. **Next step** (for growth): "Try the same when the director pushes back next week."
+
+# Tips
+
+- **Be specific and recent.** The closer to the moment, the more useful.
+- **Describe, do not diagnose.** "You spoke over Priya twice" rather than "you are rude".
+- **Balance it.** Point out what worked as precisely as what did not: people repeat what
+  they know works.
+- **Ask first.** "Would some feedback on that meeting help?" makes it easier to hear.
+- **Invite feedback back.** Ask your mentee what helps them in your sessions, and act on
+  it.
+
+# A small practice
+
+After your next meeting, write one piece of behaviour-based feedback for a colleague, in
+the four steps above, and offer it to them.""",
+        "Write one piece of feedback you could give a colleague this week, naming the "
+        "situation, the behaviour and its impact.",
+    ),
+]

@@ -3,6 +3,7 @@
 from django.urls import path, reverse
 
 from mentoring import hooks
+from mentoring.common.admin import changelist_url
 
 from . import (
     invitations,  # noqa: F401  (invite and enrol in one step: its registrations)
@@ -10,7 +11,8 @@ from . import (
     privacy,
 )
 from .events import PROGRAM_ADMIN_LINKS
-from .models import ProgramStatus
+from .models import ProgramStatus, SessionPlanStep, TrainingModule
+from .reminders import TrainingReminders
 from .services import onboarding_enroll_new_member, organization_programs_defaults_install
 
 
@@ -25,6 +27,7 @@ def enrol_in_onboarding(*, organization, person) -> None:
 
 
 hooks.register(hooks.PRIVACY_RULES, privacy.RULES)
+hooks.register(hooks.REMINDER_SOURCES, TrainingReminders)
 for kind in jobs.KINDS:
     hooks.register(hooks.JOB_KINDS, kind)
 
@@ -41,9 +44,14 @@ def api_routes() -> list:
 
 
 @hooks.register(PROGRAM_ADMIN_LINKS)
-def program_enrolment_links(program) -> list[tuple[str, str]]:
-    """Enrol people from a CSV file into this program (preselected), while it takes people."""
-    if program.status == ProgramStatus.CLOSED:
-        return []
-    url = reverse("admin:programs_enrollment_import")
-    return [("Enrol people from a CSV file", f"{url}?program={program.pk}")]
+def program_links(program) -> list[tuple[str, str]]:
+    """Enrol people from a CSV file into this program (preselected), while it takes people;
+        the program's mentor training path, and each mentor's progress through it; the program's
+    session plan."""
+    links = []
+    if program.status != ProgramStatus.CLOSED:
+        url = reverse("admin:programs_enrollment_import")
+        links.append(("Enrol people from a CSV file", f"{url}?program={program.pk}"))
+    links.append(("Mentor training", changelist_url(TrainingModule, program__id__exact=program.pk)))
+    links.append(("Session plan", changelist_url(SessionPlanStep, program__id__exact=program.pk)))
+    return links

@@ -65,6 +65,13 @@ class MatchingMode(models.TextChoices):
     SELF = "self", _("Mentees choose from suggested mentors")
 
 
+class ProgramFormat(models.TextChoices):
+    ONE_TO_ONE = "one_to_one", _("One-to-one: a more senior mentor and one mentee")
+    CIRCLE = "circle", _("Circle: one or two mentors with a small group of mentees")
+    PEER = "peer", _("Peer: two people of similar seniority who learn from each other")
+    REVERSE = "reverse", _("Reverse: a less senior person mentors a more senior one")
+
+
 class Program(TenantModel):
     """A cohort: who mentors whom, on which skills, for how long, at what rhythm."""
 
@@ -123,6 +130,18 @@ class Program(TenantModel):
         default=dict,
         blank=True,
         help_text=_("Weight of each matching criterion; empty: defaults from the settings above."),
+    )
+    format = models.CharField(
+        max_length=12,
+        choices=ProgramFormat.choices,
+        default=ProgramFormat.ONE_TO_ONE,
+        help_text=_("Who works with whom; each format has its own matching defaults."),
+    )
+    requires_training = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Mentors finish the program's training path before matching gives them anyone."
+        ),
     )
     onboarding_pairs_directly = models.BooleanField(
         default=False,
@@ -345,15 +364,21 @@ class ResourceKind(models.TextChoices):
     ARTICLE = "article", _("Article")
     VIDEO = "video", _("Video")
     EXERCISE = "exercise", _("Exercise")
+    LESSON = "lesson", _("Lesson (text written here)")
 
 
 class Resource(TenantModel):
     """An item of the resource bank, for one skill, one program or the whole organization."""
 
     title = models.CharField(max_length=200)
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, blank=True)
     kind = models.CharField(max_length=10, choices=ResourceKind.choices)
     description = models.CharField(max_length=500, blank=True)
+    body = models.TextField(
+        max_length=20000,
+        blank=True,
+        help_text=_("A lesson's text, written here (Markdown); other kinds link to a page."),
+    )
     skill = models.ForeignKey(Skill, null=True, blank=True, on_delete=models.SET_NULL)
     program = models.ForeignKey(
         Program,
@@ -365,6 +390,81 @@ class Resource(TenantModel):
 
     class Meta(TenantModel.Meta):
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(body=""), name="resource_has_a_link_or_a_text"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrainingModule(TenantModel):
+    """A step of a program's mentor training: a resource of the bank, then a reflection."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="training_modules")
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="+")
+    reflection_prompt = models.CharField(
+        max_length=300, help_text=_("The question the mentor answers to finish the module.")
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "program", "resource"],
+                name="training_module_resource_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.resource)
+
+
+class TrainingCompletion(TenantModel):
+    """A mentor finished a module by writing their reflection."""
+
+    module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="completions")
+    person = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    reflection = models.TextField(max_length=4000)
+    completed_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "module", "person"], name="training_completed_once"
+            )
+        ]
+
+
+class PlanStepKind(models.TextChoices):
+    AGREEMENT = "agreement", _("First session: agreement and goals")
+    PRACTICE = "practice", _("Focus-skill practice with a role-play")
+    GOAL_REVIEW = "goal_review", _("Goal review")
+    CLOSING = "closing", _("Closing session")
+
+
+class SessionPlanStep(TenantModel):
+    """A step of a program's session plan: what a session of this kind is for, and the
+    agenda points it starts with."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="plan_steps")
+    kind = models.CharField(max_length=12, choices=PlanStepKind.choices)
+    title = models.CharField(max_length=120)
+    points = ArrayField(
+        models.CharField(max_length=600),
+        default=list,
+        blank=True,
+        size=8,
+        help_text=_("Agenda points the session starts with; {skill} is replaced by a focus skill."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
 
     def __str__(self) -> str:
         return self.title

@@ -7,7 +7,7 @@ from django.db.models import Q
 from mentoring.privacy.registry import of_person, organization, person
 from mentoring.privacy.rules import REMOVED, Erasure, PrivacyRules
 
-from .models import Enrollment, Goal, GoalReview, Recognition
+from .models import Enrollment, Goal, GoalReview, Recognition, TrainingCompletion
 
 ENTRIES = (
     organization("programs.Skill", "Skill catalogue"),
@@ -30,6 +30,13 @@ ENTRIES = (
     organization("programs.Resource", "Resource bank"),
     organization("programs.ChecklistItem", "Preparation checklists"),
     person("programs.ChecklistCompletion", "Checklist items you ticked", of_person),
+    organization("programs.TrainingModule", "Mentor training modules of programs"),
+    organization("programs.SessionPlanStep", "Session plans of programs"),
+    person(
+        "programs.TrainingCompletion",
+        "Training modules you finished, with your reflections",
+        of_person,
+    ),
     person("programs.Recognition", "Recognition you received", lambda s: Q(mentor=s.profile)),
     person(
         "programs.InvitationEnrolment",
@@ -65,6 +72,10 @@ def erase(erasure: Erasure) -> dict[str, int]:
         .exclude(mentor_observation="")
         .update(mentor_observation=REMOVED),
         "recognitions": Recognition.objects.filter(mentor=profile).update(note=REMOVED),
+        # that a module was finished stays (matching reads it); the reflection goes
+        "training_reflections": TrainingCompletion.objects.filter(person=profile).update(
+            reflection=REMOVED, updated_at=now
+        ),
     }
 
 

@@ -126,7 +126,9 @@ def program_page(*, organization: Organization, user: User, program_id: int) -> 
     and the user's own enrolment."""
     program = access_program(organization=organization, user=user, program_id=program_id)
     resources = (
+        # lessons are read in the mentor training (they have no page to link to)
         Resource.objects.filter(Q(program=program) | Q(program__isnull=True))
+        .exclude(kind=ResourceKind.LESSON)
         .select_related("skill")
         .order_by("title", "pk")
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_training
 
 app_name = "programs"
 
@@ -24,6 +24,12 @@ urlpatterns = [
         "goal-reviews/<int:review_id>/observation/",
         views.goal_review_observe,
         name="goal_review_observe",
+    ),
+    path("programs/<int:program_id>/training/", views_training.training, name="training"),
+    path(
+        "programs/<int:program_id>/training/<int:module_id>/",
+        views_training.training_module,
+        name="training_module",
     ),
     path("checklist/", views.checklist, name="checklist"),
     path("checklist/items/<int:item_id>/", views.checklist_item_toggle, name="checklist_item"),

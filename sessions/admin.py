@@ -1,4 +1,6 @@
 """The program manager's admin for sessions: the guided check-in prompt library only.
+The open-question coach (``sessions.questions``) reads each prompt: its advice shows on
+the change form and after saving, and the list filters the closed and leading ones.
 
 Prompts are plain catalogue rows with no workflow, saved by the admin itself like the
 resource bank. Sessions, agenda items, action items, private notes and agreements are not
@@ -7,7 +9,7 @@ home dashboard's counts and dates.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils.text import Truncator
 
@@ -15,6 +17,38 @@ from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
 from programs.models import Skill
 
 from .models import Prompt
+from .questions import CLOSED, LEADING, OPEN, QuestionAdvice, assess_question
+
+COACH_KINDS = {CLOSED: "Yes/no question", LEADING: "Leading question", OPEN: "Open question"}
+
+
+def coach_advice(advice: QuestionAdvice) -> str:
+    """The coach's advice in one sentence or two; "" when it has nothing to say."""
+    if advice.rewrite:
+        return f"{advice.reason} An open way to ask it: “{advice.rewrite}”"
+    return advice.reason
+
+
+class QuestionKindFilter(admin.SimpleListFilter):
+    """Prompts the coach would rewrite. The rules run in Python, over the organization's
+    library (a few hundred short rows at most): one query of ids and texts."""
+
+    title = "question"
+    parameter_name = "question"
+
+    def lookups(self, request, model_admin):
+        return [("rewrite", "Closed or leading questions"), (OPEN, "Open questions")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("rewrite", OPEN):
+            return queryset
+        wanted = {CLOSED, LEADING} if self.value() == "rewrite" else {OPEN}
+        ids = [
+            pk
+            for pk, text in queryset.values_list("pk", "text")
+            if assess_question(text).kind in wanted
+        ]
+        return queryset.filter(pk__in=ids)
 
 
 class PromptForm(forms.ModelForm):
@@ -44,19 +78,44 @@ class PromptForm(forms.ModelForm):
 @admin.register(Prompt, site=organization_admin_site)
 class PromptAdmin(TenantModelAdmin):
     form = PromptForm
-    list_display = ["prompt_text", "phase", "focus_skill", "is_active", "position"]
+    list_display = ["prompt_text", "question_kind", "phase", "focus_skill", "is_active", "position"]
     list_display_links = ["prompt_text"]
     list_editable = ["is_active", "position"]
-    list_filter = ["phase", ("skill", admin.RelatedOnlyFieldListFilter), "is_active"]
+    list_filter = [
+        "phase",
+        ("skill", admin.RelatedOnlyFieldListFilter),
+        "is_active",
+        QuestionKindFilter,
+    ]
     list_select_related = ["skill"]
     search_fields = ["text", "skill__name"]
     ordering = ["phase", "position", "pk"]
-    fields = ["text", "phase", "skill", "position", "is_active"]
+    fields = ["text", "question_coach", "phase", "skill", "position", "is_active"]
+    readonly_fields = ["question_coach"]
     actions = ["switch_on", "switch_off"]
 
     @admin.display(description="Prompt", ordering="text")
     def prompt_text(self, prompt):
         return Truncator(prompt.text).chars(120)
+
+    @admin.display(description="Reads as", empty_value="Not a question")
+    def question_kind(self, prompt):
+        return COACH_KINDS.get(assess_question(prompt.text).kind)
+
+    @admin.display(description="Open-question coach", empty_value="Nothing to add.")
+    def question_coach(self, prompt):
+        if prompt.pk is None:
+            return "The coach reads the prompt once it is saved."
+        return coach_advice(assess_question(prompt.text)) or None
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        advice = assess_question(obj.text)
+        if "text" in form.changed_data and advice.needs_rewrite:
+            # advice only: the prompt is saved as written
+            self.message_user(
+                request, f"About this prompt: {coach_advice(advice)}", messages.WARNING
+            )
 
     @admin.display(description="Skill", ordering="skill__name", empty_value="Any skill")
     def focus_skill(self, prompt):

@@ -1,4 +1,5 @@
-"""Demo history for `seed_demo`: months of sessions for the listening circle's pairs, with
+"""Demo history for `seed_demo`: months of sessions for the pairs of the programs that began
+months ago (the listening circle, the peer exchange, the trained mentors' program), with
 agendas, shared and private notes, experiments (some done, with reflections), an agreed
 way of working, and one session tomorrow so reminders have something to say; and
 everyone's weekly availability, so the scheduling page proposes times that suit both."""
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from matching.models import Mentorship
 from mentoring.people.models import Profile
-from programs.demo import LISTENING
+from programs.demo_formats import STARTED_PROGRAMS
 
 from . import services
 from .models import ActionItem, AvailabilityWindow, Prompt, Session
@@ -50,13 +51,19 @@ def seed_availability(organization) -> None:
 
 def seed_sessions(organization) -> None:
     seed_availability(organization)
-    pairs = list(
-        Mentorship.objects.filter(program__name=LISTENING).select_related(
-            "program", "mentee__person__user", "mentor__person__user"
+    for number, name in enumerate(STARTED_PROGRAMS):
+        pairs = list(
+            Mentorship.objects.filter(program__name=name).select_related(
+                "program", "mentee__person__user", "mentor__person__user"
+            )
         )
-    )
-    if not pairs or Session.objects.filter(mentorship__in=pairs).exists():
-        return
+        if pairs and not Session.objects.filter(mentorship__in=pairs).exists():
+            _seed_history(organization, pairs, upcoming=timedelta(days=2 * number, hours=20))
+
+
+def _seed_history(organization, pairs, *, upcoming: timedelta) -> None:
+    """Three months of held sessions per pair (one for the last pair, which has gone quiet)
+    and one session ``upcoming`` from now (plus an hour per pair)."""
     now = timezone.now()
     prompts = list(Prompt.objects.filter(phase="check_in", skill__isnull=True)[:3])
     for index, pair in enumerate(pairs):
@@ -126,6 +133,6 @@ def seed_sessions(organization) -> None:
             organization=organization,
             actor=mentor,
             mentorship=pair,
-            starts_at=now + timedelta(hours=20 + index),
+            starts_at=now + upcoming + timedelta(hours=index),
             location="Room 4.2",
         )

@@ -227,6 +227,12 @@ class AgreementForm(ServiceForm):
                 "initial", {name: getattr(agreement, name) for name in self.base_fields}
             )
         super().__init__(*args, **kwargs)
+        if side.words.is_mutual:  # peer partners both bring goals
+            self.fields[
+                "goals"
+            ].help_text = (
+                "Each of your goals in your own words, and what would make these months worth it."
+            )
         pair = side.mentorship
         for role, person in (("mentee", pair.mentee.person), ("mentor", pair.mentor.person)):
             me = " (you)" if person.pk == side.me.pk else ""

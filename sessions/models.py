@@ -11,7 +11,7 @@ from matching.models import Mentorship
 from mentoring.crypto import EncryptedTextField
 from mentoring.people.models import Profile, validate_time_zone
 from mentoring.tenancy.models import TenantModel
-from programs.models import Skill
+from programs.models import SessionPlanStep, Skill
 
 NOTES_MAX_CHARS = 20_000
 SERIES_MAX_COUNT = 26
@@ -119,6 +119,14 @@ class Session(TenantModel):
     # The occurrence's start as the series planned it: its RECURRENCE-ID, which names it
     # in the series' invitation even after it moved.
     series_start = models.DateTimeField(null=True, blank=True)
+    plan_step = models.ForeignKey(
+        SessionPlanStep,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The step of the program's session plan that filled the agenda."),
+    )
     actual_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     shared_notes = models.TextField(blank=True)
     real_situations = models.TextField(blank=True)
@@ -346,3 +354,53 @@ class AwayPeriod(TenantModel):
                 condition=Q(last_day__gte=models.F("first_day")), name="away_ends_after_start"
             )
         ]
+
+
+class Observation(TenantModel):
+    """What a mentee saw someone (often their mentor) do in a real situation, and what they
+    will adapt to their own style. Private to its author until shared with the mentorship."""
+
+    author = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="+")
+    skill = models.ForeignKey(Skill, null=True, blank=True, on_delete=models.SET_NULL)
+    observed = models.CharField(
+        max_length=120, blank=True, help_text=_("Whom you watched; empty: your mentor.")
+    )
+    situation = models.TextField(max_length=2000)
+    action = models.TextField(max_length=2000, help_text=_("What they did or said."))
+    effect = models.TextField(max_length=2000, help_text=_("What it changed."))
+    adaptation = models.TextField(
+        max_length=2000, help_text=_("What you will adapt to your own style.")
+    )
+    shared_at = models.DateTimeField(null=True, blank=True)
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    experiment = models.ForeignKey(
+        ActionItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.situation[:60]
+
+
+class PreparedQuestion(TenantModel):
+    """A question someone prepared to ask in a session (the mentor, mostly): private to its
+    author, who reads it from the session page during the meeting."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=600)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -21,11 +21,14 @@ from .models import (
     AwayPeriod,
     CalendarFeed,
     MeetingPlace,
+    Observation,
+    PreparedQuestion,
     PrivateNote,
     Session,
 )
 
 SESSION_TEXTS = ("shared_notes", "real_situations")
+OBSERVATION_TEXTS = ("observed", "situation", "action", "effect", "adaptation")
 
 
 def _in_their_mentorships(prefix: str = "") -> Callable[[Subject], Q]:
@@ -42,6 +45,16 @@ ENTRIES = (
     person(
         "mentoring_sessions.PrivateNote",
         "Your private notes",
+        lambda s: Q(author=s.profile),
+    ),
+    person(
+        "mentoring_sessions.Observation",
+        "Your observation log, and the observations shared with you",
+        lambda s: Q(author=s.profile) | (Q(shared_at__isnull=False) & _in_their_mentorships()(s)),
+    ),
+    person(
+        "mentoring_sessions.PreparedQuestion",
+        "Questions you prepared for your sessions",
         lambda s: Q(author=s.profile),
     ),
     person(
@@ -95,8 +108,10 @@ ENTRIES = (
 
 def erase(erasure: Erasure) -> dict[str, int]:
     """The texts of the person's mentorships go (they are about them as much as about the
-    partner), and so does the pair's usual meeting place; their own private notes,
-    calendar feed, weekly free times and away days are deleted, the partner's stay."""
+    partner: the observations shared in them too), and so does the pair's usual meeting
+    place; their own private notes, observation log, prepared questions, calendar feed,
+    weekly free times and away days are deleted, the partner's stay (an observation the
+    partner never shared was never the person's)."""
     profile = erasure.profile
     mentorships = Mentorship.objects.filter(person_filter(profile))
     sessions = Session.objects.filter(mentorship__in=mentorships)
@@ -116,6 +131,13 @@ def erase(erasure: Erasure) -> dict[str, int]:
             mentor_feedback_style=REMOVED,
         ),
     }
+    changed["shared_observations"] = (
+        Observation.objects.filter(mentorship__in=mentorships, shared_at__isnull=False)
+        .exclude(author=profile)
+        .update(**dict.fromkeys(OBSERVATION_TEXTS, REMOVED))
+    )
+    changed["observations"], _ = Observation.objects.filter(author=profile).delete()
+    changed["prepared_questions"], _ = PreparedQuestion.objects.filter(author=profile).delete()
     changed["meeting_places"], _ = MeetingPlace.objects.filter(mentorship__in=mentorships).delete()
     changed["private_notes"], _ = PrivateNote.objects.filter(author=profile).delete()
     changed["calendar_feeds"], _ = CalendarFeed.objects.filter(person=profile).delete()
@@ -125,8 +147,10 @@ def erase(erasure: Erasure) -> dict[str, int]:
 
 
 def expire(organization: Organization, now: datetime) -> dict[str, int]:
-    """Session notes (and the private notes about those sessions) follow the note
-    retention, counted from the session's start."""
+    """Session notes (and the private notes and prepared questions about those sessions)
+    follow the note retention, counted from the session's start; so do observations,
+    counted from when they were written. Empty notes stay; questions and observations,
+    nothing without their text, are deleted."""
     if organization.note_retention_days is None:
         return {}
     cutoff = now - timedelta(days=organization.note_retention_days)
@@ -138,6 +162,8 @@ def expire(organization: Organization, now: datetime) -> dict[str, int]:
         "private_notes": PrivateNote.objects.filter(session__in=old_sessions)
         .exclude(text="")
         .update(text=""),
+        "prepared_questions": PreparedQuestion.objects.filter(session__in=old_sessions).delete()[0],
+        "observations": Observation.objects.filter(created_at__lt=cutoff).delete()[0],
     }
 
 

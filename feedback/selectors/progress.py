@@ -41,10 +41,13 @@ def skill_progress(mentorship: Mentorship, skill: Skill) -> list[ProgressPoint]:
     return progress_by_skill(mentorship, [skill.pk])[skill.pk]
 
 
-def progress_series(points: list[ProgressPoint]) -> tuple[list[str], list[Series]]:
+def progress_series(
+    points: list[ProgressPoint], observer: str = "mentor"
+) -> tuple[list[str], list[Series]]:
+    """The chart's lines; ``observer``: what the program calls the one who observes."""
     return [p.label for p in points], [
         Series("Self view", [p.self_view for p in points]),
-        Series("Observed by the mentor", [p.observed for p in points]),
+        Series(f"Observed by the {observer}", [p.observed for p in points]),
     ]
 
 
@@ -81,10 +84,11 @@ class SkillProgress:
     skill: Skill
     points: list[ProgressPoint]
     form: object = None  # the view attaches the rating form
+    observer: str = "mentor"  # the program's word for the mentor side
 
     @property
     def chart(self):
-        labels, series = progress_series(self.points)
+        labels, series = progress_series(self.points, self.observer)
         return line_chart(f"Progress in {self.skill.name}", labels, series, top=5)
 
 
@@ -116,6 +120,8 @@ def progress_page(*, organization: Organization, user: User, mentorship_id: int)
     points = progress_by_skill(side.mentorship, [skill.pk for skill in skills])
     return ProgressPage(
         side=side,
-        skills=[SkillProgress(skill, points[skill.pk]) for skill in skills],
+        skills=[
+            SkillProgress(skill, points[skill.pk], observer=side.words.mentor) for skill in skills
+        ],
         review_period=review_period_now(mentee),
     )

@@ -26,6 +26,8 @@ from programs.services.programs import program_transition
 
 from .. import explain
 from ..models import (
+    LeftOutMentor,
+    LeftOutReason,
     MatchProposal,
     MatchRun,
     MatchRunStatus,
@@ -95,6 +97,11 @@ def match_run_start(
     pool = load_pool(program, chosen, progress=progress)
     if not pool.mentee_ids:
         raise ValidationError(f"“{program}” has no approved mentee waiting for a mentor.")
+    if not pool.mentor_ids and pool.untrained:
+        raise ValidationError(
+            f"No approved mentor of “{program}” has finished the mentor training yet: "
+            f"{len(pool.untrained)} are working through it."
+        )
     if not pool.mentor_ids:
         raise ValidationError(f"“{program}” has no approved mentor yet.")
     if not pool.problem.capacity.any():
@@ -160,7 +167,27 @@ def match_run_start(
             )
             if progress:
                 progress(len(matched) + start + len(rows), total, WRITING)
+        _record_left_out(organization, run, pool)
     return run
+
+
+def training_detail(finished: int, total: int) -> str:
+    return f"{finished} of {total} module{'s' if total != 1 else ''} finished"
+
+
+def _record_left_out(organization: Organization, run: MatchRun, pool: Pool) -> None:
+    """The mentors the pool left out (training not finished), in one insert."""
+    if pool.untrained:
+        LeftOutMentor.objects.bulk_create(
+            LeftOutMentor(
+                organization=organization,
+                run=run,
+                mentor_id=enrollment_id,
+                reason=LeftOutReason.UNTRAINED,
+                detail=training_detail(finished, total),
+            )
+            for enrollment_id, (finished, total) in pool.untrained.items()
+        )
 
 
 def _draft(run: MatchRun) -> MatchRun:
@@ -186,7 +213,15 @@ def _pair_facts(
     mentor: Enrollment,
     exclude: tuple[int, ...] = (),
 ) -> tuple[float, list[dict[str, Any]], list[str]]:
-    """(score, breakdown, broken rules) of a pair, counting the mentor's places in the draft."""
+    """(score, breakdown, broken rules) of a pair, counting the mentor's places in the draft.
+    A mentor who has not finished the program's training is refused: no reason overrides
+    it, since the training is what the program asks of every mentor."""
+    if mentor.pk in pool.untrained:
+        finished, total = pool.untrained[mentor.pk]
+        raise ValidationError(
+            f"{mentor.person} has not finished the mentor training of this program "
+            f"({training_detail(finished, total)}): they can be paired once they finish it."
+        )
     try:
         i, j = pool.mentee_index(mentee.pk), pool.mentor_index(mentor.pk)
     except StopIteration:

@@ -39,6 +39,8 @@ class Kind(models.TextChoices):
     )
     PAIR_NUDGE = "pair_nudge", _("Nudges from my program manager")
     ENROLLED = "enrolled", _("Being enrolled in a program")
+    TRAINING_REMINDER = "training_reminder", _("A reminder to finish a program's mentor training")
+    OBSERVATION_SHARED = "observation_shared", _("Observations my mentee shares with me")
 
 
 # People cannot turn these off, and why (shown on the preferences page).

@@ -1,5 +1,5 @@
 """The program manager's admin: skills, programs, enrolments, the resource bank, prep
-checklists, mentor recognition and (read-only) goals.
+checklists, mentor training paths, session plans, mentor recognition and (read-only) goals.
 
 Business writes (lifecycle, focus skills, decisions, CSV enrolment, archiving, awards) go
 through ``programs.services``. Plain catalogue rows with no workflow (a skill's text, a
@@ -9,6 +9,14 @@ mentor's reflective text.
 """
 
 # Importing the modules registers their model admins on the organization's admin site.
-from . import catalogue, enrolments, programs, recognition, skills
+from . import catalogue, enrolments, programs, recognition, session_plans, skills, training
 
-__all__ = ["catalogue", "enrolments", "programs", "recognition", "skills"]
+__all__ = [
+    "catalogue",
+    "enrolments",
+    "programs",
+    "recognition",
+    "session_plans",
+    "skills",
+    "training",
+]

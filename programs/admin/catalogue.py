@@ -18,7 +18,7 @@ class ResourceAdmin(TenantModelAdmin):
     ]
     list_select_related = ["skill", "program"]
     search_fields = ["title", "description"]
-    fields = ["title", "url", "kind", "description", "skill", "program"]
+    fields = ["title", "url", "kind", "description", "body", "skill", "program"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "url":

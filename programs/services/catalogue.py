@@ -19,6 +19,7 @@ from ..models import (
     ProgramSkill,
     Skill,
 )
+from .training import training_lessons_install
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -32,8 +33,8 @@ CHECKLIST_FOR_ROLE: dict[str, str] = {
 
 
 def organization_programs_defaults_install(*, organization: Organization) -> None:
-    """Give a new organization the skill catalogue and prep checklists (skipped when it
-    has any already, so it never overwrites a manager's edits)."""
+    """Give a new organization the skill catalogue, prep checklists and training lessons
+    (each skipped when it has some already, so it never overwrites a manager's edits)."""
     if not Skill.objects.exists():
         Skill.objects.bulk_create(
             Skill(organization=organization, name=name, description=text, behaviours=behaviours)
@@ -45,6 +46,7 @@ def organization_programs_defaults_install(*, organization: Organization) -> Non
             for audience, texts in defaults.CHECKLISTS.items()
             for i, text in enumerate(texts, start=1)
         )
+    training_lessons_install(organization=organization)
 
 
 def skill_set_archived(

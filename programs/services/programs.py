@@ -10,7 +10,17 @@ from django.db import transaction
 
 from mentoring.common.guards import check_same_organization
 
-from ..models import ChecklistItem, Program, ProgramSkill, ProgramStatus, Resource, Skill
+from ..models import (
+    ChecklistItem,
+    Program,
+    ProgramSkill,
+    ProgramStatus,
+    Resource,
+    SessionPlanStep,
+    Skill,
+    TrainingModule,
+)
+from .session_plans import session_plan_install_default
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -50,13 +60,17 @@ def program_validate(*, program: Program, focus_skills: list[Skill]) -> None:
 def program_save(
     *, organization: Organization, actor: User, program: Program, focus_skills: Iterable[Skill]
 ) -> Program:
-    """Create or update a program and its focus skills (admin)."""
+    """Create or update a program and its focus skills (admin); a new one gets the
+    default session plan."""
     focus_skills = list(focus_skills)
     check_same_organization(organization, *focus_skills)
     program_validate(program=program, focus_skills=focus_skills)
     with transaction.atomic():
+        is_new = program._state.adding
         program.organization = organization
         program.save()
+        if is_new:  # a new program starts with the default session plan
+            session_plan_install_default(organization=organization, program=program)
         wanted = {skill.pk for skill in focus_skills}
         ProgramSkill.objects.filter(program=program).exclude(skill_id__in=wanted).delete()
         existing = set(
@@ -120,7 +134,7 @@ def program_duplicate(*, organization: Organization, actor: User, program: Progr
             ProgramSkill(organization=organization, program=copy, skill_id=link.skill_id)
             for link in ProgramSkill.objects.filter(program=program)
         )
-        for model in (ChecklistItem, Resource):
+        for model in (ChecklistItem, Resource, SessionPlanStep, TrainingModule):
             rows: list[Any] = list(model.objects.filter(program=program))
             for row in rows:
                 row.pk = None

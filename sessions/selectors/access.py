@@ -46,9 +46,13 @@ def _first_session_flag() -> Expression:
 
 
 def access_session_with_flags(*, user: User, session_id: int) -> tuple[Session, PairSide]:
-    """``access_session``, the session annotated with ``is_first``."""
+    """``access_session``, the session annotated with ``is_first``, with its plan step."""
     session = (
-        _session_query(user).filter(pk=session_id).annotate(is_first=_first_session_flag()).first()
+        _session_query(user)
+        .filter(pk=session_id)
+        .select_related("plan_step")
+        .annotate(is_first=_first_session_flag())
+        .first()
     )
     if session is None:
         raise Http404("No such session.")

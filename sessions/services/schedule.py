@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..selectors.busy import planned_sessions_between
 from .places import check_place
+from .plan_prefill import sessions_plan_prefill
 from .rules import pair_member, planned
 
 if TYPE_CHECKING:
@@ -145,6 +146,7 @@ def session_schedule(
             created_by=person,
         )
         _add_follow_ups(organization, session)
+        sessions_plan_prefill(organization=organization, sessions=[session])
         notices.session_changed(organization, session, kind=Kind.SESSION_PLANNED, actor=person)
     return session
 

@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..selectors.busy import planned_sessions_between
 from .places import check_place
+from .plan_prefill import sessions_plan_prefill
 from .rules import pair_member
 from .schedule import _add_follow_ups, _check_when, default_place
 
@@ -242,5 +243,6 @@ def series_plan(
             for start in starts
         )
         _add_follow_ups(organization, sessions[0])
+        sessions_plan_prefill(organization=organization, sessions=sessions)
         notices.series_planned(organization, series, actor=person)
     return series

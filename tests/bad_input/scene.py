@@ -18,13 +18,17 @@ from mentoring.notifications.outbox import preferences_token
 from mentoring.people.models import Profile
 from mentoring.tenancy import activate
 from programs import services as programs
-from programs.models import CrossFunctional, Enrollment, MatchingMode, ProgramStatus
+from programs.models import CrossFunctional, Enrollment, MatchingMode, Program, ProgramStatus
+from programs.services.training import training_path_use_defaults
 from sessions import services as sessions
 from sessions.models import Session, SessionStatus
 from sessions.services.availability import WindowInput, availability_week_save, away_period_add
 from sessions.services.feed import calendar_feed_issue
+from sessions.services.observations import observation_add
+from sessions.services.questions import prepared_question_add
 from tests.builders.cohort import make_cohort
 from tests.builders.hr import allow_individual_progress
+from tests.builders.observations import SEEN
 from tests.builders.world import build_world, hold_session, make_program
 
 # A time zone east of UTC for the mentee, west of it for the mentor: a date at either edge
@@ -64,6 +68,11 @@ def build_scene() -> Scene:
             organization=organization, actor=org.manager, program=pair_program.program
         )
         matching.match_run_approve(organization=organization, actor=org.manager, run=run)
+        # the program asks its mentors to train (after pairing): the mentor's training pages
+        Program.objects.filter(pk=pair_program.program.pk).update(requires_training=True)
+        training_path_use_defaults(
+            organization=organization, actor=org.manager, program=pair_program.program
+        )
         mentorship = Mentorship.objects.select_related(
             "mentee__person__user", "mentor__person__user", "program"
         ).first()
@@ -91,6 +100,15 @@ def build_scene() -> Scene:
             description="Summarize before answering in the Monday meeting",
             due_on=timezone.localdate() + timedelta(days=10),
             owner=mentorship.mentee.person,
+        )
+        # an observation in the mentee's log: its edit, share, experiment and remove forms
+        observation_add(organization=organization, actor=mentee, mentorship=mentorship, **SEEN)
+        # a question the mentee prepared for the session: its list, add and remove forms
+        prepared_question_add(
+            organization=organization,
+            actor=mentee,
+            session=session,
+            text="What went well in the planning meeting, and what would you change?",
         )
         sessions.agreement_save(
             organization=organization,

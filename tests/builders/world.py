@@ -15,7 +15,7 @@ from mentoring.people.models import Department, Profile, SeniorityLevel
 from mentoring.people.services import organization_people_defaults_install
 from mentoring.tenancy import activate
 from mentoring.tenancy.models import Membership, Organization, Role
-from programs.models import Program, ProgramStatus, Skill
+from programs.models import Program, ProgramStatus, SessionPlanStep, Skill
 from programs.services import organization_programs_defaults_install, program_save
 from sessions.models import Session, SessionStatus
 from sessions.services import organization_sessions_defaults_install
@@ -127,8 +127,12 @@ def hold_session(mentorship):
         )
 
 
-def make_program(org: Org, *, name=None, status=ProgramStatus.ENROLLING, skills=2, **fields):
-    """A program of ``org`` with its first ``skills`` catalogue skills as focus skills."""
+def make_program(
+    org: Org, *, name=None, status=ProgramStatus.ENROLLING, skills=2, session_plan=False, **fields
+):
+    """A program of ``org`` with its first ``skills`` catalogue skills as focus skills, and
+    without the default session plan unless ``session_plan`` (so that sessions start with an
+    empty agenda; tests/builders/session_plans.py gives a program its plan)."""
     today = date.today()
     defaults = {
         "name": name or f"Program {org.sentinel} {next(_program_numbers)}",
@@ -143,6 +147,8 @@ def make_program(org: Org, *, name=None, status=ProgramStatus.ENROLLING, skills=
         program_save(
             organization=org.organization, actor=org.manager, program=program, focus_skills=focus
         )
+        if not session_plan:
+            SessionPlanStep.objects.filter(program=program).delete()
         if status != ProgramStatus.DRAFT:
             Program.objects.filter(pk=program.pk).update(status=status)
             program.status = status

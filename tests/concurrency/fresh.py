@@ -13,6 +13,8 @@ from matching import services as matching
 from programs.models import Enrollment, MatchingMode, Program
 from sessions import services as sessions
 from sessions.models import Session, SessionStatus
+from sessions.services.observations import observation_add
+from tests.builders.observations import SEEN
 
 
 def other(scene, role: str):
@@ -86,6 +88,16 @@ def _mentor_request(scene) -> tuple[dict, str]:
     raise AssertionError("no mentee of the scene may ask the other mentor")
 
 
+def _observation(scene) -> tuple[dict, str]:
+    observation = observation_add(
+        organization=scene.organization,
+        actor=scene.mentee,
+        mentorship=scene.mentorship,
+        **{**SEEN, "situation": f"{SEEN['situation']} ({timezone.now():%H:%M:%S.%f})"},
+    )
+    return {"mentorship_id": scene.mentorship.pk, "observation_id": observation.pk}, "mentee"
+
+
 # The edit's route name -> the factory of the object it and its removal act on.
 FRESH = {
     "sessions:agenda_edit": _agenda_point,
@@ -94,4 +106,7 @@ FRESH = {
     "sessions:reschedule": _future_session,
     "sessions:log": _past_session,
     "matching:request_accept": _mentor_request,
+    "sessions:observation_edit": _observation,
+    "sessions:observation_share": _observation,
+    "sessions:observation_experiment": _observation,
 }

@@ -101,12 +101,27 @@ def add_feedback_rows(org):
 def add_program_rows(org):
     """One row of every model the programs admin registers, its texts carrying the sentinel."""
     from programs import services as programs
-    from programs.models import ChecklistAudience, ChecklistItem, Resource, ResourceKind, Skill
+    from programs.models import (
+        ChecklistAudience,
+        ChecklistItem,
+        Resource,
+        ResourceKind,
+        SessionPlanStep,
+        Skill,
+        TrainingModule,
+    )
     from tests.builders.world import make_program
 
     program = make_program(org, name=f"Listening circle {org.sentinel}")
     with activate(org.organization):
         arguments = {"organization": org.organization, "program": program}
+        SessionPlanStep.objects.create(
+            **arguments,
+            kind="practice",
+            title=f"Practice {org.sentinel}",
+            points=["{skill} this week"],
+            position=1,
+        )
         skill = program.focus_links.select_related("skill").first().skill
         Skill.objects.create(
             organization=org.organization,
@@ -135,13 +150,19 @@ def add_program_rows(org):
             badge="listener",
             note=f"Listened well at {org.sentinel}.",
         )
-        Resource.objects.create(
+        guide = Resource.objects.create(
             organization=org.organization,
             title=f"Listening guide {org.sentinel}",
             url=f"https://{org.organization.slug}.example/guide",
             kind=ResourceKind.ARTICLE,
             skill=skill,
             program=program,
+        )
+        TrainingModule.objects.create(
+            **arguments,
+            resource=guide,
+            reflection_prompt=f"What will you try at {org.sentinel}?",
+            position=1,
         )
         ChecklistItem.objects.create(
             organization=org.organization,

@@ -96,7 +96,8 @@ def test_the_demo_has_programs_in_every_state_with_enrolments_goals_and_reviews(
         with activate(organization):
             statuses = set(Program.objects.values_list("status", flat=True))
             assert {"draft", "enrolling", "running"} <= statuses
-            assert Enrollment.objects.filter(status="approved", role="mentor").count() == 8
+            # the circle's 5, the pilot's 3, the peer exchange's 3, the trained program's 3
+            assert Enrollment.objects.filter(status="approved", role="mentor").count() == 14
             assert Enrollment.objects.filter(status="applied").exists()
             assert GoalReview.objects.count() == 6
 
@@ -108,9 +109,31 @@ def test_the_demo_has_an_approved_match_and_a_draft_to_review_in_each_organizati
     run("seed_demo")
     for organization in Organization.objects.all():
         with activate(organization):
-            assert MatchRun.objects.filter(status="approved").count() == 1
+            # the circle, the peer exchange and the trained program are paired and running
+            assert MatchRun.objects.filter(status="approved").count() == 3
             assert MatchRun.objects.filter(status="draft").count() == 1
-            assert Mentorship.objects.filter(status="active").count() == 8
+            assert Mentorship.objects.filter(status="active").count() == 8 + 3 + 2
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_running_peer_program_and_one_whose_run_left_an_untrained_mentor_out():
+    from matching.models import LeftOutMentor, Mentorship
+    from programs.demo_formats import PEER, TRAINED
+    from programs.models import Program, TrainingCompletion
+
+    run("seed_demo")
+    for organization in Organization.objects.all():
+        with activate(organization):
+            peer = Program.objects.get(name=PEER)
+            assert (peer.format, peer.status) == ("peer", "running")
+            assert Mentorship.objects.filter(program=peer).count() == 3
+            trained = Program.objects.get(name=TRAINED)
+            assert trained.requires_training and trained.training_modules.count() == 4
+            left_out = LeftOutMentor.objects.select_related("mentor__person").get()
+            assert left_out.mentor.person.display_name == "Nora Berg"
+            assert left_out.detail == "1 of 4 modules finished"
+            assert TrainingCompletion.objects.count() == 2 * 4 + 1
+            assert not Mentorship.objects.filter(mentor=left_out.mentor).exists()
 
 
 @pytest.mark.django_db
@@ -122,11 +145,12 @@ def test_the_demo_has_a_session_history_feedback_ratings_and_pulse_answers():
     for organization in Organization.objects.all():
         with activate(organization):
             assert Session.objects.filter(status="held").count() >= 10
-            assert Session.objects.filter(status="planned").count() == 8
+            assert Session.objects.filter(status="planned").count() == 8 + 3 + 2
             assert ActionItem.objects.filter(status="done").exclude(reflection="").exists()
             specificity = sorted(Feedback.objects.values_list("specificity", flat=True))
             assert specificity[0] < 2 and specificity[-1] == 4
-            assert SkillRating.objects.count() == 32 and SurveyResponse.objects.count() == 16
+            # four ratings and two pulse answers for each of the 13 pairs
+            assert SkillRating.objects.count() == 52 and SurveyResponse.objects.count() == 26
     first = counts()
     run("seed_demo")
     assert counts() == first

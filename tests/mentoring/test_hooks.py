@@ -44,7 +44,7 @@ def test_every_app_fills_the_core_hooks_from_its_own_hooks_module():
 
     assert apps_of(hooks.ORGANIZATION_DEFAULTS) == {"programs", "sessions"}
     assert apps_of(hooks.MEMBER_JOINED) == {"programs"}
-    assert apps_of(hooks.REMINDER_SOURCES) == {"sessions"}
+    assert apps_of(hooks.REMINDER_SOURCES) == {"programs", "sessions"}
     # The composition layer's read models join when the organization URL conf loads.
     get_resolver(settings.ROOT_URLCONF).url_patterns  # noqa: B018
     assert apps_of(hooks.API_ROUTES) == {"programs", "sessions", "feedback", "mentoring"}
