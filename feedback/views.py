@@ -176,26 +176,22 @@ def feedback_to_experiment(request, mentorship_id: int, feedback_id: int):
 # ---------------------------------------------------------------- skill ratings
 
 
-def _skill_prefix(skill_id: int) -> str:
-    return f"skill-{skill_id}"
+def _rater_role(row) -> str:
+    """The self view when the skill is the viewer's own, else what they observed."""
+    return RaterRole.SELF if row.is_mine else RaterRole.MENTOR
 
 
 def _render_progress(request, page, *, bound_form=None):
-    rater_role = RaterRole.SELF if page.side.is_mentee else RaterRole.MENTOR
     for row in page.skills:
-        prefix = _skill_prefix(row.skill.pk)
-        if bound_form is not None and bound_form.prefix == prefix:
+        if bound_form is not None and bound_form.prefix == row.key:
             row.form = bound_form
         else:
             row.form = RatingForm(
-                prefix=prefix, rater_role=rater_role, review_period=page.review_period
+                prefix=row.key,
+                rater_role=_rater_role(row),
+                review_period=page.review_period,
             )
-    context = {
-        "page": page,
-        "side": page.side,
-        "mentorship": page.side.mentorship,
-        "rater_role": RaterRole(rater_role),
-    }
+    context = {"page": page, "side": page.side, "mentorship": page.side.mentorship}
     return render(request, "feedback/progress.html", context)
 
 
@@ -211,14 +207,18 @@ def progress(request, mentorship_id: int):
 @member_required
 @require_POST
 def skill_rate(request, mentorship_id: int, skill_id: int):
+    """A rating of one skill on the page; in a peer pair the form also posts whose skill it
+    is (``enrollment``: one of the pair's two enrolments, else 404)."""
     page = progress_page(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
-    row = page.skill(skill_id)
+    # only a peer pair's form says whose skill it is: elsewhere the field is not offered
+    whose = request.POST.get("enrollment") if page.side.words.is_mutual else None
+    row = page.row(skill_id, whose)
     form = RatingForm(
         request.POST,
-        prefix=_skill_prefix(skill_id),
-        rater_role=RaterRole.SELF if page.side.is_mentee else RaterRole.MENTOR,
+        prefix=row.key,
+        rater_role=_rater_role(row),
         review_period=page.review_period,
     )
     if form.is_valid():
@@ -231,6 +231,7 @@ def skill_rate(request, mentorship_id: int, skill_id: int):
                 level=form.cleaned_data["level"],
                 moment=form.cleaned_data["moment"],
                 period=form.cleaned_data["period"] or 0,
+                enrollment=row.enrollment,
             )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -238,11 +239,16 @@ def skill_rate(request, mentorship_id: int, skill_id: int):
             moment = RatingMoment(rating.moment).label.lower()
             if rating.moment == RatingMoment.REVIEW:
                 moment = f"at goal review {rating.period}"
+            whose = (
+                ""
+                if row.is_mine or row.enrollment is None
+                else f" {page.side.other.display_name}'s"
+            )
             messages.success(
                 request,
-                f"Your rating of {row.skill.name} is saved: level {rating.level}, {moment}.",
+                f"Your rating of{whose} {row.skill.name} is saved: level {rating.level}, {moment}.",
             )
-            return redirect(_url("progress", mentorship_id, f"skill-{skill_id}"))
+            return redirect(_url("progress", mentorship_id, row.key))
     return _render_progress(request, page, bound_form=form)
 
 

@@ -1,5 +1,6 @@
 """The one rule for "a member of this mentorship", used by every app that shows a pair's
-pages (sessions, feedback): the filter, the row seen from one side, and the 404."""
+pages (sessions, feedback): the filter (through ``MentorshipMember``), the row seen from one
+side, and the 404."""
 
 from __future__ import annotations
 
@@ -17,15 +18,21 @@ PAIR_PEOPLE = ("program", "mentee__person", "mentor__person")
 
 
 def member_filter(user, prefix: str = "") -> Q:
-    """Rows (of Mentorship, or reached from it through ``prefix``) the user is a member of."""
-    return Q(**{f"{prefix}mentee__person__user": user}) | Q(
-        **{f"{prefix}mentor__person__user": user}
-    )
+    """Rows (of Mentorship, or reached from it through ``prefix``) the user is a member of:
+    one of its ``members``, whether the mentorship has two people or eight. A person is a
+    member once, so the join adds no row."""
+    return Q(**{f"{prefix}members__person__user": user})
 
 
 def person_filter(profile, prefix: str = "") -> Q:
     """The same rule for a profile (exports, erasure): rows the person is a member of."""
-    return Q(**{f"{prefix}mentee__person": profile}) | Q(**{f"{prefix}mentor__person": profile})
+    return Q(**{f"{prefix}members__person": profile})
+
+
+def side_filter(profile) -> Q:
+    """Rows that name a mentee and a mentor enrolment before any mentorship exists
+    (proposals of a run, mentor requests): the person is on either side."""
+    return Q(mentee__person=profile) | Q(mentor__person=profile)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from programs.events import (
     PROGRAM_ADMIN_LINKS,
 )
 from programs.models import ProgramStatus
+from programs.services.goals import MUTUAL_FORMATS
 
 from . import jobs, privacy
 from .access import member_filter
@@ -33,29 +34,39 @@ def pair_onboarding_mentee(*, organization, enrollment) -> None:
         onboarding_match(organization=organization, mentee=enrollment)
 
 
+# Peer partners keep goals both ways: the one who offered to share a skill (the mentor
+# side) has goals too, which the other partner follows.
+PEER = Q(program__format__in=MUTUAL_FORMATS)
+
+
 @hooks.register(GOAL_REVIEWER)
-def mentor_reviews_goals(*, enrollment, person) -> bool:
-    """A mentee's mentor (in any of their mentorships, past ones too) reviews their goals."""
-    return Mentorship.objects.filter(mentee=enrollment, mentor__person=person).exists()
+def partner_reviews_goals(*, enrollment, person) -> bool:
+    """A mentee's mentor (in any of their mentorships, past ones too) reviews their goals,
+    and in a peer pair each partner the other's."""
+    return Mentorship.objects.filter(
+        Q(mentee=enrollment, mentor__person=person)
+        | (PEER & Q(mentor=enrollment, mentee__person=person))
+    ).exists()
 
 
 @hooks.register(GOAL_PARTNERS)
 def mentorship_goal_partners(*, user, open_only: bool) -> Q:
-    """The mentee enrolments of the user's mentorships (the one member rule), open ones
-    only or past ones too: their mentor follows and comments on their goal reviews."""
+    """The enrolments whose goals the user follows in their mentorships (the one member
+    rule), open ones only or past ones too: the mentees', and a peer partner's."""
     pairs = Mentorship.objects.filter(member_filter(user))
     if open_only:
         pairs = pairs.filter(OPEN_MENTORSHIP)
-    return Q(pk__in=pairs.values("mentee_id"))
+    return Q(pk__in=pairs.values("mentee_id")) | Q(pk__in=pairs.filter(PEER).values("mentor_id"))
 
 
 @hooks.register(GOAL_PARTNER_PEOPLE)
-def mentee_current_mentors(*, enrollment) -> list[Profile]:
-    """The mentor of the mentee's open mentorship (none between two pairings)."""
-    pairs = Mentorship.objects.filter(OPEN_MENTORSHIP, mentee=enrollment)
-    return list(
-        Profile.objects.filter(pk__in=pairs.values("mentor__person_id")).select_related("user")
-    )
+def current_goal_partners(*, enrollment) -> list[Profile]:
+    """Who follows the enrolment's goals now: the mentor of the mentee's open mentorship
+    (none between two pairings), or the other partner of an open peer pair."""
+    pairs = Mentorship.objects.filter(OPEN_MENTORSHIP)
+    people = pairs.filter(mentee=enrollment).values("mentor__person_id")
+    peers = pairs.filter(PEER, mentor=enrollment).values("mentee__person_id")
+    return list(Profile.objects.filter(Q(pk__in=people) | Q(pk__in=peers)).select_related("user"))
 
 
 @hooks.register(PROGRAM_ADMIN_LINKS)

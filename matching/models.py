@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring.people.models import Profile
 from mentoring.tenancy.models import TenantModel
-from programs.models import Enrollment, Program
+from programs.models import Enrollment, EnrollmentRole, Program
 
 
 class MatchRunStatus(models.TextChoices):
@@ -170,6 +170,30 @@ class Mentorship(TenantModel):
     @property
     def is_open(self) -> bool:
         return self.status in {MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED}
+
+
+class MentorshipMember(TenantModel):
+    """A person of a mentorship, on the side they enrolled: the one table that says who
+    belongs to a mentorship, whether two people or eight (``matching.access``).
+
+    A pair's two rows are kept by the database from ``mentor`` and ``mentee`` (the trigger
+    of migration 0006), whatever code path writes the pair."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="members")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=8, choices=EnrollmentRole.choices)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "mentorship", "enrollment"], name="member_once"
+            )
+        ]
+        indexes = [
+            # "the mentorships of this person": the access rule's join
+            models.Index(fields=["person", "mentorship"], name="member_by_person"),
+        ]
 
 
 class RequestStatus(models.TextChoices):

@@ -11,12 +11,17 @@ from mentoring.privacy.registry import Subject, organization, person
 from mentoring.privacy.rules import REMOVED, Erasure, PrivacyRules
 from mentoring.tenancy.models import Organization
 
-from .access import person_filter
+from .access import person_filter, side_filter
 from .models import OPEN_MENTORSHIP, FitCheck, MatchProposal, MentorRequest, Mentorship
 
 
 def _pair(s: Subject) -> Q:
-    """Mentorships, requests and proposals where the person is mentee or mentor."""
+    """Requests and proposals where the person is mentee or mentor."""
+    return side_filter(s.profile)
+
+
+def _member(s: Subject) -> Q:
+    """Mentorships the person is a member of."""
     return person_filter(s.profile)
 
 
@@ -33,7 +38,12 @@ ENTRIES = (
         "Matching runs that found you no mentor",
         lambda s: Q(mentee__person=s.profile),
     ),
-    person("matching.Mentorship", "Your mentorships", _pair),
+    person("matching.Mentorship", "Your mentorships", _member),
+    person(
+        "matching.MentorshipMember",
+        "Your places in mentorships",
+        lambda s: Q(person=s.profile),
+    ),
     person("matching.MentorRequest", "Mentor requests you sent or received", _pair),
     person("matching.FitCheck", "Your fit-check answers", lambda s: Q(respondent=s.profile)),
 )
@@ -44,10 +54,8 @@ def erase(erasure: Erasure) -> dict[str, int]:
     mentorships = Mentorship.objects.filter(person_filter(profile))
     return {
         "mentorships": mentorships.update(end_reason="", override_reason=""),
-        "proposals": MatchProposal.objects.filter(person_filter(profile)).update(
-            override_reason=""
-        ),
-        "mentor_requests": MentorRequest.objects.filter(person_filter(profile)).update(
+        "proposals": MatchProposal.objects.filter(side_filter(profile)).update(override_reason=""),
+        "mentor_requests": MentorRequest.objects.filter(side_filter(profile)).update(
             message=REMOVED, response_reason=""
         ),
         "fit_checks": FitCheck.objects.filter(mentorship__in=mentorships).update(comment=""),

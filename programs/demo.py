@@ -14,6 +14,7 @@ from .models import (
     ChecklistItem,
     Enrollment,
     EnrollmentMode,
+    EnrollmentStatus,
     Goal,
     GoalReview,
     Program,
@@ -203,24 +204,24 @@ def seed_programs(organization, email_for) -> None:
     )
 
 
-def _fill_circle(organization, manager, circle, people, email_for, today):
-    skills = {
-        skill.name: skill for skill in _skills("Active listening", "Communication", "Empathy")
-    }
-    for local, capacity in CIRCLE_MENTORS.items():
+def enrol_and_approve(organization, manager, program, people, *, mentors, mentees) -> None:
+    """Apply ``mentors`` ({person: capacity}, offering every skill the mentees grow) and
+    ``mentees`` ((person, focus skill, goal)), then approve them all."""
+    skills = {skill.name: skill for skill in _skills(*{skill for _, skill, _ in mentees})}
+    for local, capacity in mentors.items():
         services.enrollment_apply_mentor(
             organization=organization,
             actor=people[local].user,
-            program=circle,
+            program=program,
             skills=list(skills.values()),
             capacity=capacity,
             growth_story=STORY,
         )
-    for local, (skill, goal) in GOALS.items():
+    for local, skill, goal in mentees:
         services.enrollment_apply_mentee(
             organization=organization,
             actor=people[local].user,
-            program=circle,
+            program=program,
             focus_skills=[skills[skill]],
             goal_statement=goal,
             situations=SITUATIONS,
@@ -228,7 +229,23 @@ def _fill_circle(organization, manager, circle, people, email_for, today):
     services.enrollments_approve(
         organization=organization,
         actor=manager,
-        enrollments=list(Enrollment.objects.filter(program=circle)),
+        enrollments=list(
+            Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPLIED)
+        ),
+    )
+
+
+def _fill_circle(organization, manager, circle, people, email_for, today):
+    skills = {
+        skill.name: skill for skill in _skills("Active listening", "Communication", "Empathy")
+    }
+    enrol_and_approve(
+        organization,
+        manager,
+        circle,
+        people,
+        mentors=CIRCLE_MENTORS,
+        mentees=[(local, skill, goal) for local, (skill, goal) in GOALS.items()],
     )
     # The circle's people were approved two weeks before it started, so its first goal
     # review fell due three months in and the reviews below count towards completion.

@@ -8,10 +8,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from . import services
-from .demo import LISTENING, SITUATIONS, STORY, _create_program, _people, _skills, _user
+from .demo import LISTENING, _create_program, _people, _user, enrol_and_approve
 from .models import (
-    Enrollment,
-    EnrollmentStatus,
     ProgramFormat,
     ProgramStatus,
 )
@@ -101,32 +99,8 @@ def _finish_training(organization, program, user, *, every: bool) -> None:
 
 def _enrol(organization, manager, program, people, growing, sharing, *, capacity=1) -> None:
     """Enrol and approve both sides, then move the program to Matching."""
-    skills = {skill.name: skill for skill in _skills(*{skill for _, skill, _ in growing})}
-    for local in sharing:
-        services.enrollment_apply_mentor(
-            organization=organization,
-            actor=people[local].user,
-            program=program,
-            skills=list(skills.values()),
-            capacity=capacity,
-            growth_story=STORY,
-        )
-    for local, skill, goal in growing:
-        services.enrollment_apply_mentee(
-            organization=organization,
-            actor=people[local].user,
-            program=program,
-            focus_skills=[skills[skill]],
-            goal_statement=goal,
-            situations=SITUATIONS,
-        )
-    services.enrollments_approve(
-        organization=organization,
-        actor=manager,
-        enrollments=list(
-            Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPLIED)
-        ),
-    )
+    mentors = dict.fromkeys(sharing, capacity)
+    enrol_and_approve(organization, manager, program, people, mentors=mentors, mentees=growing)
     services.program_transition(
         organization=organization, actor=manager, program=program, to_status=ProgramStatus.MATCHING
     )

@@ -40,6 +40,7 @@ from .models import (
 )
 from .schedule import goal_review_start_on, next_review_of, review_due_on, review_period_on
 from .services import CHECKLIST_FOR_ROLE
+from .services.goals import goal_holder_filter
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -258,9 +259,10 @@ def goal_partner_filter(user: User, *, open_only: bool = False) -> Q:
 
 def access_enrollment(*, organization: Organization, user: User, enrollment_id: int) -> Enrollment:
     """An enrolment with its skills, goals and every goal's review history
-    (``goal.review_periods``), for its own person or for the mentee's mentor (past pairs
-    too, read-only: ``can_observe`` is true only while the pair is open); or the same 404
-    for anyone else, managers included: it is a personal page."""
+    (``goal.review_periods``), for its own person or for the mentee's mentor, or in a peer
+    pair for the other partner (past pairs too, read-only: ``can_observe`` is true only
+    while the pair is open); or the same 404 for anyone else, managers included: it is a
+    personal page."""
     reviews = GoalReview.objects.select_related("author", "observed_by").order_by(
         "period", "created_at", "pk"
     )
@@ -268,7 +270,7 @@ def access_enrollment(*, organization: Organization, user: User, enrollment_id: 
         Prefetch("reviews", queryset=reviews)
     )
     own = Q(person__user=user)
-    partner = ~own & Q(role=EnrollmentRole.MENTEE)
+    partner = ~own & goal_holder_filter()
     enrollment = (
         Enrollment.objects.filter(own | (partner & goal_partner_filter(user)), pk=enrollment_id)
         .annotate(
@@ -296,8 +298,9 @@ def access_enrollment(*, organization: Organization, user: User, enrollment_id: 
 def access_review_to_observe(
     *, organization: Organization, user: User, review_id: int
 ) -> GoalReview:
-    """A mentee's goal review that ``user`` may add their observation to: they are the
-    mentee's mentor in an open mentorship and the enrolment is still active; or 404."""
+    """A goal review by its goal's owner that ``user`` may add their observation to: they
+    are the mentee's mentor (or the other partner of a peer pair) in an open mentorship and
+    the enrolment is still active; or 404."""
     review = (
         GoalReview.objects.filter(
             Q(
@@ -305,9 +308,9 @@ def access_review_to_observe(
                     goal_partner_filter(user, open_only=True)
                 )
             ),
+            goal_holder_filter("goal__enrollment__"),
             pk=review_id,
             author_role=EnrollmentRole.MENTEE,
-            goal__enrollment__role=EnrollmentRole.MENTEE,
             goal__enrollment__status__in=ACTIVE_ENROLLMENT,
         )
         .exclude(goal__enrollment__person__user=user)
@@ -334,10 +337,10 @@ def access_own_enrollment(
     *, organization: Organization, user: User, enrollment_id: int, for_goals: bool = False
 ) -> Enrollment:
     """The user's own enrolment (without its goals), or 404. ``for_goals``: only an
-    active mentee enrolment, the only kind that takes new goals."""
+    active enrolment that keeps goals (a mentee's, or either partner's in a peer program)."""
     enrollments = Enrollment.objects.filter(pk=enrollment_id, person__user=user)
     if for_goals:
-        enrollments = enrollments.filter(role=EnrollmentRole.MENTEE, status__in=ACTIVE_ENROLLMENT)
+        enrollments = enrollments.filter(goal_holder_filter(), status__in=ACTIVE_ENROLLMENT)
     enrollment = enrollments.select_related("program", "person").first()
     if enrollment is None or enrollment.program.status == ProgramStatus.DRAFT:
         raise Http404("No such enrolment.")
@@ -345,12 +348,12 @@ def access_own_enrollment(
 
 
 def access_goal(*, organization: Organization, user: User, goal_id: int) -> Goal:
-    """A goal of the user's own, still active, mentee enrolment, or 404."""
+    """A goal of the user's own, still active, enrolment (one that keeps goals), or 404."""
     goal = (
         Goal.objects.filter(
+            goal_holder_filter("enrollment__"),
             pk=goal_id,
             enrollment__person__user=user,
-            enrollment__role=EnrollmentRole.MENTEE,
             enrollment__status__in=ACTIVE_ENROLLMENT,
         )
         .exclude(enrollment__program__status=ProgramStatus.DRAFT)

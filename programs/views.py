@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mentoring.tenancy.access import member_required
 
 from . import selectors, services
+from .formats import role_name
 from .forms import (
     ChecklistToggleForm,
     GoalForm,
@@ -20,6 +21,7 @@ from .forms import (
     MentorApplicationForm,
 )
 from .models import EnrollmentRole, EnrollmentStatus
+from .services.goals import holds_goals
 
 
 def _is_manager(request) -> bool:
@@ -110,8 +112,9 @@ def _observation_prefix(review) -> str:
 
 
 def _render_enrollment(request, enrollment, *, review_form=None, observation_form=None, status=200):
-    """The enrolment page, for its own person or for the mentee's mentor (who reads the
-    goals and reviews and, while the pair is open, adds observations). ``review_form`` /
+    """The enrolment page, for its own person or for the mentee's mentor, or in a peer pair
+    the other partner (who reads the goals and reviews and, while the pair is open, adds
+    observations). ``review_form`` /
     ``observation_form``: a bound form (with errors) for one goal / one review."""
     is_own = enrollment.person.user_id == request.user.pk
     can_observe = not is_own and enrollment.can_observe and enrollment.is_active
@@ -130,15 +133,16 @@ def _render_enrollment(request, enrollment, *, review_form=None, observation_for
                         review.observation_form = GoalObservationForm.for_review(
                             review, prefix=prefix
                         )
-    is_mentee = enrollment.role == EnrollmentRole.MENTEE
+    keeps_goals = holds_goals(enrollment)
     context = {
         "enrollment": enrollment,
         "program": enrollment.program,
-        "is_mentee": is_mentee,
+        "is_mentee": enrollment.role == EnrollmentRole.MENTEE,
+        "holds_goals": keeps_goals,
         "is_own": is_own,
         "can_observe": can_observe,
-        "can_change_goals": is_own and is_mentee and enrollment.is_active,
-        "can_review": is_own and is_mentee and enrollment.status == EnrollmentStatus.APPROVED,
+        "can_change_goals": is_own and keeps_goals and enrollment.is_active,
+        "can_review": is_own and keeps_goals and enrollment.status == EnrollmentStatus.APPROVED,
         "schedule": selectors.review_schedule(enrollment),
     }
     return render(request, "programs/enrollment_detail.html", context, status=status)
@@ -262,7 +266,8 @@ def goal_review_add(request, goal_id: int):
 @member_required
 @require_POST
 def goal_review_observe(request, review_id: int):
-    """The mentor's observation on one of the mentee's reviews."""
+    """The mentor's observation on one of the mentee's reviews (in a peer pair, either
+    partner's on the other's)."""
     review = selectors.access_review_to_observe(
         organization=request.organization, user=request.user, review_id=review_id
     )
@@ -290,7 +295,8 @@ def goal_review_observe(request, review_id: int):
                 )
                 form.data = data
         else:
-            messages.success(request, "Your observation is saved: the mentee can read it now.")
+            owner = role_name(review.goal.enrollment, review.goal.enrollment.program)
+            messages.success(request, f"Your observation is saved: the {owner} can read it now.")
             url = reverse(
                 "programs:enrollment", kwargs={"enrollment_id": review.goal.enrollment_id}
             )

@@ -1,5 +1,6 @@
 """Skill progress of a pair: the mentee's self view and the mentor's observed ratings of
-each focus skill, moment by moment, and the pair's progress page."""
+each focus skill, moment by moment, and the pair's progress page (in a peer pair, both
+partners' skills, each rated both ways)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.http import Http404
 
 from matching.access import PairSide, access_pair
 from mentoring.charts import Series, line_chart
-from programs.models import EnrollmentSkill, Skill
+from programs.models import Enrollment, EnrollmentSkill, Skill
 from programs.selectors import review_period_now
 
 from ..models import RaterRole, RatingMoment, SkillRating
@@ -36,9 +37,12 @@ class ProgressPoint:
         return self.self_view - self.observed
 
 
-def skill_progress(mentorship: Mentorship, skill: Skill) -> list[ProgressPoint]:
-    """Self and observed ratings of one skill, moment by moment (latest rating per moment)."""
-    return progress_by_skill(mentorship, [skill.pk])[skill.pk]
+def skill_progress(
+    mentorship: Mentorship, skill: Skill, enrollment: Enrollment | None = None
+) -> list[ProgressPoint]:
+    """Self and observed ratings of one skill of ``enrollment`` (default the mentee's),
+    moment by moment (latest rating per moment)."""
+    return progress_by_skill(enrollment or mentorship.mentee, [skill.pk])[skill.pk]
 
 
 def progress_series(
@@ -68,12 +72,12 @@ def _progress_points(ratings: Iterable[SkillRating]) -> list[ProgressPoint]:
 
 
 def progress_by_skill(
-    mentorship: Mentorship, skill_ids: Iterable[int]
+    enrollment: Enrollment, skill_ids: Iterable[int]
 ) -> dict[int, list[ProgressPoint]]:
-    """``skill_progress`` for several skills in one query: skill id -> points."""
+    """``skill_progress`` of one enrolment's skills in one query: skill id -> points."""
     ratings: dict[int, list[SkillRating]] = {skill_id: [] for skill_id in skill_ids}
     for rating in SkillRating.objects.filter(
-        enrollment=mentorship.mentee_id, skill__in=list(ratings)
+        enrollment=enrollment.pk, skill__in=list(ratings)
     ).order_by("created_at", "pk"):
         ratings[rating.skill_id].append(rating)
     return {skill_id: _progress_points(rows) for skill_id, rows in ratings.items()}
@@ -84,7 +88,18 @@ class SkillProgress:
     skill: Skill
     points: list[ProgressPoint]
     form: object = None  # the view attaches the rating form
-    observer: str = "mentor"  # the program's word for the mentor side
+    observer: str = "mentor"  # the program's word for the one who observes
+    # In a peer pair, whose skill (both partners' skills are on the page); else None.
+    enrollment: Enrollment | None = None
+    is_mine: bool = False  # the viewer's own skill: they rate their self view
+
+    @property
+    def key(self) -> str:
+        """The section's anchor and the rating form's prefix: "skill-<skill>", and in a peer
+        pair "skill-<enrolment>-<skill>" (both partners may share a skill)."""
+        if self.enrollment is None:
+            return f"skill-{self.skill.pk}"
+        return f"skill-{self.enrollment.pk}-{self.skill.pk}"
 
     @property
     def chart(self):
@@ -93,35 +108,72 @@ class SkillProgress:
 
 
 @dataclass
+class SkillGroup:
+    """The focus skills of one person of the pair."""
+
+    enrollment: Enrollment
+    is_mine: bool
+    skills: list[SkillProgress]
+
+
+@dataclass
 class ProgressPage:
     side: PairSide
-    skills: list[SkillProgress]
+    groups: list[SkillGroup]  # the mentee's skills; in a peer pair, mine first, then theirs
     review_period: int  # the goal review the pair is in now (a rating's default)
 
-    def skill(self, skill_id: int) -> SkillProgress:
-        for row in self.skills:
-            if row.skill.pk == skill_id:
-                return row
-        raise Http404("Not one of the mentee's focus skills.")
+    @property
+    def skills(self) -> list[SkillProgress]:
+        return [row for group in self.groups for row in group.skills]
+
+    def row(self, skill_id: int, enrollment_id: str | None = None) -> SkillProgress:
+        """A skill on the page; ``enrollment_id`` (posted with a rating): whose skill, by
+        default the mentee's. Anything else on the page is a 404."""
+        for group in self.groups:
+            if enrollment_id and str(group.enrollment.pk) != enrollment_id:
+                continue
+            if not enrollment_id and group.enrollment.pk != self.side.mentorship.mentee_id:
+                continue
+            for row in group.skills:
+                if row.skill.pk == skill_id:
+                    return row
+        raise Http404("Not one of the focus skills on this page.")
 
 
 def progress_page(*, organization: Organization, user: User, mentorship_id: int) -> ProgressPage:
-    """The mentee's focus skills, each with its self view and observed ratings moment by
-    moment; and the current goal-review period. Three queries, whatever the ratings."""
+    """The mentee's focus skills (in a peer pair, each partner's: the skills one asked to
+    grow and the other offered), each with its self view and observed ratings moment by
+    moment; and the current goal-review period. Three queries, four in a peer pair,
+    whatever the skills and ratings."""
     side = access_pair(organization=organization, user=user, mentorship_id=mentorship_id)
-    mentee = side.mentorship.mentee
-    mentee.program = side.mentorship.program  # the review schedule reads it
-    skills = [
-        link.skill
-        for link in EnrollmentSkill.objects.filter(enrollment=mentee)
+    pair = side.mentorship
+    mutual = side.words.is_mutual
+    people = [pair.mentee, pair.mentor] if mutual else [pair.mentee]
+    if mutual and not side.is_mentee:
+        people.reverse()  # my skills first
+    for enrollment in people:
+        enrollment.program = pair.program  # the review schedule reads it
+    skills: dict[int, list[Skill]] = {enrollment.pk: [] for enrollment in people}
+    for link in (
+        EnrollmentSkill.objects.filter(enrollment__in=list(skills))
         .select_related("skill")
         .order_by("skill__name", "skill__pk")
-    ]
-    points = progress_by_skill(side.mentorship, [skill.pk for skill in skills])
-    return ProgressPage(
-        side=side,
-        skills=[
-            SkillProgress(skill, points[skill.pk], observer=side.words.mentor) for skill in skills
-        ],
-        review_period=review_period_now(mentee),
-    )
+    ):
+        skills[link.enrollment_id].append(link.skill)
+    groups = []
+    for enrollment in people:
+        rated_is_mentee = enrollment.pk == pair.mentee_id
+        is_mine = enrollment.person_id == side.me.pk
+        points = progress_by_skill(enrollment, [skill.pk for skill in skills[enrollment.pk]])
+        rows = [
+            SkillProgress(
+                skill,
+                points[skill.pk],
+                observer=side.words.role(not rated_is_mentee),
+                enrollment=enrollment if mutual else None,
+                is_mine=is_mine,
+            )
+            for skill in skills[enrollment.pk]
+        ]
+        groups.append(SkillGroup(enrollment, is_mine, rows))
+    return ProgressPage(side=side, groups=groups, review_period=review_period_now(pair.mentee))

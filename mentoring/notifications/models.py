@@ -123,6 +123,7 @@ NEWS_KINDS = frozenset(
         Kind.AGENDA_ADDED,
         Kind.FEEDBACK_RECEIVED,
         Kind.GOAL_REVIEW_SHARED,
+        Kind.OBSERVATION_SHARED,
         Kind.FIT_CHECK_CONCERN,
         Kind.PAIR_NUDGE,
         Kind.ENROLLED,

@@ -1,4 +1,6 @@
-"""A mentee's goals, and the reviews the mentee and their mentor write of them."""
+"""A mentee's goals, and the reviews the mentee and their mentor write of them. In a peer
+program both partners keep goals (each grows a skill): the one who offered to share a skill
+too, and each partner reviews the other's."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mentoring import hooks
@@ -17,6 +20,7 @@ from mentoring.people.selectors import profile_of
 
 from .. import emails
 from ..events import GOAL_PARTNER_PEOPLE, GOAL_REVIEWER
+from ..formats import WORDS, words_for
 from ..models import Enrollment, EnrollmentRole, Goal, GoalReview, GoalStatus, Skill
 from ..schedule import goal_review_start_on, review_period_on
 from .programs import program_skills
@@ -47,6 +51,22 @@ def goal_statement_problem(statement: str) -> str | None:
     return None
 
 
+MUTUAL_FORMATS = [value for value, words in WORDS.items() if words.is_mutual]
+
+
+def holds_goals(enrollment: Enrollment) -> bool:
+    """Whether an enrolment keeps goals: the mentee side, and both partners of a peer
+    program (needs ``enrollment.program``)."""
+    return enrollment.role == EnrollmentRole.MENTEE or words_for(enrollment.program).is_mutual
+
+
+def goal_holder_filter(prefix: str = "") -> Q:
+    """``holds_goals`` as a filter over Enrollment (or rows reached through ``prefix``)."""
+    return Q(**{f"{prefix}role": EnrollmentRole.MENTEE}) | Q(
+        **{f"{prefix}program__format__in": MUTUAL_FORMATS}
+    )
+
+
 def _check_enrollment_active(enrollment: Enrollment) -> None:
     if not enrollment.is_active:
         raise ValidationError(
@@ -56,7 +76,7 @@ def _check_enrollment_active(enrollment: Enrollment) -> None:
 
 def _check_mentee(actor: User, enrollment: Enrollment) -> None:
     _check_enrollment_active(enrollment)
-    if enrollment.role != EnrollmentRole.MENTEE or enrollment.person.user_id != actor.pk:
+    if not holds_goals(enrollment) or enrollment.person.user_id != actor.pk:
         raise ValidationError("Only the mentee of this enrolment can change its goals.")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -25,15 +26,23 @@ def session_plan_install_default(*, organization: Organization, program: Program
         lock(Program.objects.filter(pk=program.pk))
         if SessionPlanStep.objects.filter(program=program).exists():
             return False
-        SessionPlanStep.objects.bulk_create(
-            SessionPlanStep(
-                organization=organization,
-                program=program,
-                kind=kind,
-                title=title,
-                points=points,
-                position=position,
-            )
-            for position, (kind, title, points) in enumerate(DEFAULT_PLAN, start=1)
-        )
+        session_plan_steps_add(organization=organization, program=program, steps=DEFAULT_PLAN)
     return True
+
+
+def session_plan_steps_add(
+    *, organization: Organization, program: Program, steps: Iterable[tuple[str, str, list[str]]]
+) -> list[SessionPlanStep]:
+    """Write (kind, title, points) steps as the plan of a program that has none, numbered
+    from 1 in their order (the caller holds the program's lock when others may write)."""
+    return SessionPlanStep.objects.bulk_create(
+        SessionPlanStep(
+            organization=organization,
+            program=program,
+            kind=kind,
+            title=title,
+            points=points,
+            position=position,
+        )
+        for position, (kind, title, points) in enumerate(steps, start=1)
+    )

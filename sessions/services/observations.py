@@ -15,7 +15,10 @@ from django.utils import timezone
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
 from mentoring.common.locks import locked, refuse_repeat
+from mentoring.notifications.models import Kind
+from mentoring.notifications.outbox import Message, enqueue
 from mentoring.people.selectors import profile_of
+from mentoring.tenancy.hosts import organization_link
 from programs.models import EnrollmentSkill
 
 from ..models import ActionItem, Observation
@@ -173,6 +176,7 @@ def observation_share(
         if current.shared_at is None:
             current.shared_at = timezone.now()
             current.save(update_fields=["shared_at", "updated_at"])
+            _tell_mentor(organization, current)
         if not is_on_agenda(current):
             session = next_planned_session(current.mentorship)
             if session is not None:
@@ -184,6 +188,32 @@ def observation_share(
                 )
                 current.save(update_fields=["agenda_item", "updated_at"])
     return current
+
+
+def _tell_mentor(organization: Organization, observation: Observation) -> None:
+    """The mentor hears once that an observation was shared: an email and a line in their
+    "what's new". Neither holds its text, which stays behind sign-in."""
+    pair = Mentorship.objects.select_related("mentee__person", "mentor__person").get(
+        pk=observation.mentorship_id
+    )
+    url = organization_link(
+        organization,
+        "sessions:observations",
+        mentorship_id=pair.pk,
+        anchor=f"observation-{observation.pk}",
+    )
+    enqueue(
+        organization,
+        [
+            Message(
+                kind=Kind.OBSERVATION_SHARED,
+                dedupe_key=f"observation-shared:{observation.pk}",
+                recipient=pair.mentor.person,
+                template="observation_shared",
+                context={"other": pair.mentee.person, "url": url},
+            )
+        ],
+    )
 
 
 def observation_experiment(

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from mentoring.tenancy import activate
 from programs.models import EnrollmentSkill, Program, SessionPlanStep, Skill
-from programs.services.session_plans import session_plan_install_default
+from programs.services.session_plans import (
+    session_plan_install_default,
+    session_plan_steps_add,
+)
 
 from .pair import Pair
 
@@ -34,17 +37,7 @@ def use_plan(program: Program, *steps: tuple[str, str, list[str]]) -> list[Sessi
     organization = program.organization
     with activate(organization):
         SessionPlanStep.objects.filter(program=program).delete()
-        SessionPlanStep.objects.bulk_create(
-            SessionPlanStep(
-                organization=organization,
-                program=program,
-                kind=kind,
-                title=title,
-                points=points,
-                position=position,
-            )
-            for position, (kind, title, points) in enumerate(steps, start=1)
-        )
+        session_plan_steps_add(organization=organization, program=program, steps=steps)
     return plan_of(program)
 
 

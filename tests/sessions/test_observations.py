@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.utils import timezone
 
+from mentoring.notifications.models import Kind, Notice, OutboxMessage
 from mentoring.tenancy import activate
 from sessions.models import ActionItem, AgendaItem, Observation, Session, SessionStatus
 from sessions.services import observations as services
@@ -132,6 +133,23 @@ def test_sharing_puts_the_observation_on_the_next_sessions_agenda_once_even_sent
     page = text(mentee.get(response.url))
     assert "Shared with" in page and "It is a point of the agenda of your session on" in page
     assert reload(pair, observation).agenda_item_id == points[0].pk
+
+
+def test_the_mentor_hears_once_that_an_observation_was_shared_and_never_its_text(pair):
+    observation = observe(pair)
+    mentee = signed_in(pair.org, pair.mentee)
+    with activate(pair.org.organization):
+        assert not OutboxMessage.objects.filter(kind=Kind.OBSERVATION_SHARED).exists()
+    for _ in range(2):
+        mentee.post(log_url(pair, "observation_share", observation))
+    with activate(pair.org.organization):
+        emails = list(OutboxMessage.objects.filter(kind=Kind.OBSERVATION_SHARED))
+        notices = list(Notice.objects.filter(kind=Kind.OBSERVATION_SHARED))
+    assert [email.recipient_id for email in emails] == [pair.mentor.pk]
+    assert [notice.recipient_id for notice in notices] == [pair.mentorship.mentor.person_id]
+    body = emails[0].body_text
+    assert "shared an observation" in body and f"observation-{observation.pk}" in body
+    assert all(SEEN[part] not in body for part in ("situation", "action", "effect"))
 
 
 def test_sharing_with_no_session_planned_shares_it_and_adds_the_point_once_one_is_planned(pair):
