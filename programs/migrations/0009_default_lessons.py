@@ -9,14 +9,19 @@ from programs.defaults import TRAINING_LESSONS
 
 
 def add_default_lessons(apps, schema_editor):
+    # `migrate` runs as the schema owner (its "owner" database): the application's role
+    # has no grants on a new database until the migrations are done
+    db = schema_editor.connection.alias
     Organization = apps.get_model("mentoring", "Organization")
     Resource = apps.get_model("programs", "Resource")
     titles = [title for title, *_rest in TRAINING_LESSONS]
     with all_organizations():
         existing = set(
-            Resource.unscoped.filter(title__in=titles).values_list("organization_id", "title")
+            Resource.unscoped.using(db)
+            .filter(title__in=titles)
+            .values_list("organization_id", "title")
         )
-        Resource.unscoped.bulk_create(
+        Resource.unscoped.using(db).bulk_create(
             Resource(
                 organization_id=organization_id,
                 title=title,
@@ -24,7 +29,7 @@ def add_default_lessons(apps, schema_editor):
                 description=description,
                 body=body,
             )
-            for organization_id in Organization.objects.values_list("pk", flat=True)
+            for organization_id in Organization.objects.using(db).values_list("pk", flat=True)
             for title, description, body, _prompt in TRAINING_LESSONS
             if (organization_id, title) not in existing
         )

@@ -91,13 +91,17 @@ def test_every_new_organization_gets_four_short_lessons_in_its_resource_bank(wor
 
 def test_the_lessons_migration_adds_only_the_titles_an_organization_lacks(world):
     from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.db import connection
 
     migration = import_module("programs.migrations.0009_default_lessons")
     with activate(world.acme.organization):
         Resource.objects.filter(title=LESSON_TITLES[0]).delete()
         Resource.objects.filter(title=LESSON_TITLES[1]).update(body="My own version.")
-    migration.add_default_lessons(apps, None)
-    migration.add_default_lessons(apps, None)  # idempotent
+    schema_editor = SimpleNamespace(connection=connection)  # what the migration reads of it
+    migration.add_default_lessons(apps, schema_editor)
+    migration.add_default_lessons(apps, schema_editor)  # idempotent
     for org in (world.acme, world.globex):
         with activate(org.organization):
             assert Resource.objects.filter(kind=ResourceKind.LESSON).count() == 4
