@@ -17,7 +17,6 @@ class RoleWords:
     mentee: str  # the mentee side: "mentee", "peer partner"
     mentors: str
     mentees: str
-    pair: str  # "mentoring pair", "peer pair", "circle"
     # What the mentor side calls the other person ("your mentee", "the person you mentor").
     mentor_sees: str
     # What the mentee side calls the other person ("your mentor", "your reverse mentor").
@@ -42,7 +41,6 @@ ONE_TO_ONE = RoleWords(
     mentee="mentee",
     mentors="mentors",
     mentees="mentees",
-    pair="mentoring pair",
     mentor_sees="your mentee",
     mentee_sees="your mentor",
     apply_as_mentee="Apply as mentee",
@@ -56,7 +54,6 @@ WORDS: dict[str, RoleWords] = {
         mentee="mentee",
         mentors="mentors",
         mentees="mentees",
-        pair="circle",
         mentor_sees="your circle",
         mentee_sees="your mentor",
         apply_as_mentee="Join a circle",
@@ -67,7 +64,6 @@ WORDS: dict[str, RoleWords] = {
         mentee="peer partner",
         mentors="peer partners",
         mentees="peer partners",
-        pair="peer pair",
         mentor_sees="your peer partner",
         mentee_sees="your peer partner",
         apply_as_mentee="Ask to grow a skill",
@@ -79,7 +75,6 @@ WORDS: dict[str, RoleWords] = {
         mentee="mentee",
         mentors="reverse mentors",
         mentees="mentees",
-        pair="reverse mentoring pair",
         mentor_sees="the person you mentor",
         mentee_sees="your reverse mentor",
         apply_as_mentee="Ask to learn from a colleague",

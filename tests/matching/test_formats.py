@@ -26,7 +26,7 @@ from tests.builders.clients import signed_in
 from tests.builders.cohort import enrol_mentor
 from tests.builders.formats import format_cohort, format_pair, reverse_levels
 from tests.builders.pages import HTMX
-from tests.builders.pair import feedback_url, focus_skill, give
+from tests.builders.pair import feedback_url, focus_skill, give, make_pair
 from tests.builders.world import make_program
 from tests.matching.test_solver import problems
 from tests.test_wording import shown_text
@@ -290,3 +290,15 @@ def test_a_peer_partner_cannot_rate_an_enrolment_of_another_organization(world):
             moment="start",
             enrollment=other.mentorship.mentor,
         )
+
+
+def test_a_peer_pairs_agreement_asks_for_both_partners_goals(world):
+    pair = format_pair(world.acme, ProgramFormat.PEER)
+    url = f"/mentorships/{pair.mentorship.pk}/agreement/"
+    assert "Each of your goals in your own words" in shown_text(
+        signed_in(world.acme, pair.mentee).get(url)
+    )
+    one_to_one = make_pair(world.globex)
+    url = f"/mentorships/{one_to_one.mentorship.pk}/agreement/"
+    page = shown_text(signed_in(world.globex, one_to_one.mentee).get(url))
+    assert "The mentee's goals in your words" in page

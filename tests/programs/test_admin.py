@@ -215,6 +215,21 @@ def test_a_manager_creates_a_program_with_its_focus_skills(manager, world):
     assert program.match_weights["preference"] == "low"
 
 
+def test_a_manager_makes_a_peer_program_but_cannot_choose_circles_before_their_pages_exist(
+    manager, world
+):
+    page = manager.get(admin_url(Program, "add")).content.decode()
+    assert 'value="peer"' in page and 'value="reverse"' in page
+    assert 'value="circle"' not in page
+    response = manager.post(admin_url(Program, "add"), program_form(world, format="circle"))
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    response = manager.post(admin_url(Program, "add"), program_form(world, format="peer"))
+    assert response.status_code == 302
+    with in_acme(world):
+        assert Program.objects.get(name="Speak up").format == "peer"
+
+
 def test_editing_a_program_replaces_its_focus_skills(manager, world):
     program = make_program(world.acme, status=ProgramStatus.DRAFT)
     with in_acme(world):
@@ -265,7 +280,7 @@ def test_archived_skills_are_not_offered_as_focus_skills(manager, world):
         Skill.objects.filter(pk=archived.pk).update(is_archived=True)
     response = manager.get(admin_url(Program, "add"))
     assert "Active listening" in response.content.decode()
-    assert f'value="{archived.pk}"' not in response.content.decode()
+    assert f'<option value="{archived.pk}"' not in response.content.decode()
     response = manager.post(
         admin_url(Program, "add"), program_form(world, focus_skills=[archived.pk])
     )
