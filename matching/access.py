@@ -4,17 +4,18 @@ side, and the 404."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.http import Http404
 
 from mentoring.people.models import Profile
 from programs.formats import RoleWords, words_for
+from programs.models import EnrollmentRole, ProgramFormat
 
-from .models import Mentorship
+from .models import Mentorship, MentorshipMember
 
-PAIR_PEOPLE = ("program", "mentee__person", "mentor__person")
+PAIR_PEOPLE = ("program", "mentee__person", "mentor__person", "focus_skill")
 
 
 def member_filter(user, prefix: str = "") -> Q:
@@ -35,12 +36,33 @@ def side_filter(profile) -> Q:
     return Q(mentee__person=profile) | Q(mentor__person=profile)
 
 
+def circle_members(mentorship: Mentorship) -> list[MentorshipMember]:
+    """A mentorship's members with their people, mentors first, then in the order they
+    joined (from the prefetched ``members`` when a list selector fetched them)."""
+    cache = getattr(mentorship, "_prefetched_objects_cache", {})
+    if "members" in cache:
+        members = list(cache["members"])
+        return sorted(members, key=lambda m: (m.role != EnrollmentRole.MENTOR, m.pk))
+    return list(
+        MentorshipMember.objects.filter(mentorship=mentorship)
+        .select_related("person")
+        .order_by("-role", "pk")  # "mentor" sorts after "mentee"
+    )
+
+
 @dataclass
 class MentorshipRow:
-    """A mentorship seen from one of its two people."""
+    """A mentorship seen from one of its people: one of a pair's two, or a member of a
+    circle (``members``: the circle's, with their people; empty for a pair)."""
 
     mentorship: Mentorship
     is_mentee: bool
+    members: list[MentorshipMember] = field(default_factory=list)
+    person_id: int | None = None  # whose row it is, for a circle
+
+    @property
+    def is_circle(self) -> bool:
+        return self.mentorship.program.format == ProgramFormat.CIRCLE
 
     @property
     def is_mentor(self) -> bool:
@@ -48,11 +70,44 @@ class MentorshipRow:
 
     @property
     def me(self) -> Profile:
+        if self.is_circle:
+            return next(m.person for m in self.members if m.person_id == self.person_id)
         pair = self.mentorship
         return pair.mentee.person if self.is_mentee else pair.mentor.person
 
     @property
+    def others(self) -> list[Profile]:
+        """Everyone else of the mentorship: the other person of a pair, the rest of a
+        circle (mentors first)."""
+        if self.is_circle:
+            return [m.person for m in self.members if m.person_id != self.person_id]
+        return [self.other]
+
+    @property
+    def mentors(self) -> list[Profile]:
+        """The circle's mentors (the pair's mentor)."""
+        if self.is_circle:
+            return [m.person for m in self.members if m.role == EnrollmentRole.MENTOR]
+        return [self.mentorship.mentor.person]
+
+    @property
+    def mentees(self) -> list[Profile]:
+        if self.is_circle:
+            return [m.person for m in self.members if m.role == EnrollmentRole.MENTEE]
+        return [self.mentorship.mentee.person]
+
+    @property
+    def other_names(self) -> str:
+        """The others by name, for a sentence: "Ana", "Ana, Ben and Cleo"."""
+        names = [person.display_name for person in self.others]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+    @property
     def other(self) -> Profile:
+        """The other person of a pair. A circle has no single other person: its pages use
+        ``others`` and ``other_names``."""
+        if self.is_circle:
+            raise AttributeError("A circle has no single other person: use `others`.")
         pair = self.mentorship
         return pair.mentor.person if self.is_mentee else pair.mentee.person
 
@@ -69,12 +124,17 @@ class MentorshipRow:
     @property
     def other_word(self) -> str:
         """What the other person is called in the pair: "mentor", "peer partner"..."""
+        if self.is_circle:
+            return "circle"
         return self.words.role(not self.is_mentee)
 
     @property
     def pair_title(self) -> str:
         """How the pair's pages name it: "My mentor, Ana", "Mentoring Ben",
-        "My peer partner, Ana", "My reverse mentor, Ben"."""
+        "My peer partner, Ana", "My reverse mentor, Ben"; a circle: "Listening circle"."""
+        if self.is_circle:
+            skill = self.mentorship.focus_skill
+            return f"{skill.name} circle" if skill else "My circle"
         name = self.other.display_name
         if self.is_mentor and not self.words.is_mutual:
             return f"Mentoring {name}"
@@ -91,8 +151,19 @@ PairSide = MentorshipRow
 
 
 def side_of(mentorship: Mentorship, user) -> MentorshipRow:
+    """The row of ``user``'s side; a circle's reads its members (one query, none when a
+    list selector prefetched ``members__person``)."""
+    if mentorship.program.format != ProgramFormat.CIRCLE:
+        return MentorshipRow(
+            mentorship=mentorship, is_mentee=mentorship.mentee.person.user_id == user.pk
+        )
+    members = circle_members(mentorship)
+    mine = next(m for m in members if m.person.user_id == user.pk)
     return MentorshipRow(
-        mentorship=mentorship, is_mentee=mentorship.mentee.person.user_id == user.pk
+        mentorship=mentorship,
+        is_mentee=mine.role == EnrollmentRole.MENTEE,
+        members=members,
+        person_id=mine.person_id,
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring.people.models import Profile
 from mentoring.tenancy.models import TenantModel
-from programs.models import Enrollment, EnrollmentRole, Program
+from programs.models import Enrollment, EnrollmentRole, Program, Skill
 
 
 class MatchRunStatus(models.TextChoices):
@@ -43,10 +43,39 @@ class MatchRun(TenantModel):
         return f"{self.program} · {self.get_status_display()} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class DraftCircle(TenantModel):
+    """A circle of a draft (circle programs): its mentors and shared focus skill; its
+    mentees are the proposals that name it, each scored with the circle's first mentor."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="circles")
+    number = models.PositiveIntegerField()
+    skill = models.ForeignKey(Skill, null=True, on_delete=models.SET_NULL, related_name="+")
+    mentor = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    co_mentor = models.ForeignKey(
+        Enrollment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField(default=0)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "run", "number"], name="draft_circle_number_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Circle {self.number}"
+
+
 class MatchProposal(TenantModel):
-    """A proposed pair with its score and the points of each criterion."""
+    """A proposed pair with its score and the points of each criterion; in a circle
+    program, one mentee's place in a circle of the draft (``circle``)."""
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
+    circle = models.ForeignKey(
+        DraftCircle, null=True, blank=True, on_delete=models.CASCADE, related_name="proposals"
+    )
     mentee = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
     mentor = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
@@ -68,6 +97,11 @@ class UnmatchedReason(models.TextChoices):
     NO_ELIGIBLE_MENTOR = "no_eligible_mentor", _("No eligible mentor under the program's rules")
     CAPACITY_EXHAUSTED = "capacity_exhausted", _("Eligible mentors were all full")
     REMOVED = "removed", _("Removed from the draft by a manager")
+    NO_FOCUS_SKILL = "no_focus_skill", _("Chose no focus skill, so no circle shares one")
+    GROUP_TOO_SMALL = (
+        "group_too_small",
+        _("Too few mentees share a focus skill and hours with them to start a circle"),
+    )
 
 
 class UnmatchedMentee(TenantModel):
@@ -117,7 +151,10 @@ OPEN_MENTORSHIP = Q(status__in=OPEN_STATUSES)
 
 
 class Mentorship(TenantModel):
-    """A mentor and a mentee working together within a program."""
+    """A mentor and a mentee working together within a program; or a circle, one or two
+    mentors with three to eight mentees. Who belongs to it is ``members`` (the one rule of
+    ``matching.access``); a circle's ``mentor`` and ``mentee`` name its first mentor and
+    first mentee, so that every rule of the table holds for circles as for pairs."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="mentorships")
     mentee = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="as_mentee")
@@ -141,6 +178,14 @@ class Mentorship(TenantModel):
     )
     match_run = models.ForeignKey(
         MatchRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    focus_skill = models.ForeignKey(
+        Skill,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A circle's shared focus skill."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

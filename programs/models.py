@@ -72,6 +72,9 @@ class ProgramFormat(models.TextChoices):
     REVERSE = "reverse", _("Reverse: a less senior person mentors a more senior one")
 
 
+CIRCLE_MIN, CIRCLE_MAX = 3, 8  # mentees a circle may hold
+
+
 class Program(TenantModel):
     """A cohort: who mentors whom, on which skills, for how long, at what rhythm."""
 
@@ -143,6 +146,21 @@ class Program(TenantModel):
             "Mentors finish the program's training path before matching gives them anyone."
         ),
     )
+    circle_min_mentees = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(CIRCLE_MIN), MaxValueValidator(CIRCLE_MAX)],
+        help_text=_("Circles: the fewest mentees a circle starts with."),
+    )
+    circle_max_mentees = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MinValueValidator(CIRCLE_MIN), MaxValueValidator(CIRCLE_MAX)],
+        help_text=_("Circles: the most mentees a circle holds."),
+    )
+    circle_mentors = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(2)],
+        help_text=_("Circles: how many mentors guide each circle, one or two."),
+    )
     onboarding_pairs_directly = models.BooleanField(
         default=False,
         help_text=_(
@@ -163,6 +181,16 @@ class Program(TenantModel):
             models.CheckConstraint(
                 condition=Q(default_mentees_per_mentor__lte=F("max_mentees_per_mentor")),
                 name="program_default_capacity_within_maximum",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    circle_min_mentees__gte=CIRCLE_MIN,
+                    circle_min_mentees__lte=F("circle_max_mentees"),
+                    circle_max_mentees__lte=CIRCLE_MAX,
+                    circle_mentors__gte=1,
+                    circle_mentors__lte=2,
+                ),
+                name="program_circle_sizes_sensible",
             ),
         ]
 

@@ -172,6 +172,22 @@ class PrivateNote(TenantModel):
         ]
 
 
+class SessionAttendance(TenantModel):
+    """Whether one member of a circle came to a held session (a pair's session is held by
+    both, or it is a no-show)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    attended = models.BooleanField()
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "session", "person"], name="attendance_once_per_person"
+            )
+        ]
+
+
 class ActionStatus(models.TextChoices):
     OPEN = "open", _("To try")
     DONE = "done", _("Done")
