@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from mentoring.common.forms import ServiceForm
+from mentoring.people.models import Profile
 from programs.selectors import program_focus_skills
 
 from .models import RATING_LEVELS, FeedbackKind, RaterRole, RatingMoment
@@ -43,6 +44,16 @@ class SessionField(forms.ModelChoiceField):
 
 
 class FeedbackForm(ServiceForm):
+    # Only in a circle: whom the feedback is for (a pair's goes to the other person).
+    receiver = forms.TypedChoiceField(
+        label="Who is it for?",
+        coerce=int,
+        help_text="One member of your circle: only they and you can read it.",
+        error_messages={
+            "required": "Choose whom this feedback is for.",
+            "invalid_choice": "Choose one of the other members of your circle.",
+        },
+    )
     skill = SkillField(
         queryset=None,
         label="Skill",
@@ -81,8 +92,20 @@ class FeedbackForm(ServiceForm):
         },
     )
 
-    def __init__(self, *args, mentorship, coach_url: str, **kwargs):
+    def __init__(
+        self, *args, mentorship, coach_url: str, recipients: list[Profile] | None = None, **kwargs
+    ):
+        """``recipients``: in a circle, the other members feedback may go to; None in a
+        pair (the field is left out)."""
         super().__init__(*args, **kwargs)
+        self.recipients = {person.pk: person for person in recipients or []}
+        if recipients is None:
+            del self.fields["receiver"]
+        else:
+            self.fields["receiver"].choices = [
+                ("", "Choose a member of your circle"),
+                *((person.pk, person.display_name) for person in recipients),
+            ]
         # Querysets are built here, inside the request's organization and for this pair.
         self.fields["skill"].queryset = program_focus_skills(mentorship.program)
         self.fields["session"].queryset = pair_sessions_for_feedback(mentorship)
@@ -97,6 +120,9 @@ class FeedbackForm(ServiceForm):
                     "hx-sync": "closest form:replace",
                 }
             )
+
+    def clean_receiver(self) -> Profile:
+        return self.recipients[self.cleaned_data["receiver"]]
 
     def texts(self) -> dict[str, str]:
         """The four texts as typed (valid or not), for the coach."""

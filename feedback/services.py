@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from matching.models import Mentorship
+from matching.models import Mentorship, MentorshipMember
 from mentoring.common.guards import check_same_organization
 from mentoring.common.locks import lock, refuse_repeat
 from mentoring.people.models import Profile
 from mentoring.people.selectors import profile_of
 from programs.formats import words_for
-from programs.models import Enrollment, ProgramSkill, Skill
+from programs.models import Enrollment, EnrollmentRole, ProgramFormat, ProgramSkill, Skill
 from sessions import services as sessions
 from sessions.models import ActionItem, Session
 
@@ -42,6 +42,12 @@ PULSE_QUESTIONS = {
     "useful": "Our recent conversations helped me with real situations at work.",
     "candid": "I can be candid with my mentoring partner.",
 }
+# The pulse of a circle asks the same two things (the same keys, so the figures add up)
+# about the group rather than one partner.
+CIRCLE_PULSE_QUESTIONS = {
+    "useful": PULSE_QUESTIONS["useful"],
+    "candid": "I can be candid with the people of my circle.",
+}
 PROGRAM_QUESTIONS = {
     "useful": "The program helped me grow the skills I chose.",
     "recommend": "How likely are you to recommend this program to a colleague? (0 to 10)",
@@ -59,6 +65,44 @@ def _pair_roles(actor: User, mentorship: Mentorship) -> tuple[Profile, Profile]:
     raise ValidationError("Only the two people of this mentorship can do this.")
 
 
+def _is_circle(mentorship: Mentorship) -> bool:
+    return mentorship.program.format == ProgramFormat.CIRCLE
+
+
+def _circle_member(actor: User, mentorship: Mentorship) -> MentorshipMember:
+    """The actor's member row of the circle (with its person and enrolment), or a refusal."""
+    member = (
+        MentorshipMember.objects.filter(mentorship=mentorship, person__user=actor)
+        .select_related("person", "enrollment")
+        .first()
+    )
+    if member is None:
+        raise ValidationError("Only the members of this circle can do this.")
+    return member
+
+
+def _giver_and_receiver(
+    actor: User, mentorship: Mentorship, receiver: Profile | None
+) -> tuple[Profile, Profile]:
+    """Who gives and who receives: in a pair the other person (``receiver``, when given,
+    must be them); in a circle ``receiver``, another member of the circle."""
+    if not _is_circle(mentorship):
+        giver, other = _pair_roles(actor, mentorship)
+        if receiver is not None and receiver.pk == giver.pk:
+            raise ValidationError({"receiver": "Feedback is for someone else, not yourself."})
+        if receiver is not None and receiver.pk != other.pk:
+            raise ValidationError({"receiver": "In a pair, feedback goes to the other person."})
+        return giver, other
+    giver = _circle_member(actor, mentorship).person
+    if receiver is None:
+        raise ValidationError({"receiver": "Choose whom this feedback is for."})
+    if receiver.pk == giver.pk:
+        raise ValidationError({"receiver": "Feedback is for someone else, not yourself."})
+    if not MentorshipMember.objects.filter(mentorship=mentorship, person=receiver).exists():
+        raise ValidationError({"receiver": "Choose one of the other members of your circle."})
+    return giver, receiver
+
+
 def feedback_give(
     *,
     organization: Organization,
@@ -71,11 +115,13 @@ def feedback_give(
     impact: str = "",
     suggestion: str = "",
     session: Session | None = None,
+    receiver: Profile | None = None,
 ) -> Feedback:
-    """Give feedback to the other person of the pair, about one of the program's skills.
-    The coach's score (0-4) and the missing parts are stored with it."""
-    check_same_organization(organization, mentorship, skill, session)
-    giver, receiver = _pair_roles(actor, mentorship)
+    """Give feedback about one of the program's skills to the other person of the pair, or
+    in a circle to ``receiver``, another member. The coach's score (0-4) and the missing
+    parts are stored with it."""
+    check_same_organization(organization, mentorship, skill, session, receiver)
+    giver, receiver = _giver_and_receiver(actor, mentorship, receiver)
     errors = {}
     texts = {
         "situation": situation,
@@ -95,7 +141,11 @@ def feedback_give(
     if not ProgramSkill.objects.filter(program=mentorship.program_id, skill=skill).exists():
         errors["skill"] = "Choose one of the program's focus skills."
     if session is not None and session.mentorship_id != mentorship.pk:
-        errors["session"] = "That session belongs to another pair."
+        errors["session"] = (
+            "That session belongs to another circle."
+            if _is_circle(mentorship)
+            else "That session belongs to another pair."
+        )
     if errors:
         raise ValidationError(errors)
     texts = {name: text.strip() for name, text in texts.items()}
@@ -104,7 +154,12 @@ def feedback_give(
         refuse_repeat(
             Mentorship.objects.filter(pk=mentorship.pk),
             Feedback.objects.filter(
-                mentorship=mentorship, giver=giver, skill=skill, kind=kind, **texts
+                mentorship=mentorship,
+                giver=giver,
+                receiver=receiver,
+                skill=skill,
+                kind=kind,
+                **texts,
             ),
             "You have already given this feedback.",
         )
@@ -186,25 +241,31 @@ def skill_rating_add(
 ) -> SkillRating:
     """The mentee rates themself, the mentor rates what they observed (1 to 5).
     ``enrollment``: whose focus skills (default the mentee's); in a peer pair both act in
-    both roles, so either may rate the other's skills or their own."""
+    both roles, so either may rate the other's skills or their own. In a circle each
+    mentee rates their own skills and the circle's mentors rate each mentee's."""
     check_same_organization(organization, mentorship, skill, enrollment)
-    person, _other = _pair_roles(actor, mentorship)
-    rated = enrollment or mentorship.mentee
-    errors = {}
+    rated: Enrollment | None
+    errors: dict[str, str]
+    if _is_circle(mentorship):
+        person, rated, errors = _circle_rated(actor, mentorship, enrollment)
+    else:
+        person, _other = _pair_roles(actor, mentorship)
+        rated, errors = enrollment or mentorship.mentee, {}
+        if rated.pk == mentorship.mentor_id and not words_for(mentorship.program).is_mutual:
+            errors["enrollment"] = "In this program, ratings are about the mentee's focus skills."
+        elif rated.pk not in (mentorship.mentee_id, mentorship.mentor_id):
+            errors["enrollment"] = "Rate one of the two people of this pair."
     if level not in range(1, 6):
         errors["level"] = "A rating is a level from 1 to 5."
     if moment not in RatingMoment.values:
         errors["moment"] = "Rate at the start, at a goal review or at the end."
-    if rated.pk == mentorship.mentor_id and not words_for(mentorship.program).is_mutual:
-        errors["enrollment"] = "In this program, ratings are about the mentee's focus skills."
-    elif rated.pk not in (mentorship.mentee_id, mentorship.mentor_id):
-        errors["enrollment"] = "Rate one of the two people of this pair."
-    elif not rated.skill_links.filter(skill=skill).exists():
+    if rated is not None and "enrollment" not in errors and not _has_skill(rated, skill):
         errors["skill"] = (
             f"Rate one of {'your' if rated.person_id == person.pk else 'their'} focus skills."
         )
     if errors:
         raise ValidationError(errors)
+    assert rated is not None  # refused above
     role = RaterRole.SELF if person.pk == rated.person_id else RaterRole.MENTOR
     period = period if moment == RatingMoment.REVIEW else 0
     with transaction.atomic():
@@ -234,6 +295,31 @@ def skill_rating_add(
         )
 
 
+def _has_skill(enrollment: Enrollment, skill: Skill) -> bool:
+    return enrollment.skill_links.filter(skill=skill).exists()
+
+
+def _circle_rated(
+    actor: User, mentorship: Mentorship, enrollment: Enrollment | None
+) -> tuple[Profile, Enrollment | None, dict[str, str]]:
+    """(the rater, the mentee enrolment rated, errors) in a circle: a mentee rates their own
+    skills, a mentor those of any mentee of the circle (``enrollment``, required)."""
+    member = _circle_member(actor, mentorship)
+    if member.role == EnrollmentRole.MENTEE:
+        if enrollment is not None and enrollment.pk != member.enrollment_id:
+            message = "In a circle you rate your own skills; the mentors rate what they observe."
+            return member.person, None, {"enrollment": message}
+        return member.person, member.enrollment, {}
+    if enrollment is None:
+        return member.person, None, {"enrollment": "Choose the mentee whose skill you rate."}
+    is_mentee = MentorshipMember.objects.filter(
+        mentorship=mentorship, enrollment=enrollment, role=EnrollmentRole.MENTEE
+    ).exists()
+    if not is_mentee:
+        return member.person, None, {"enrollment": "Rate one of the mentees of this circle."}
+    return member.person, enrollment, {}
+
+
 def _check_scale(
     answers: dict, questions: dict[str, str], scales: dict[str, tuple[int, int]]
 ) -> dict:
@@ -260,17 +346,22 @@ def survey_answer(
     comment: str = "",
     period: int = 0,
 ) -> SurveyResponse:
-    """Answer a pulse (per mentorship and cadence period) or the end-of-program survey.
-    Answering again replaces the current answer; the earlier one is kept as history."""
+    """Answer a pulse (per mentorship and cadence period) or the end-of-program survey, as
+    one of a pair or any member of a circle. Answering again replaces the current answer;
+    the earlier one is kept as history."""
     check_same_organization(organization, mentorship)
-    person, _other = _pair_roles(actor, mentorship)
+    if _is_circle(mentorship):
+        member = _circle_member(actor, mentorship)
+        person, role = member.person, member.role
+    else:
+        person, _other = _pair_roles(actor, mentorship)
+        role = "mentee" if person.pk == mentorship.mentee.person_id else "mentor"
     if kind == SurveyKind.PULSE:
         clean = _check_scale(answers, PULSE_QUESTIONS, {})
     elif kind == SurveyKind.PROGRAM:
         clean = _check_scale(answers, PROGRAM_QUESTIONS, {"recommend": (0, 10)})
     else:
         raise ValidationError("Unknown survey.")
-    role = "mentee" if person.pk == mentorship.mentee.person_id else "mentor"
     comment = comment.strip()[:2000]
     with transaction.atomic():
         # The respondent's row, locked, puts their answers in a row: there may be no

@@ -3,9 +3,10 @@ specificity coach (htmx while typing, and on submit without JavaScript), the fee
 received (grouped by skill) and given, reflections and experiments, skill ratings with
 their progress charts, and the pulse and program surveys.
 
-Every page is for the two people of a mentorship only: the selectors answer anyone else,
-program managers and HR included, with a 404. Each view parses the request, calls one
-selector or service, and renders."""
+Every page is for the members of a mentorship only (the two people of a pair, everyone in
+a circle): the selectors answer anyone else, program managers and HR included, with a 404;
+in a circle, a piece of feedback is for its giver and its receiver only. Each view parses
+the request, calls one selector or service, and renders."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -45,6 +46,9 @@ def feedback_new(request, mentorship_id: int):
         request.POST or None,
         mentorship=side.mentorship,
         coach_url=_url("coach", mentorship_id),
+        # in a circle, whom it is for: one of the others (``?to=`` may suggest one)
+        recipients=side.others if side.is_circle else None,
+        initial={"receiver": request.GET.get("to", "")},
     )
     coach = None
     if request.method == "POST":
@@ -60,23 +64,18 @@ def feedback_new(request, mentorship_id: int):
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
-                messages.success(request, _saved_message(side, feedback))
+                messages.success(request, _saved_message(feedback))
                 return redirect(_url("list", mentorship_id, f"feedback-{feedback.pk}"))
     context = {"side": side, "mentorship": side.mentorship, "form": form, "coach": coach}
     return render(request, "feedback/give.html", context)
 
 
-def _saved_message(side, feedback) -> str:
+def _saved_message(feedback) -> str:
     score = f"The coach scored it {feedback.specificity} of 4"
+    saved = f"Your feedback is saved and {feedback.receiver.display_name} can read it now."
     if feedback.specificity == 4:
-        return (
-            f"Your feedback is saved and {side.other.display_name} can read it now. {score}: "
-            "it names a situation, a behaviour, its impact and a next step."
-        )
-    return (
-        f"Your feedback is saved and {side.other.display_name} can read it now. {score}; "
-        "below it, what would make the next one more specific."
-    )
+        return f"{saved} {score}: it names a situation, a behaviour, its impact and a next step."
+    return f"{saved} {score}; below it, what would make the next one more specific."
 
 
 @member_required
@@ -207,13 +206,16 @@ def progress(request, mentorship_id: int):
 @member_required
 @require_POST
 def skill_rate(request, mentorship_id: int, skill_id: int):
-    """A rating of one skill on the page; in a peer pair the form also posts whose skill it
-    is (``enrollment``: one of the pair's two enrolments, else 404)."""
+    """A rating of one skill on the page; in a peer pair and a circle the form also posts
+    whose skill it is (``enrollment``: one of the enrolments on the viewer's page, else
+    404: a circle's mentee never reaches another mentee's skills)."""
     page = progress_page(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
-    # only a peer pair's form says whose skill it is: elsewhere the field is not offered
-    whose = request.POST.get("enrollment") if page.side.words.is_mutual else None
+    # only a peer pair's and a circle's forms say whose skill it is: elsewhere the field
+    # is not offered
+    is_named = page.side.words.is_mutual or page.side.is_circle
+    whose = request.POST.get("enrollment") if is_named else None
     row = page.row(skill_id, whose)
     form = RatingForm(
         request.POST,
@@ -242,7 +244,7 @@ def skill_rate(request, mentorship_id: int, skill_id: int):
             whose = (
                 ""
                 if row.is_mine or row.enrollment is None
-                else f" {page.side.other.display_name}'s"
+                else f" {row.enrollment.person.display_name}'s"
             )
             messages.success(
                 request,
@@ -263,6 +265,8 @@ SURVEYS = {
 def _survey(request, page, action_url: str):
     """Show the survey, or save the answer (replacing the current one) and come back."""
     questions, scales = SURVEYS[page.kind]
+    if page.kind == SurveyKind.PULSE and page.side.is_circle:
+        questions = services.CIRCLE_PULSE_QUESTIONS  # the same questions, about the group
     is_closed = page.kind == SurveyKind.PULSE and not page.side.mentorship.is_open
     form = SurveyForm.for_answer(
         page.current, request.POST or None, questions=questions, scales=scales

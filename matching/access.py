@@ -36,6 +36,13 @@ def side_filter(profile) -> Q:
     return Q(mentee__person=profile) | Q(mentor__person=profile)
 
 
+def names_sentence(names: list[str]) -> str:
+    """ "Ana", "Ana and Ben", "Ana, Ben and Cleo"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def circle_members(mentorship: Mentorship) -> list[MentorshipMember]:
     """A mentorship's members with their people, mentors first, then in the order they
     joined (from the prefetched ``members`` when a list selector fetched them)."""
@@ -99,8 +106,7 @@ class MentorshipRow:
     @property
     def other_names(self) -> str:
         """The others by name, for a sentence: "Ana", "Ana, Ben and Cleo"."""
-        names = [person.display_name for person in self.others]
-        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        return names_sentence([person.display_name for person in self.others])
 
     @property
     def other(self) -> Profile:

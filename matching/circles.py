@@ -270,10 +270,11 @@ class _Forming:
             covered = self.eligible[np.ix_(np.flatnonzero(pool), others)].sum(axis=0)
             mentors.append(int(others[np.lexsort((others, -self.room[others], -covered))[0]]))
             pool &= self.eligible[:, mentors[-1]]
-        joining = np.flatnonzero(pool & ~self.placed)
-        joining = [mentee, *joining[joining != mentee][: self.max - 1].tolist()]
+        free = np.flatnonzero(pool & ~self.placed)
+        joining = [mentee, *free[free != mentee][: self.max - 1].tolist()]
         lenders = np.flatnonzero(pool & self.placed)
-        lenders = lenders[np.lexsort((lenders, -self.score[np.ix_(lenders, mentors)].sum(axis=1)))]
+        lent_score = self.score[np.ix_(lenders, np.array(mentors))].sum(axis=1)
+        lenders = lenders[np.lexsort((lenders, -lent_score))]
         lent: list[int] = []
         spare = {k: size[k] - self.min for k in set(circle_of[lenders].tolist())}
         for lender in lenders.tolist():

@@ -1,13 +1,14 @@
-"""Demo matching for `seed_demo`: the programs that began months ago (the listening circle,
-the peer exchange, the trained mentors' program) are paired by approved runs and running; a
-second cohort waits in matching with a draft for the manager to review. The trained
-mentors' run left out a mentor still in training, and says why."""
+"""Demo matching for `seed_demo`: the programs that began months ago (the listening program,
+the peer exchange, the trained mentors' program) are paired by approved runs and running,
+and so are the circles of the circle program, formed by its run; a second cohort waits in
+matching with a draft for the manager to review. The trained mentors' run left out a mentor
+still in training, and says why."""
 
 from django.contrib.auth import get_user_model
 
 from programs import services as programs
 from programs.demo import LISTENING, SITUATIONS, STORY
-from programs.demo_formats import STARTED_PROGRAMS
+from programs.demo_formats import CIRCLES, STARTED_PROGRAMS
 from programs.models import Enrollment, Program, ProgramStatus, Skill
 
 from . import services
@@ -22,7 +23,7 @@ def _user(email):
 
 def seed_matching(organization, email_for) -> None:
     manager = _user(email_for("morgan.lee", organization.slug))
-    for program in Program.objects.filter(name__in=STARTED_PROGRAMS):
+    for program in Program.objects.filter(name__in=(*STARTED_PROGRAMS, CIRCLES)):
         if (
             program.status == ProgramStatus.MATCHING
             and not MatchRun.objects.filter(program=program).exists()
@@ -32,15 +33,15 @@ def seed_matching(organization, email_for) -> None:
             )
             # Approval starts the program: its start date has come (see docs/matching.md).
             services.match_run_approve(organization=organization, actor=manager, run=run)
-    circle = Program.objects.get(name=LISTENING)
+    listening = Program.objects.get(name=LISTENING)
     if Program.objects.filter(name=PILOT).exists():
         return
-    today = circle.starts_on
+    today = listening.starts_on
     pilot = Program(
         organization=organization,
         name=PILOT,
         starts_on=today,
-        ends_on=circle.ends_on,
+        ends_on=listening.ends_on,
         purpose="A short pilot on confidence and self-advocacy, paired by the manager.",
         time_commitment="Forty-five minutes every three weeks",
     )

@@ -1,5 +1,6 @@
 """Emails about matching's events, written to the outbox in the same transaction as the
-decision: new pairs (with the reasons they were matched), mentor requests and answers."""
+decision: new pairs and circles (with the reasons they were matched), mentor requests and
+answers."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from mentoring.notifications.models import Kind
 from mentoring.notifications.outbox import Message, enqueue
 from mentoring.tenancy.hosts import organization_link
 from programs.formats import words_for
+from programs.models import EnrollmentRole
 
 from . import explain
+from .models import MentorshipMember
 
 
 def pairs_published(organization, mentorships) -> int:
@@ -36,6 +39,59 @@ def pairs_published(organization, mentorships) -> int:
                         "url": organization_link(
                             organization, "matching:mentorship", mentorship_id=mentorship.pk
                         ),
+                    },
+                )
+            )
+    return enqueue(organization, messages)
+
+
+def _names(people) -> str:
+    names = [person.display_name for person in people]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def circles_published(organization, mentorships) -> int:
+    """Every member of each new circle hears, once, who else is in it and why: a mentee
+    the plain reasons of their own place, a mentor what the circle shares (one query)."""
+    by_circle: dict[int, list[MentorshipMember]] = {m.pk: [] for m in mentorships}
+    for member in (
+        MentorshipMember.objects.filter(mentorship__in=list(by_circle))
+        .select_related("person__department")
+        .order_by("pk")
+    ):
+        by_circle[member.mentorship_id].append(member)
+    messages = []
+    for mentorship in mentorships:
+        members = by_circle[mentorship.pk]
+        mentors = [m.person for m in members if m.role == EnrollmentRole.MENTOR]
+        mentees = [m.person for m in members if m.role == EnrollmentRole.MENTEE]
+        url = organization_link(organization, "matching:mentorship", mentorship_id=mentorship.pk)
+        for member in members:
+            person = member.person
+            is_mentee = member.role == EnrollmentRole.MENTEE
+            reasons = explain.reasons_for_people(
+                [part for part in mentorship.breakdown if part.get("person") == person.pk]
+                if is_mentee
+                else []
+            )
+            messages.append(
+                Message(
+                    kind=Kind.MATCH_PUBLISHED,
+                    dedupe_key=f"circle:{mentorship.pk}:{person.pk}",
+                    recipient=person,
+                    template="circle_published",
+                    context={
+                        "mentorship": mentorship,
+                        "is_mentee": is_mentee,
+                        "skill": mentorship.focus_skill,
+                        "mentors": [p for p in mentors if p.pk != person.pk],
+                        "mentees": [p for p in mentees if p.pk != person.pk],
+                        "mentor_names": _names(mentors),
+                        "other_mentees": _names([p for p in mentees if p.pk != person.pk]),
+                        "size": len(members),
+                        # Plain reasons only: points and penalties are for the manager.
+                        "reasons": reasons,
+                        "url": url,
                     },
                 )
             )

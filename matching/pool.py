@@ -11,7 +11,8 @@ from functools import cached_property, lru_cache
 from typing import overload
 
 import numpy as np
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from mentoring.people.models import Profile
 from programs.models import (
@@ -25,7 +26,7 @@ from programs.models import (
     TrainingCompletion,
 )
 
-from .models import OPEN_MENTORSHIP, OPEN_STATUSES, Mentorship
+from .models import OPEN_MENTORSHIP, OPEN_STATUSES, Mentorship, MentorshipMember
 from .scoring import Criterion, Problem, Progress, Seniority, Side, Weight
 
 LOADING = "Loading people"
@@ -52,7 +53,8 @@ def seniority_direction(program: Program) -> Seniority:
 
 def default_weights(program: Program) -> dict[Criterion, Weight]:
     """The weights a program starts from: peer pairs must be close in seniority and
-    reverse mentors must be less senior (the point of those formats), others prefer a gap."""
+    reverse mentors must be less senior (the point of those formats); one-to-one and circle
+    mentors are preferably more senior."""
     if program.format in (ProgramFormat.PEER, ProgramFormat.REVERSE):
         seniority = Weight.MUST
     else:
@@ -126,6 +128,7 @@ class Pool:
         reporting_line: frozenset[tuple[int, int]] = frozenset(),
         mentee_above: frozenset[tuple[int, int]] = frozenset(),
         untrained: dict[int, tuple[int, int]] | None = None,
+        skill_ids: dict[int, int] | None = None,
     ):
         self.program = program
         self.mentee_ids, self.mentor_ids = mentee_ids, mentor_ids
@@ -133,6 +136,7 @@ class Pool:
         self.mentors = _LazyEnrollments(mentor_ids)
         self.problem = problem
         self.skill_names = skill_names
+        self.skill_ids = skill_ids or {}  # skill bit -> Skill id
         self.languages = languages
         self.fingerprint = fingerprint
         # (mentee index, mentor index) of pairs in one reporting line, to name that rule;
@@ -167,7 +171,9 @@ class Pool:
 
 
 def program_fingerprint(program: Program) -> str:
-    """Changes whenever an enrolment or a pair of the program changes."""
+    """Changes whenever an enrolment or a mentorship of the program changes, or (circle
+    programs) who belongs to one of its circles: a pair's members follow its mentor and
+    mentee, so pairs need no third query."""
     digest = hashlib.sha256()
     for row in (
         Enrollment.objects.filter(program=program)
@@ -181,6 +187,13 @@ def program_fingerprint(program: Program) -> str:
         .values_list("pk", "status", "updated_at")
     ):
         digest.update(repr(pair).encode())
+    if program.format == ProgramFormat.CIRCLE:
+        for member in (
+            MentorshipMember.objects.filter(mentorship__program=program)
+            .order_by("pk")
+            .values_list("pk", "mentorship_id", "enrollment_id", "role")
+        ):
+            digest.update(repr(member).encode())
     return digest.hexdigest()
 
 
@@ -271,6 +284,31 @@ def _reporting_line(people: list, bosses_at: dict, managers: dict, pair) -> set:
     return found
 
 
+def _earlier_pairs(program: Program):
+    """(mentee person, mentor person) of every pairing outside the program's open ones.
+    A circle program reads members, so that everyone who sat in a circle together counts."""
+    if program.format != ProgramFormat.CIRCLE:
+        return Mentorship.objects.exclude(OPEN_MENTORSHIP, program=program).values_list(
+            "mentee__person_id", "mentor__person_id"
+        )
+    sides: dict[int, tuple[list[int], list[int]]] = {}
+    for mentorship_id, person_id, role in (
+        MentorshipMember.objects.exclude(
+            mentorship__status__in=OPEN_STATUSES, mentorship__program=program
+        )
+        .order_by()
+        .values_list("mentorship_id", "person_id", "role")
+    ):
+        mentees, mentors = sides.setdefault(mentorship_id, ([], []))
+        (mentees if role == EnrollmentRole.MENTEE else mentors).append(person_id)
+    return [
+        (mentee, mentor)
+        for mentees, mentors in sides.values()
+        for mentee in mentees
+        for mentor in mentors
+    ]
+
+
 def load_pool(
     program: Program,
     weights: dict[Criterion, Weight],
@@ -281,15 +319,28 @@ def load_pool(
     read as plain values in a fixed number of queries (no model instance per person)."""
     if progress:
         progress(0, 1, LOADING)
+    # Members, not the mentee and mentor columns, so that every person of a circle counts
+    # (a pair's two member rows follow its columns: the same answer for pairs).
+    open_members = MentorshipMember.objects.filter(
+        mentorship__program=program, mentorship__status__in=OPEN_STATUSES
+    )
     waiting = Q(role=EnrollmentRole.MENTEE) & ~Q(
-        pk__in=Mentorship.objects.filter(OPEN_MENTORSHIP, program=program).values("mentee_id")
+        pk__in=open_members.filter(role=EnrollmentRole.MENTEE).values("enrollment_id")
+    )
+    # places taken: open mentorships the mentor guides (a circle is one, however large)
+    guided = (
+        open_members.filter(role=EnrollmentRole.MENTOR, enrollment=OuterRef("pk"))
+        .order_by()
+        .values("enrollment")
+        .annotate(total=Count("pk"))
+        .values("total")
     )
     if only_mentee_ids is not None:
         waiting &= Q(pk__in=only_mentee_ids)
     rows = (
         Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPROVED)
         .filter(waiting | Q(role=EnrollmentRole.MENTOR))
-        .annotate(taken=Count("as_mentor", filter=Q(as_mentor__status__in=OPEN_STATUSES)))
+        .annotate(taken=Coalesce(Subquery(guided, output_field=IntegerField()), 0))
         .order_by("pk")
         .values_list(*PERSON_FIELDS, "role", "preferred_mentors", "capacity", "taken", named=True)
     )
@@ -322,9 +373,7 @@ def load_pool(
     mentee_above = _reporting_line(mentors, mentee_at, managers, lambda j, i: (i, j))
     reporting = mentor_below | mentee_above
     excluded = list(reporting)
-    earlier = Mentorship.objects.exclude(OPEN_MENTORSHIP, program=program).values_list(
-        "mentee__person_id", "mentor__person_id"
-    )
+    earlier = _earlier_pairs(program)
     for mentee_person, mentor_person in earlier:
         if mentee_person in mentee_at and mentor_person in mentor_at:
             excluded.append((mentee_at[mentee_person], mentor_at[mentor_person]))
@@ -361,6 +410,7 @@ def load_pool(
         reporting_line=frozenset(reporting),
         mentee_above=frozenset(mentee_above),
         untrained=untrained,
+        skill_ids={bit: skill_id for skill_id, bit in skill_bit.items()},
     )
     if progress:
         progress(1, 1, LOADING)

@@ -1,4 +1,9 @@
-"""How matching's models are exported, erased and expired (``hooks.PRIVACY_RULES``)."""
+"""How matching's models are exported, erased and expired (``hooks.PRIVACY_RULES``).
+
+A pair's texts are about both its people, so erasing one empties them. A circle goes on
+for the others: erasing a member removes them from its open circles (their member row; a
+circle's first mentee or mentor is first re-pointed to another member of the same role,
+so that the row keeps naming two of its people) and empties only what was theirs."""
 
 from __future__ import annotations
 
@@ -10,9 +15,19 @@ from django.db.models import Q
 from mentoring.privacy.registry import Subject, organization, person
 from mentoring.privacy.rules import REMOVED, Erasure, PrivacyRules
 from mentoring.tenancy.models import Organization
+from programs.models import EnrollmentRole, ProgramFormat
 
 from .access import person_filter, side_filter
-from .models import OPEN_MENTORSHIP, FitCheck, MatchProposal, MentorRequest, Mentorship
+from .models import (
+    OPEN_STATUSES,
+    FitCheck,
+    MatchProposal,
+    MentorRequest,
+    Mentorship,
+    MentorshipMember,
+)
+
+CIRCLE = Q(program__format=ProgramFormat.CIRCLE)
 
 
 def _pair(s: Subject) -> Q:
@@ -41,24 +56,71 @@ ENTRIES = (
     person("matching.Mentorship", "Your mentorships", _member),
     person(
         "matching.MentorshipMember",
-        "Your places in mentorships",
-        lambda s: Q(person=s.profile),
+        "Who is in your mentorships and circles, by name",
+        lambda s: person_filter(s.profile, "mentorship__"),
+        names=(("name", "person__display_name"),),
+    ),
+    person(
+        "matching.DraftCircle",
+        "Draft circles you were proposed to guide",
+        lambda s: Q(mentor__person=s.profile) | Q(co_mentor__person=s.profile),
     ),
     person("matching.MentorRequest", "Mentor requests you sent or received", _pair),
     person("matching.FitCheck", "Your fit-check answers", lambda s: Q(respondent=s.profile)),
 )
 
 
+def leave_open_circles(profile, now: datetime) -> int:
+    """Take ``profile`` out of their open circles: where they are the circle's first mentee
+    or mentor (``Mentorship.mentee``/``mentor``), the row is re-pointed to the next member of
+    the same role (the database's trigger then drops their member row); their other member
+    rows are deleted. A circle's only mentor stays, under their former-member name: a
+    circle names one mentor at least. Returns how many circles they left."""
+    mine = MentorshipMember.objects.filter(
+        person=profile,
+        mentorship__status__in=OPEN_STATUSES,
+        mentorship__program__format=ProgramFormat.CIRCLE,
+    ).select_related("mentorship")
+    left = 0
+    for member in mine:
+        circle = member.mentorship
+        first = circle.mentee_id if member.role == EnrollmentRole.MENTEE else circle.mentor_id
+        if member.enrollment_id == first:
+            successor = (
+                MentorshipMember.objects.filter(mentorship=circle, role=member.role)
+                .exclude(person=profile)
+                .order_by("pk")
+                .first()
+            )
+            if successor is None:
+                continue
+            field = "mentee_id" if member.role == EnrollmentRole.MENTEE else "mentor_id"
+            Mentorship.objects.filter(pk=circle.pk).update(
+                **{field: successor.enrollment_id}, updated_at=now
+            )
+        MentorshipMember.objects.filter(pk=member.pk).delete()
+        left += 1
+    return left
+
+
 def erase(erasure: Erasure) -> dict[str, int]:
+    """A pair's end and override reasons and both fit-check comments go; of a circle, the
+    person's own fit-check comment, and they leave its open circles (``leave_open_circles``).
+    Requests and proposals: their texts go."""
     profile = erasure.profile
     mentorships = Mentorship.objects.filter(person_filter(profile))
+    pairs = mentorships.exclude(CIRCLE)
+    circles = mentorships.filter(CIRCLE)
     return {
-        "mentorships": mentorships.update(end_reason="", override_reason=""),
+        "mentorships": pairs.update(end_reason="", override_reason=""),
         "proposals": MatchProposal.objects.filter(side_filter(profile)).update(override_reason=""),
         "mentor_requests": MentorRequest.objects.filter(side_filter(profile)).update(
             message=REMOVED, response_reason=""
         ),
-        "fit_checks": FitCheck.objects.filter(mentorship__in=mentorships).update(comment=""),
+        "fit_checks": FitCheck.objects.filter(
+            Q(mentorship__in=pairs) | Q(mentorship__in=circles, respondent=profile)
+        ).update(comment=""),
+        "circles_left": leave_open_circles(profile, erasure.now),
     }
 
 
@@ -75,13 +137,13 @@ def expire(organization: Organization, now: datetime) -> dict[str, int]:
 
 
 def open_pairs(profile_ids) -> dict[int, int]:
+    """Open pairs and circles per person (every member of a circle)."""
     ids = list(profile_ids)
-    counts: Counter[int] = Counter()
-    for mentee, mentor in Mentorship.objects.filter(
-        OPEN_MENTORSHIP, Q(mentee__person_id__in=ids) | Q(mentor__person_id__in=ids)
-    ).values_list("mentee__person_id", "mentor__person_id"):
-        counts[mentee] += mentee in ids
-        counts[mentor] += mentor in ids
+    counts = Counter(
+        MentorshipMember.objects.filter(
+            person_id__in=ids, mentorship__status__in=OPEN_STATUSES
+        ).values_list("person_id", flat=True)
+    )
     return {pk: counts[pk] for pk in ids}
 
 

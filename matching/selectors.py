@@ -29,6 +29,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -43,6 +44,7 @@ from programs.models import (
     GoalStatus,
     MatchingMode,
     Program,
+    ProgramFormat,
     ProgramStatus,
 )
 from programs.selectors import VISIBLE_STATUSES
@@ -58,6 +60,7 @@ from .models import (
     MatchRun,
     MentorRequest,
     Mentorship,
+    MentorshipMember,
     MentorshipStatus,
     RequestStatus,
     UnmatchedMentee,
@@ -291,6 +294,19 @@ def mentor_inbox(*, organization: Organization, user: User) -> InboxPage:
 # ---------------------------------------------------------------- mentorships
 
 
+def _rows(mentorships, user: User) -> list[MentorshipRow]:
+    """Each mentorship from the user's side. A circle's row names all its members: one
+    query reads them for every circle of the list (none when the list has no circle)."""
+    mentorships = list(mentorships)
+    circles = [m for m in mentorships if m.program.format == ProgramFormat.CIRCLE]
+    if circles:
+        prefetch_related_objects(
+            circles,
+            Prefetch("members", queryset=MentorshipMember.objects.select_related("person")),
+        )
+    return [side_of(m, user) for m in mentorships]
+
+
 @dataclass
 class MentorshipsPage:
     rows: list[MentorshipRow]
@@ -302,11 +318,24 @@ class MentorshipsPage:
 
     @property
     def open_as_mentee(self) -> list[MentorshipRow]:
-        return [row for row in self.rows if row.is_mentee and row.mentorship.is_open]
+        """Open pairs in which the user is the mentee (circles are ``open_circles``)."""
+        return [
+            row
+            for row in self.rows
+            if row.is_mentee and row.mentorship.is_open and not row.is_circle
+        ]
 
     @property
     def open_as_mentor(self) -> list[MentorshipRow]:
-        return [row for row in self.rows if not row.is_mentee and row.mentorship.is_open]
+        return [
+            row
+            for row in self.rows
+            if not row.is_mentee and row.mentorship.is_open and not row.is_circle
+        ]
+
+    @property
+    def open_circles(self) -> list[MentorshipRow]:
+        return [row for row in self.rows if row.is_circle and row.mentorship.is_open]
 
 
 def mentorships_of(*, organization: Organization, user: User) -> MentorshipsPage:
@@ -314,7 +343,7 @@ def mentorships_of(*, organization: Organization, user: User) -> MentorshipsPage
     how many requests wait for the user's answer as mentor."""
     mentorships = (
         Mentorship.objects.filter(member_filter(user))
-        .select_related("program", "mentee__person", "mentor__person")
+        .select_related("program", "mentee__person", "mentor__person", "focus_skill")
         .annotate(
             closed=Case(
                 When(OPEN_MENTORSHIP, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -326,7 +355,7 @@ def mentorships_of(*, organization: Organization, user: User) -> MentorshipsPage
         mentor__person__user=user, status=RequestStatus.PENDING
     ).count()
     return MentorshipsPage(
-        rows=[side_of(m, user) for m in mentorships],
+        rows=_rows(mentorships, user),
         pending_requests=pending,
         takes_requests=Enrollment.objects.filter(
             person__user=user,
@@ -345,38 +374,93 @@ def open_mentorships_of(*, organization: Organization, user: User) -> Mentorship
     """Only the user's open mentorships (for the home page's line); no request count."""
     mentorships = (
         Mentorship.objects.filter(member_filter(user), OPEN_MENTORSHIP)
-        .select_related("program", "mentee__person", "mentor__person")
+        .select_related("program", "mentee__person", "mentor__person", "focus_skill")
         .order_by("-started_on", "-pk")
     )
-    return MentorshipsPage(rows=[side_of(m, user) for m in mentorships], pending_requests=0)
+    return MentorshipsPage(rows=_rows(mentorships, user), pending_requests=0)
 
 
 @dataclass
 class MentorshipPage:
     row: MentorshipRow
     my_fit_check: FitCheck | None
+    # the mentee enrolments whose focus skills and goals the page shows (with their person,
+    # skill links and goals): a pair's mentee; in a circle the viewer's own as a mentee,
+    # every mentee's for its mentors
+    goal_holders: list[Enrollment] = field(default_factory=list)
 
     @property
     def mentorship(self) -> Mentorship:
         return self.row.mentorship
 
     @property
+    def reasons(self) -> list[MatchReasons]:
+        return match_reasons(self.row)
+
+    @property
     def fit_check_is_open(self) -> bool:
-        """After the pair's first session is logged as held, while the pair is active."""
+        """After the pair's first session is logged as held, while the pair is active (a
+        pair's question only: a circle has no fit check)."""
         return (
-            self.mentorship.status == MentorshipStatus.ACTIVE and self.mentorship.has_held_session  # type: ignore[attr-defined]  # annotated on reading
+            not self.row.is_circle
+            and self.mentorship.status == MentorshipStatus.ACTIVE
+            and self.mentorship.has_held_session  # type: ignore[attr-defined]  # annotated on reading
         )
+
+
+@dataclass(frozen=True)
+class MatchReasons:
+    """Why a pair or a circle's member was matched: whose reasons (a circle's mentee, for
+    its mentors; None for the viewer's own), their points and the parts."""
+
+    name: str | None
+    score: float
+    parts: list[dict]
+
+
+def match_reasons(row: MentorshipRow) -> list[MatchReasons]:
+    """The stored breakdown as its viewer may read it: a pair's whole; in a circle, a
+    mentee's own parts only (each part names its mentee: ``person``), every mentee's under
+    their name for the circle's mentors."""
+    parts = row.mentorship.breakdown or []
+    if not row.is_circle:
+        return [MatchReasons(None, row.mentorship.score or 0, parts)] if parts else []
+    people = {p.pk: p for p in row.mentees}
+    shown = [row.me.pk] if row.is_mentee else list(people)
+    found = []
+    for person_id in shown:
+        mine = [part for part in parts if part.get("person") == person_id]
+        if mine:
+            name = None if person_id == row.me.pk else people[person_id].display_name
+            found.append(MatchReasons(name, sum(part["points"] for part in mine), mine))
+    return found
+
+
+def _circle_goal_holders(row: MentorshipRow) -> list[Enrollment]:
+    """The mentee enrolments of a circle whose goals the viewer reads: their own as a
+    mentee, every mentee's as a mentor. Three queries, whatever the circle's size."""
+    mentees = [m for m in row.members if m.role == EnrollmentRole.MENTEE]
+    if row.is_mentee:
+        mentees = [m for m in mentees if m.person_id == row.person_id]
+    return list(
+        Enrollment.objects.filter(pk__in=[m.enrollment_id for m in mentees])
+        .select_related("person__department")
+        .prefetch_related(_skills_prefetch("skill_links"), _goals_prefetch("goals"))
+        .order_by("person__display_name", "pk")
+    )
 
 
 def access_mentorship(
     *, organization: Organization, user: User, mentorship_id: int
 ) -> MentorshipPage:
-    """A mentorship of which the user is the mentee or the mentor, with both people, the
-    mentee's focus skills and goals, and the user's own fit-check answer; or 404 for
+    """A mentorship of which the user is a member, with its people, the focus skills and
+    goals the user reads (``goal_holders``), and the user's own fit-check answer; or 404 for
     anyone else, program managers and HR included (they use the admin)."""
     mentorship = (
         Mentorship.objects.filter(member_filter(user), pk=mentorship_id)
-        .select_related("program", "mentee__person__department", "mentor__person__department")
+        .select_related(
+            "program", "mentee__person__department", "mentor__person__department", "focus_skill"
+        )
         .annotate(has_held_session=pair_has_met())
         .prefetch_related(
             _skills_prefetch("mentee__skill_links"),
@@ -391,9 +475,19 @@ def access_mentorship(
     )
     if mentorship is None:
         raise Http404("No such mentorship.")
+    if mentorship.program.format == ProgramFormat.CIRCLE:
+        # a circle's page names everyone, with their departments: one query for all
+        prefetch_related_objects(
+            [mentorship],
+            Prefetch(
+                "members", queryset=MentorshipMember.objects.select_related("person__department")
+            ),
+        )
+    row = side_of(mentorship, user)
     return MentorshipPage(
-        row=side_of(mentorship, user),
+        row=row,
         my_fit_check=mentorship.my_fit_checks[0] if mentorship.my_fit_checks else None,
+        goal_holders=_circle_goal_holders(row) if row.is_circle else [mentorship.mentee],
     )
 
 
@@ -502,6 +596,31 @@ def draft_summary(*, organization: Organization, run: MatchRun) -> DraftSummary:
         bands=bands,
         unmatched_reasons=unmatched_reasons,
     )
+
+
+CIRCLES_PER_PAGE = 20
+
+
+def draft_circles(*, organization: Organization, run: MatchRun, q: str = ""):
+    """The circles of a circle run (those with a person whose name matches ``q``), by
+    number, each with its skill, mentors and mentees (best score first, with departments):
+    a queryset for one page to be cut from, three queries a page."""
+    circles = run.circles.select_related("skill", "mentor__person", "co_mentor__person")
+    if q.strip():
+        found = _name_filter(q, "mentor", "co_mentor", "proposals__mentee")
+        circles = circles.filter(pk__in=run.circles.filter(found).values("pk"))
+    return circles.order_by("number").prefetch_related(
+        Prefetch(
+            "proposals",
+            MatchProposal.objects.select_related("mentee__person__department").order_by(
+                "-score", "pk"
+            ),
+        )
+    )
+
+
+def draft_circle_count(*, organization: Organization, run: MatchRun) -> int:
+    return run.circles.count()
 
 
 def _name_filter(q: str, *sides: str) -> Q:

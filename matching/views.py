@@ -224,6 +224,9 @@ def fit_check_answer(request, mentorship_id: int):
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
     url = reverse("matching:mentorship", kwargs={"mentorship_id": mentorship_id})
+    if page.row.is_circle:
+        messages.error(request, "A circle has no fit check: talk about how it goes together.")
+        return redirect(url)
     if not page.fit_check_is_open:
         messages.error(request, "The fit check is open while the mentorship is active.")
         return redirect(f"{url}#fit-check")

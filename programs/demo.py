@@ -24,7 +24,7 @@ from .models import (
     Skill,
 )
 
-LISTENING = "Listening and feedback circle"
+LISTENING = "Listening and feedback"
 
 # Each mentee's focus skill and goal. The engineers all work on active listening, so
 # that skill has groups of five (the smallest HR sees) both in the circle and in
@@ -235,6 +235,20 @@ def enrol_and_approve(organization, manager, program, people, *, mentors, mentee
     )
 
 
+def first_reviews(organization, program, emails, **review) -> None:
+    """The first goal review of each goal of the program's people with ``emails``, written
+    by its holder three months into the program (``review``: progress and the two texts)."""
+    on = program.starts_on + timedelta(days=92)
+    for goal in Goal.objects.filter(
+        enrollment__program=program, enrollment__person__user__email__in=emails
+    ).select_related("enrollment__person__user"):
+        written = services.goal_review_add(
+            organization=organization, actor=goal.enrollment.person.user, goal=goal, on=on, **review
+        )
+        noon = timezone.make_aware(datetime.combine(on, time(12)))
+        GoalReview.objects.filter(pk=written.pk).update(created_at=noon)
+
+
 def _fill_circle(organization, manager, circle, people, email_for, today):
     skills = {
         skill.name: skill for skill in _skills("Active listening", "Communication", "Empathy")
@@ -253,24 +267,14 @@ def _fill_circle(organization, manager, circle, people, email_for, today):
         datetime.combine(circle.starts_on - timedelta(days=14), time(10))
     )
     Enrollment.objects.filter(program=circle).update(decided_at=approved)
-    for goal in Goal.objects.filter(
-        enrollment__program=circle,
-        enrollment__person__user__email__in=[
-            email_for(local, organization.slug) for local in REVIEWED
-        ],
-    ).select_related("enrollment__person__user"):
-        on = circle.starts_on + timedelta(days=92)
-        review = services.goal_review_add(
-            organization=organization,
-            actor=goal.enrollment.person.user,
-            goal=goal,
-            progress=2,
-            what_changed="I noticed the habit, and caught myself twice.",
-            next_steps="Practise it in one meeting a week and ask my mentor to watch for it.",
-            on=on,
-        )
-        noon = timezone.make_aware(datetime.combine(on, time(12)))
-        GoalReview.objects.filter(pk=review.pk).update(created_at=noon)
+    first_reviews(
+        organization,
+        circle,
+        [email_for(local, organization.slug) for local in REVIEWED],
+        progress=2,
+        what_changed="I noticed the habit, and caught myself twice.",
+        next_steps="Practise it in one meeting a week and ask my mentor to watch for it.",
+    )
     for title, kind, skill in RESOURCES:
         Resource.objects.create(
             organization=organization,

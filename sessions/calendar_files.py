@@ -17,8 +17,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from mentoring.tenancy.hosts import organization_link
+from programs.models import ProgramFormat
 
 from . import ics
+from .members import member_people
 from .models import SessionKind, SessionStatus
 
 if TYPE_CHECKING:
@@ -39,7 +41,11 @@ def session_uid(organization: Organization, session: Session) -> str:
 
 
 def _summary(session: Session | SessionSeries, kind: str) -> str:
+    """A pair's two names; a circle's title (its members are the attendees)."""
     pair = session.mentorship
+    if pair.program.format == ProgramFormat.CIRCLE:
+        skill = pair.focus_skill
+        return f"Mentoring circle ({kind.lower()}): {skill.name if skill else 'circle'}"
     return (
         f"Mentoring ({kind.lower()}): "
         f"{pair.mentor.person.display_name} and {pair.mentee.person.display_name}"
@@ -99,17 +105,21 @@ def platform_address() -> str:
 
 
 def _people(organization: Organization, pair, planner: Profile | None):
-    """The organizer (the platform's address, named for whoever planned it) and both
-    people as attendees; the planner has accepted, the other has not answered yet."""
+    """The organizer (the platform's address, named for whoever planned it) and every
+    member as an attendee (both of a pair, everyone of a circle); the planner has accepted,
+    the others have not answered yet."""
     planner = planner or pair.mentee.person
     organizer = ics.Person(f"{planner.display_name} via {organization.name}", platform_address())
+    people = member_people(pair)
+    if pair.program.format != ProgramFormat.CIRCLE:
+        people.reverse()  # the mentor first, as a pair's invitations always listed them
     attendees = [
         ics.Person(
             person.display_name,
             person.user.email,
             "ACCEPTED" if person.pk == planner.pk else "NEEDS-ACTION",
         )
-        for person in (pair.mentor.person, pair.mentee.person)
+        for person in people
     ]
     return organizer, attendees
 

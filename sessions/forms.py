@@ -297,6 +297,22 @@ class AgendaMoveForm(forms.Form):
 
 
 EXPERIMENT_SLOTS = 3
+
+
+def _owner_choices(side) -> tuple[list[tuple[str, str]], str]:
+    """Who may own an experiment the person adds, and the default: either of a pair (the
+    mentee, mostly), only oneself in a circle."""
+    if side.is_circle:
+        return [("me", "Me")], "me"
+    return [("me", "Me"), ("other", side.other.display_name)], ("me" if side.is_mentee else "other")
+
+
+def _owner_profiles(side) -> dict:
+    if side.is_circle:
+        return {"me": side.me}
+    return {"me": side.me, "other": side.other}
+
+
 OUTCOME_CHOICES = [
     (SessionStatus.HELD, "We met"),
     (SessionStatus.CANCELLED, "It was cancelled"),
@@ -329,24 +345,43 @@ class _NotesAndExperiments(ServiceForm):
 
     def __init__(self, *args, side, **kwargs):
         super().__init__(*args, **kwargs)
+        others = "the others in your circle" if side.is_circle else side.other_names
         self.fields[
             "private_note"
-        ].help_text = f"Not {side.other.display_name}, not program managers, not HR: only you."
-        owners = [("me", "Me"), ("other", side.other.display_name)]
-        default_owner = "me" if side.is_mentee else "other"  # experiments are the mentee's, mostly
+        ].help_text = f"Not {others}, not program managers, not HR: only you."
+        if side.is_circle:
+            self.fields["shared_notes"].label = "Shared notes (everyone in the circle sees them)"
+        if side.is_circle:  # who came, member by member: everyone unless ticked here
+            self.fields["absent"] = forms.TypedMultipleChoiceField(
+                label="Who did not come?",
+                required=False,
+                coerce=int,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[
+                    (
+                        member.person_id,
+                        "Me" if member.person_id == side.me.pk else member.person.display_name,
+                    )
+                    for member in side.members
+                ],
+                help_text="Everyone you leave unticked is recorded as having come.",
+                error_messages={"invalid_choice": "Tick only people of this circle."},
+            )
+        owners, default_owner = _owner_choices(side)
         for slot in range(1, EXPERIMENT_SLOTS + 1):
             self.fields[f"experiment_{slot}_description"] = forms.CharField(
                 label="What will be tried",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-            self.fields[f"experiment_{slot}_owner"] = forms.ChoiceField(
-                label="Who tries it",
-                choices=owners,
-                required=False,
-                initial=default_owner,
-                widget=forms.RadioSelect,
-            )
+            if not side.is_circle:  # a circle member's experiments are their own
+                self.fields[f"experiment_{slot}_owner"] = forms.ChoiceField(
+                    label="Who tries it",
+                    choices=owners,
+                    required=False,
+                    initial=default_owner,
+                    widget=forms.RadioSelect,
+                )
             self.fields[f"experiment_{slot}_due_on"] = forms.DateField(
                 label="By when",
                 required=False,
@@ -354,12 +389,21 @@ class _NotesAndExperiments(ServiceForm):
                 error_messages={"invalid": "Give the date as year-month-day."},
             )
 
+    @property
+    def absent_ids(self) -> list[int]:
+        """The members ticked as not having come (a circle's; none for a pair)."""
+        return list(self.cleaned_data.get("absent") or [])
+
     def experiment_slots(self):
         """The fields of each experiment, for the template: [(number, [bound fields])]."""
         return [
             (
                 slot,
-                [self[f"experiment_{slot}_{name}"] for name in ("description", "owner", "due_on")],
+                [
+                    self[f"experiment_{slot}_{name}"]
+                    for name in ("description", "owner", "due_on")
+                    if f"experiment_{slot}_{name}" in self.fields
+                ],
             )
             for slot in range(1, EXPERIMENT_SLOTS + 1)
         ]
@@ -379,8 +423,8 @@ class _NotesAndExperiments(ServiceForm):
 
     def action_items(self, side) -> list[dict]:
         """The experiments typed, as arguments of ``services.action_item_add``."""
-        owners = {"me": side.me, "other": side.other}
-        default = "me" if side.is_mentee else "other"
+        owners = _owner_profiles(side)
+        default = _owner_choices(side)[1]
         items = []
         for slot in range(1, EXPERIMENT_SLOTS + 1):
             description = self.cleaned_data.get(f"experiment_{slot}_description", "").strip()
@@ -388,7 +432,9 @@ class _NotesAndExperiments(ServiceForm):
                 items.append(
                     {
                         "description": description,
-                        "owner": owners[self.cleaned_data[f"experiment_{slot}_owner"] or default],
+                        "owner": owners[
+                            self.cleaned_data.get(f"experiment_{slot}_owner") or default
+                        ],
                         "due_on": self.cleaned_data[f"experiment_{slot}_due_on"],
                     }
                 )
@@ -446,6 +492,19 @@ class LogPastForm(_WhenForm, _NotesAndExperiments):
         duration.error_messages["required"] = "How long did it last, in minutes?"
 
 
+class SharedNotesForm(ServiceForm):
+    text = forms.CharField(
+        label="Shared notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What you talked about, what you noticed, what you agreed.",
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="shared", **kwargs)
+
+
 class PrivateNoteForm(ServiceForm):
     text = forms.CharField(
         label="My private note (only I see it)",
@@ -490,10 +549,12 @@ class ExperimentForm(ServiceForm):
 
     def __init__(self, *args, side, **kwargs):
         super().__init__(*args, prefix="new", **kwargs)
-        self._owners = {"me": side.me, "other": side.other}
-        self._default_owner = "me" if side.is_mentee else "other"
-        self.fields["owner"].choices = [("me", "Me"), ("other", side.other.display_name)]
+        self._owners = _owner_profiles(side)
+        choices, self._default_owner = _owner_choices(side)
+        self.fields["owner"].choices = choices
         self.fields["owner"].initial = self._default_owner
+        if side.is_circle:  # a circle member's experiments are their own: no choice
+            del self.fields["owner"]
 
     @property
     def owner_profile(self):

@@ -1,13 +1,15 @@
-"""Telling both people of a pair that a session was planned, moved or cancelled, or a
-series planned: each gets an email through the outbox carrying the calendar invitation
-(iTIP REQUEST or CANCEL, ``sessions.calendar_files``), so the event lands in, moves in or
-leaves both calendars. The other person's email is of the partner's kind (planned, moved,
-cancelled) and is news in their "what's new" list; the actor's own is a
-``SESSION_INVITATION``, which is no news to them. Called inside the transaction that made
-the change; each change is written once (its dedupe key holds the invitation's SEQUENCE)."""
+"""Telling every member (both people of a pair, everyone of a circle) that a session was
+planned, moved or cancelled, or a series planned: each gets an email through the outbox
+carrying the calendar invitation (iTIP REQUEST or CANCEL, ``sessions.calendar_files``), so
+the event lands in, moves in or leaves every calendar. The others' emails are of the
+partner's kind (planned, moved, cancelled) and are news in their "what's new" list; the
+actor's own is a ``SESSION_INVITATION``, which is no news to them. Called inside the
+transaction that made the change; each change is written once (its dedupe key holds the
+invitation's SEQUENCE)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils import dateformat, timezone
@@ -16,8 +18,10 @@ from mentoring.common.time_zones import time_zone_of
 from mentoring.notifications.models import Kind
 from mentoring.notifications.outbox import Message, enqueue
 from mentoring.tenancy.hosts import organization_link
+from programs.models import ProgramFormat
 
 from .calendar_files import invitation_attachment, series_invitation, session_invitation
+from .members import member_people
 from .models import AgendaItem
 
 if TYPE_CHECKING:
@@ -55,6 +59,30 @@ def _when(session: Session, person: Profile) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Others:
+    """Who an email names as "the others" of a circle: everyone but its reader."""
+
+    display_name: str
+
+
+def _partner_of(person: Profile, people: list[Profile]) -> Profile | Others:
+    """The other person of a pair; a circle's other members by name, for the sentences."""
+    others = [other for other in people if other.pk != person.pk]
+    if len(others) == 1:
+        return others[0]
+    names = [other.display_name for other in others]
+    return Others(display_name=f"{', '.join(names[:-1])} and {names[-1]}")
+
+
+def _circle_title(mentorship) -> str:
+    """A circle's name in its emails ("Listening circle"); empty for a pair."""
+    if mentorship.program.format != ProgramFormat.CIRCLE:
+        return ""
+    skill = mentorship.focus_skill
+    return f"{skill.name} circle" if skill else "mentoring circle"
+
+
 def _tell_both(
     organization: Organization,
     session: Session,
@@ -67,16 +95,17 @@ def _tell_both(
     attachment: dict,
     extra: dict | None = None,
 ) -> int:
-    """One email to each of the pair: the partner's ``kind`` to the other person, a
-    ``SESSION_INVITATION`` to the actor, both with the same invitation. ``change`` names it
-    in the actor's email (planned, moved, cancelled, series); ``key`` makes the dedupe key
-    unique per change."""
-    pair = session.mentorship
+    """One email to each member: the partner's ``kind`` to the other person (to everyone
+    else of a circle, once each), a ``SESSION_INVITATION`` to the actor, all with the same
+    invitation. ``change`` names it in the actor's email (planned, moved, cancelled,
+    series); ``key`` makes the dedupe key unique per change."""
+    people = member_people(session.mentorship)
+    circle = _circle_title(session.mentorship)
     url = organization_link(organization, "sessions:session", session_id=session.pk)
     messages = []
-    for person in (pair.mentee.person, pair.mentor.person):
+    for person in people:
         is_actor = person.pk == actor.pk
-        partner = pair.mentor.person if person.pk == pair.mentee.person.pk else pair.mentee.person
+        partner = _partner_of(person, people)
         message_kind = Kind.SESSION_INVITATION if is_actor else kind
         messages.append(
             Message(
@@ -88,6 +117,7 @@ def _tell_both(
                     "session": session,
                     "other": actor,
                     "partner": partner,
+                    "circle": circle,
                     "event": change,
                     "note": session.change_note,
                     "url": url,
@@ -103,7 +133,7 @@ def _tell_both(
 def session_changed(
     organization: Organization, session: Session, *, kind: str, actor: Profile
 ) -> int:
-    """Tell both people about ``kind`` (planned, moved, cancelled) of ``session``, whose
+    """Tell every member about ``kind`` (planned, moved, cancelled) of ``session``, whose
     SEQUENCE the change has just raised (planning: 0). Returns how many emails were
     written."""
     method, calendar = session_invitation(
@@ -128,10 +158,12 @@ def series_rule(series: SessionSeries) -> str:
 
 
 def series_planned(organization: Organization, series: SessionSeries, *, actor: Profile) -> int:
-    """Tell both people once about a whole series: one invitation of one repeating event
+    """Tell every member once about a whole series: one invitation of one repeating event
     (not one email per session). ``series.sessions`` exist already."""
     first = series.sessions.order_by("starts_at", "pk").select_related(
-        "mentorship__mentee__person__user", "mentorship__mentor__person__user"
+        "mentorship__program",
+        "mentorship__mentee__person__user",
+        "mentorship__mentor__person__user",
     )[0]
     calendar = series_invitation(organization, series, first, _agenda(first))
     return _tell_both(

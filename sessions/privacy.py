@@ -12,6 +12,7 @@ from matching.models import Mentorship
 from mentoring.privacy.registry import Subject, of_person, organization, person
 from mentoring.privacy.rules import REMOVED, Erasure, PrivacyRules, holding_text
 from mentoring.tenancy.models import Organization
+from programs.models import ProgramFormat
 
 from .models import (
     ActionItem,
@@ -31,8 +32,16 @@ SESSION_TEXTS = ("shared_notes", "real_situations")
 OBSERVATION_TEXTS = ("observed", "situation", "action", "effect", "adaptation")
 
 
+CIRCLE = Q(program__format=ProgramFormat.CIRCLE)
+
+
 def _in_their_mentorships(prefix: str = "") -> Callable[[Subject], Q]:
     return lambda s: person_filter(s.profile, f"{prefix}mentorship__")
+
+
+def _in_their_pairs(s: Subject) -> Q:
+    """Their pairs, not circles: in a circle each member's experiments are their own."""
+    return _in_their_mentorships()(s) & ~Q(mentorship__program__format=ProgramFormat.CIRCLE)
 
 
 ENTRIES = (
@@ -59,13 +68,18 @@ ENTRIES = (
     ),
     person(
         "mentoring_sessions.ActionItem",
-        "Action items of your mentorships",
-        lambda s: Q(owner=s.profile) | _in_their_mentorships()(s),
+        "Action items of your pairs, and your own in circles",
+        lambda s: Q(owner=s.profile) | _in_their_pairs(s),
     ),
     person(
         "mentoring_sessions.AgendaItem",
         "Agenda points of your sessions",
         _in_their_mentorships("session__"),
+    ),
+    person(
+        "mentoring_sessions.SessionAttendance",
+        "Whether you were at each session of your circles",
+        of_person,
     ),
     person(
         "mentoring_sessions.SessionVisit",
@@ -107,19 +121,23 @@ ENTRIES = (
 
 
 def erase(erasure: Erasure) -> dict[str, int]:
-    """The texts of the person's mentorships go (they are about them as much as about the
+    """The texts of the person's pairs go (they are about them as much as about the
     partner: the observations shared in them too), and so does the pair's usual meeting
-    place; their own private notes, observation log, prepared questions, calendar feed,
-    weekly free times and away days are deleted, the partner's stay (an observation the
-    partner never shared was never the person's)."""
+    place. A circle goes on for the others: of it, only what the person wrote goes (their
+    agenda points and experiments); its shared log, agreement, meeting place and the
+    others' observations stay. Everywhere, their own private notes, observation log,
+    prepared questions, calendar feed, weekly free times and away days are deleted, the
+    others' stay (an observation the partner never shared was never the person's)."""
     profile = erasure.profile
-    mentorships = Mentorship.objects.filter(person_filter(profile))
+    mentorships = Mentorship.objects.filter(person_filter(profile)).exclude(CIRCLE)
     sessions = Session.objects.filter(mentorship__in=mentorships)
     changed = {
         "sessions": sessions.update(
             shared_notes="", real_situations="", location="", change_note=""
         ),
-        "agenda_items": AgendaItem.objects.filter(session__in=sessions).update(text=REMOVED),
+        "agenda_items": AgendaItem.objects.filter(
+            Q(session__in=sessions) | Q(added_by=profile)
+        ).update(text=REMOVED),
         "action_items": ActionItem.objects.filter(
             Q(owner=profile) | Q(mentorship__in=mentorships)
         ).update(description=REMOVED, reflection=""),

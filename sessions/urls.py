@@ -126,6 +126,11 @@ urlpatterns = [
     path("sessions/<int:session_id>/cancel/", schedule.session_cancel, name="cancel"),
     path("sessions/<int:session_id>/log/", log.session_log, name="log"),
     path(
+        "sessions/<int:session_id>/shared-notes/",
+        log.shared_notes_save,
+        name="shared_notes",
+    ),
+    path(
         "sessions/<int:session_id>/private-note/",
         log.private_note_save,
         name="private_note",

@@ -1,10 +1,11 @@
 """The pair's feedback pages: the feedback received (grouped by skill) and given, with the
 coach's hints, and the one piece of feedback its receiver acts on.
 
-Feedback text, reflections and survey comments are for the two people of a pair only:
-every selector starts from a mentorship of which the user is the mentee or the mentor
-(``matching.access``), and anyone else (program managers and HR included) gets the same
-404."""
+Feedback text, reflections and survey comments are for the two people of a pair only,
+and in a circle for the giver and the receiver only: every selector starts from a
+mentorship of which the user is a member (``matching.access``) and reads only feedback the
+user gave or received; anyone else (the circle's other members, program managers and HR
+included) gets the same 404 as for a missing one."""
 
 from __future__ import annotations
 
@@ -92,16 +93,17 @@ class FeedbackPage:
 
 
 def feedback_page(*, organization: Organization, user: User, mentorship_id: int) -> FeedbackPage:
-    """The feedback the user received in the pair, grouped by skill (skills by name, newest
-    first within each), and the feedback they gave, newest first. Two queries, whatever
-    the number of items."""
+    """The feedback the user received in the pair or circle, grouped by skill (skills by
+    name, newest first within each), and the feedback they gave, newest first: never
+    feedback between two other members of a circle. Two queries (three in a circle: its
+    members), whatever the number of items."""
     side = access_pair(organization=organization, user=user, mentorship_id=mentorship_id)
     me = side.me
     items = [
         _with_hints(item)
         for item in Feedback.objects.filter(mentorship=side.mentorship)
         .filter(Q(giver=me) | Q(receiver=me))
-        .select_related("skill", "session", "experiment")
+        .select_related("skill", "session", "experiment", "giver", "receiver")
         .order_by("-created_at", "-pk")
     ]
     groups: dict[int, SkillFeedback] = {}
@@ -118,8 +120,9 @@ def feedback_page(*, organization: Organization, user: User, mentorship_id: int)
 def access_received_feedback(
     *, organization: Organization, user: User, mentorship_id: int, feedback_id: int
 ) -> Feedback:
-    """Feedback of the pair that the user received, or 404 (also for its giver: only the
-    receiver reflects on it or turns it into an experiment)."""
+    """Feedback of the pair or circle that the user received, or 404 (also for its giver,
+    and for the circle's other members: only the receiver reflects on it or turns it into
+    an experiment)."""
     feedback = (
         Feedback.objects.filter(pk=feedback_id, mentorship_id=mentorship_id, receiver__user=user)
         .select_related("mentorship", "skill")

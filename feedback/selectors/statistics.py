@@ -16,10 +16,10 @@ from django.db import connection
 from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 
-from matching.models import Mentorship
+from matching.models import Mentorship, MentorshipMember
 from mentoring.people.models import Profile
 from mentoring.tenancy.context import active_organization_id
-from programs.models import Enrollment, Program, ProgramStatus, Skill
+from programs.models import EnrollmentRole, Program, ProgramStatus, Skill
 
 from ..models import Feedback, SurveyKind, SurveyResponse
 from ..suppression import suppress
@@ -245,17 +245,19 @@ def suppressed_feedback(rows: list[dict], total: dict) -> dict:
 # The feedback figures of ``program_overviews`` in one statement over the programs'
 # feedback: counts, average specificity and distinct givers and receivers per program,
 # skill and kind and per program (GROUPING SETS), then the recognition candidates (the
-# mentor's own feedback per giver, at least ``minimum`` pieces averaging ``threshold`` or
-# more). ``place`` keeps the order the database's collation gives each list. Every table
-# is pinned to the active organization (a parameter, never text); row-level security
-# applies all the same.
+# feedback of a mentor of the mentorship per giver, every mentor of a circle included, at
+# least ``minimum`` pieces averaging ``threshold`` or more). ``place`` keeps the order the
+# database's collation gives each list. Every table is pinned to the active organization
+# (a parameter, never text); row-level security applies all the same.
 FEEDBACK_FIGURES = """
 WITH given AS (
     SELECT m.program_id, s.name AS skill, f.kind, f.giver_id, f.receiver_id, f.specificity,
-           f.giver_id = e.person_id AS by_mentor
+           mm.id IS NOT NULL AS by_mentor
       FROM "{feedback}" f
       JOIN "{mentorship}" m ON m.id = f.mentorship_id AND m.organization_id = %(organization)s
-      JOIN "{enrollment}" e ON e.id = m.mentor_id AND e.organization_id = %(organization)s
+      LEFT JOIN "{member}" mm ON mm.mentorship_id = f.mentorship_id
+           AND mm.person_id = f.giver_id AND mm.role = %(mentor_role)s
+           AND mm.organization_id = %(organization)s
       JOIN "{skill}" s ON s.id = f.skill_id AND s.organization_id = %(organization)s
      WHERE f.organization_id = %(organization)s AND m.program_id = ANY(%(programs)s)
 )
@@ -291,7 +293,7 @@ def feedback_groups(
     sql = FEEDBACK_FIGURES.format(
         feedback=Feedback._meta.db_table,
         mentorship=Mentorship._meta.db_table,
-        enrollment=Enrollment._meta.db_table,
+        member=MentorshipMember._meta.db_table,
         skill=Skill._meta.db_table,
         profile=Profile._meta.db_table,
     )
@@ -300,6 +302,7 @@ def feedback_groups(
         "programs": list(program_ids),
         "minimum": RECOGNITION_MINIMUM,
         "threshold": RECOGNITION_THRESHOLD,
+        "mentor_role": EnrollmentRole.MENTOR.value,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

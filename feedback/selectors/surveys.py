@@ -1,5 +1,6 @@
-"""The surveys a person answers: the pair's relationship pulse, once per check-in cadence
-period, and the program-usefulness survey, once per program."""
+"""The surveys a person answers: the pair's (or circle's: every member answers) relationship
+pulse, once per check-in cadence period, and the program-usefulness survey, once per
+program."""
 
 from __future__ import annotations
 
@@ -62,8 +63,8 @@ def _current_answer(
 
 
 def pulse_page(*, organization: Organization, user: User, mentorship_id: int) -> SurveyPage:
-    """The pair's relationship pulse for the current cadence period, with the user's current
-    answer for it (or None)."""
+    """The pair's (or circle's) relationship pulse for the current cadence period, with the
+    user's current answer for it (or None)."""
     side = access_pair(organization=organization, user=user, mentorship_id=mentorship_id)
     period = pulse_period(side.mentorship)
     current = _current_answer(

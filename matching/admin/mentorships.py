@@ -7,13 +7,16 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 
 from mentoring.common.admin import ServiceFormAdmin, ServiceModelForm
 from mentoring.tenancy.admin import ReadOnlyTenantAdmin, organization_admin_site
+from programs.formats import words_for
+from programs.models import EnrollmentRole, ProgramFormat
 
 from .. import services
 from ..events import pairs_at_risk
-from ..models import MentorRequest, Mentorship, MentorshipStatus
+from ..models import MentorRequest, Mentorship, MentorshipMember, MentorshipStatus
 
 
 class MentorshipForm(ServiceModelForm):
@@ -61,6 +64,19 @@ MENTORSHIP_FIELDS = [
     "fit_checks",
 ]
 
+# A circle names everyone in it and its shared skill; its mentor and mentee columns only
+# hold its first mentor and first mentee, so they are not shown.
+CIRCLE_FIELDS = [
+    "program",
+    "focus_skill",
+    "circle_members",
+    *[
+        name
+        for name in MENTORSHIP_FIELDS
+        if name not in ("program", "mentor_name", "mentee_name", "fit_checks")
+    ],
+]
+
 
 class AtRiskFilter(admin.SimpleListFilter):
     """Pairs at risk by the one rule (``events.pairs_at_risk``: the app that records
@@ -103,10 +119,31 @@ class MentorshipAdmin(ServiceFormAdmin):
     actions = ["pause", "resume", "complete", "end_early", "rematch"]
     show_full_result_count = False
 
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.program.format == ProgramFormat.CIRCLE:
+            return CIRCLE_FIELDS
+        return MENTORSHIP_FIELDS
+
     def get_readonly_fields(self, request, obj=None):
+        fields = self.get_fields(request, obj)
         if obj is not None and obj.is_open:
-            return [name for name in MENTORSHIP_FIELDS if name != "ends_on"]
-        return MENTORSHIP_FIELDS  # a finished mentorship is a record
+            return [name for name in fields if name != "ends_on"]
+        return fields  # a finished mentorship is a record
+
+    @admin.display(description="Members")
+    def circle_members(self, mentorship):
+        members = MentorshipMember.objects.filter(mentorship=mentorship).select_related("person")
+        rows = sorted(
+            members, key=lambda m: (m.role != EnrollmentRole.MENTOR, m.person.display_name)
+        )
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} ({})</li>",
+                ((m.person, words_for(mentorship.program).role(m.role == "mentee")) for m in rows),
+            ),
+        )
 
     @admin.display(description="Mentor", ordering="mentor__person__display_name")
     def mentor_name(self, mentorship):
@@ -118,7 +155,33 @@ class MentorshipAdmin(ServiceFormAdmin):
 
     @admin.display(description="Why this pair")
     def reasons(self, mentorship):
+        if mentorship.program.format == ProgramFormat.CIRCLE:
+            return self._circle_reasons(mentorship)
         return " · ".join(part["label"] for part in mentorship.breakdown) or "Paired by hand"
+
+    def _circle_reasons(self, mentorship):
+        """Each mentee's parts with the circle's first mentor, under the mentee's name."""
+        names = dict(
+            MentorshipMember.objects.filter(mentorship=mentorship).values_list(
+                "person_id", "person__display_name"
+            )
+        )
+        labels: dict[int, list[str]] = {}
+        for part in mentorship.breakdown:
+            labels.setdefault(part.get("person"), []).append(part["label"])
+        if not labels:
+            return "Made by hand"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}: {}</li>",
+                (
+                    (names.get(person, "A former member"), " · ".join(parts))
+                    for person, parts in labels.items()
+                ),
+            ),
+        )
 
     @admin.display(description="Fit check")
     def fit_checks(self, mentorship):

@@ -28,9 +28,9 @@ from mentoring.jobs.admin import start_job
 from mentoring.jobs.services import job_page_url
 from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
-from programs.models import ProgramStatus
+from programs.models import Enrollment, ProgramFormat, ProgramStatus
 
-from .. import selectors, services
+from .. import explain, selectors, services
 from ..forms import (
     CRITERION_LABELS,
     WEIGHT_CHOICES,
@@ -270,10 +270,21 @@ class MatchRunAdmin(TenantModelAdmin):
             request.GET or None, orders=selectors.PAIR_ORDERS, filters=selectors.PAIR_FILTERS
         )
         search = search_form.search()
-        pairs = Paginator(
-            selectors.draft_pairs(organization=organization, run=run, **search),
-            selectors.PAIRS_PER_PAGE,
-        ).get_page(request.GET.get("page"))
+        is_circles = run.program.format == ProgramFormat.CIRCLE
+        if is_circles:
+            # a circle draft is read circle by circle: number, skill, mentors, mentees
+            pairs = Paginator(
+                selectors.draft_circles(organization=organization, run=run, q=search["q"]),
+                selectors.CIRCLES_PER_PAGE,
+            ).get_page(request.GET.get("page"))
+            for circle in pairs:
+                for seat in circle.proposals.all():
+                    seat.plain_reasons = explain.reasons_for_people(seat.breakdown)
+        else:
+            pairs = Paginator(
+                selectors.draft_pairs(organization=organization, run=run, **search),
+                selectors.PAIRS_PER_PAGE,
+            ).get_page(request.GET.get("page"))
         unmatched = list(
             selectors.draft_unmatched(organization=organization, run=run, q=search["q"])[
                 : selectors.UNMATCHED_SHOWN + 1
@@ -281,7 +292,9 @@ class MatchRunAdmin(TenantModelAdmin):
         )
         weights = program_weights(run.program, run.weights)
         forms_ = {}
-        if is_draft:
+        if is_draft and is_circles:
+            forms_ = self._circle_draft_forms(request, run, posted)
+        elif is_draft:
             forms_ = self._draft_forms(request, run, summary, posted)
         context = self._context(
             request,
@@ -289,6 +302,12 @@ class MatchRunAdmin(TenantModelAdmin):
             original=run,
             run=run,
             is_draft=is_draft,
+            is_circles=is_circles,
+            circle_count=(
+                selectors.draft_circle_count(organization=organization, run=run)
+                if is_circles
+                else None
+            ),
             summary=summary,
             search_form=search_form,
             search=search,
@@ -346,6 +365,15 @@ class MatchRunAdmin(TenantModelAdmin):
             "weights_form": WeightsForm(initial_weights=program_weights(run.program, run.weights)),
             "swap_form": swap_form,
             "manual_form": manual_form,
+            **posted,
+        }
+
+    def _circle_draft_forms(self, request, run, posted):
+        """A circle draft's edits: remove a mentee or a whole circle (both posted with the
+        draft's version, so a second click is told), or compute a new draft."""
+        return {
+            "weights_form": WeightsForm(initial_weights=program_weights(run.program, run.weights)),
+            "version": selectors.draft_version_now(organization=request.organization, run=run),
             **posted,
         }
 
@@ -428,6 +456,8 @@ class MatchRunAdmin(TenantModelAdmin):
         handler = {
             "approve": self._approve,
             "remove": self._remove,
+            "remove_circle": self._remove_circle,
+            "move": self._move_to_circle,
             "swap": self._swap,
             "manual": self._add_manual,
             "scores": self._mentor_scores,
@@ -454,11 +484,10 @@ class MatchRunAdmin(TenantModelAdmin):
             next_step = f" “{run.program}” is {readiness[0].lower()}{readiness[1:]}."
         else:
             next_step = ""
-        messages.success(
-            request,
-            f"Draft approved: {len(created)} mentorship{pluralize(len(created))} "
-            f"created.{next_step}",
-        )
+        made = f"{len(created)} mentorship{pluralize(len(created))}"
+        if run.program.format == ProgramFormat.CIRCLE:
+            made = f"{len(created)} circle{pluralize(len(created))}"
+        messages.success(request, f"Draft approved: {made} created.{next_step}")
         return redirect(changelist_url(Mentorship, program__id__exact=run.program_id))
 
     def _remove(self, request, run):
@@ -467,7 +496,7 @@ class MatchRunAdmin(TenantModelAdmin):
         if proposal_id is not None:
             proposal = (
                 MatchProposal.objects.filter(run=run, pk=proposal_id)
-                .select_related("mentee__person", "mentor__person")
+                .select_related("mentee__person", "mentor__person", "circle")
                 .first()
             )
         if proposal is None:
@@ -480,9 +509,87 @@ class MatchRunAdmin(TenantModelAdmin):
         except ValidationError as error:
             _error(request, error)
         else:
+            self._removed(request, proposal)
+        return redirect(request.get_full_path())
+
+    def _removed(self, request, proposal) -> None:
+        if proposal.circle_id is not None:
+            messages.success(
+                request,
+                f"Removed {proposal.mentee.person} from circle {proposal.circle.number}: "
+                "they are now unmatched.",
+            )
+        else:
             messages.success(
                 request,
                 f"Removed {_pair_name(proposal)}: {proposal.mentee.person} is now unmatched.",
+            )
+
+    def _move_to_circle(self, request, run):
+        """Seat a mentee of a circle draft (in a circle or unmatched) in the circle of the
+        number typed."""
+        mentee_id, number = (
+            parse_id(request.POST.get("mentee")),
+            parse_id(request.POST.get("number")),
+        )
+        in_draft = run.proposals.filter(mentee_id=mentee_id).exists() or (
+            run.unmatched.filter(mentee_id=mentee_id).exists()
+        )
+        mentee = None
+        if mentee_id is not None and in_draft:
+            mentee = (
+                Enrollment.objects.filter(program_id=run.program_id, pk=mentee_id)
+                .select_related("person")
+                .first()
+            )
+        if mentee is None:
+            messages.error(request, "That mentee is not in this draft (any more): nothing changed.")
+            return redirect(request.get_full_path())
+        circle = run.circles.filter(number=number).first() if number is not None else None
+        if circle is None:
+            messages.error(
+                request,
+                "There is no circle of that number in this draft: type the number of one of "
+                "the circles shown.",
+            )
+            return redirect(request.get_full_path())
+        try:
+            services.proposal_move_to_circle(
+                organization=request.organization,
+                actor=request.user,
+                run=run,
+                mentee=mentee,
+                circle=circle,
+                version=request.POST.get("version", ""),
+            )
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, f"{mentee.person} is now in {circle}.")
+        return redirect(request.get_full_path())
+
+    def _remove_circle(self, request, run):
+        circle_id = parse_id(request.POST.get("circle"))
+        circle = None
+        if circle_id is not None:
+            circle = run.circles.filter(pk=circle_id).first()
+        if circle is None:
+            messages.error(request, "That circle is not in this draft (any more): nothing changed.")
+            return redirect(request.get_full_path())
+        try:
+            removed = services.draft_circle_remove(
+                organization=request.organization,
+                actor=request.user,
+                circle=circle,
+                version=request.POST.get("version", ""),
+            )
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(
+                request,
+                f"Removed {circle}: its {removed} mentee{pluralize(removed)} "
+                f"{pluralize(removed, 'is,are')} now unmatched.",
             )
         return redirect(request.get_full_path())
 

@@ -14,12 +14,14 @@ from .mentorships import (
 )
 from .runs import (
     OverrideReasonNeeded,
+    draft_circle_remove,
     draft_version,
     match_run_approve,
     match_run_start,
     match_run_weights,
     program_readiness,
     proposal_add_manual,
+    proposal_move_to_circle,
     proposal_remove,
     proposal_swap,
 )
@@ -29,6 +31,7 @@ __all__ = [
     "MAX_PENDING_REQUESTS",
     "OverrideReasonNeeded",
     "best_mentors",
+    "draft_circle_remove",
     "draft_version",
     "fit_check_answer",
     "match_run_approve",
@@ -42,6 +45,7 @@ __all__ = [
     "onboarding_match",
     "program_readiness",
     "proposal_add_manual",
+    "proposal_move_to_circle",
     "proposal_remove",
     "proposal_swap",
 ]

@@ -26,6 +26,7 @@ from programs.services.programs import program_transition
 
 from .. import explain
 from ..models import (
+    DraftCircle,
     LeftOutMentor,
     LeftOutReason,
     MatchProposal,
@@ -38,6 +39,7 @@ from ..models import (
 from ..pool import Pool, load_pool, program_fingerprint, program_weights
 from ..scoring import Criterion, Progress, Weight, score_block
 from ..solver import assigned_scores, match
+from . import circle_runs
 from .mentorships import create_mentorships
 
 if TYPE_CHECKING:
@@ -108,6 +110,21 @@ def match_run_start(
         raise ValidationError(
             "Every mentor is at capacity: approve more mentors or raise capacities."
         )
+    if circle_runs.is_circle_program(program):
+        plan = circle_runs.circle_plan(program, pool, progress)
+        with transaction.atomic():
+            run = _new_run(
+                organization,
+                actor,
+                program,
+                pool,
+                chosen,
+                sum(circle.score for circle in plan.circles),
+                started,
+            )
+            circle_runs.circle_draft_write(organization, run, pool, plan, progress)
+            _record_left_out(organization, run, pool)
+        return run
     assigned, edges = match(pool.problem, progress=progress)
     scores = assigned_scores(edges, assigned, len(pool.mentor_ids))
     has_candidate = np.zeros(len(pool.mentee_ids), dtype=bool)
@@ -118,18 +135,7 @@ def match_run_start(
     if progress:
         progress(0, total, WRITING)
     with transaction.atomic():
-        MatchRun.objects.filter(program=program, status=MatchRunStatus.DRAFT).update(
-            status=MatchRunStatus.DISCARDED
-        )
-        run = MatchRun.objects.create(
-            organization=organization,
-            program=program,
-            weights={str(k): str(v) for k, v in chosen.items()},
-            fingerprint=pool.fingerprint,
-            total_score=float(scores.sum()),
-            seconds=round(time.perf_counter() - started, 3),
-            created_by=profile_of(actor),
-        )
+        run = _new_run(organization, actor, program, pool, chosen, float(scores.sum()), started)
         for start in range(0, len(matched), DRAFT_BATCH):
             rows = matched[start : start + DRAFT_BATCH]
             mentors = assigned[rows]
@@ -171,6 +177,30 @@ def match_run_start(
     return run
 
 
+def _new_run(
+    organization: Organization,
+    actor: User,
+    program: Program,
+    pool: Pool,
+    weights: dict[Criterion, Weight],
+    total_score: float,
+    started: float,
+) -> MatchRun:
+    """The run of a new draft; the program's earlier draft is discarded."""
+    MatchRun.objects.filter(program=program, status=MatchRunStatus.DRAFT).update(
+        status=MatchRunStatus.DISCARDED
+    )
+    return MatchRun.objects.create(
+        organization=organization,
+        program=program,
+        weights={str(k): str(v) for k, v in weights.items()},
+        fingerprint=pool.fingerprint,
+        total_score=total_score,
+        seconds=round(time.perf_counter() - started, 3),
+        created_by=profile_of(actor),
+    )
+
+
 def training_detail(finished: int, total: int) -> str:
     return f"{finished} of {total} module{'s' if total != 1 else ''} finished"
 
@@ -202,8 +232,19 @@ def _pool_for(run: MatchRun) -> Pool:
 
 
 def _refresh_total(run: MatchRun) -> None:
-    run.total_score = sum(MatchProposal.objects.filter(run=run).values_list("score", flat=True))
+    rows = MatchProposal.objects.filter(run=run)
+    if circle_runs.is_circle_program(run.program):
+        rows = DraftCircle.objects.filter(run=run)  # type: ignore[assignment]  # both have a score
+    run.total_score = sum(rows.values_list("score", flat=True))
     run.save(update_fields=["total_score"])
+
+
+def _refuse_in_circles(run: MatchRun, what: str) -> None:
+    if circle_runs.is_circle_program(run.program):
+        raise ValidationError(
+            f"{what} is for pairs: in a circle draft, move a mentee to another circle, "
+            "remove a mentee or a whole circle, or run the match again."
+        )
 
 
 def _pair_facts(
@@ -288,7 +329,53 @@ def proposal_remove(*, organization: Organization, actor: User, proposal: MatchP
             reason=UnmatchedReason.REMOVED,
         )
         proposal.delete()
+        if proposal.circle_id is not None:
+            circle_runs.circle_seat_removed(
+                run, proposal, proposal.circle_id, lambda: _pool_for(run)
+            )
         _refresh_total(run)
+
+
+def proposal_move_to_circle(
+    *,
+    organization: Organization,
+    actor: User,
+    run: MatchRun,
+    mentee: Enrollment,
+    circle: DraftCircle,
+    version: str = "",
+) -> None:
+    """Move a mentee of a circle draft (from another circle, or left unmatched) into
+    ``circle``: refused when it is full, when the mentee did not choose its skill, or when
+    one of its mentors may not guide them under the program's hard rules."""
+    check_same_organization(organization, run, mentee, circle)
+    with transaction.atomic():
+        run = _draft(run)
+        _check_version(run, version, "nobody was moved")
+        if circle.run_id != run.pk:
+            raise ValidationError(f"{circle} is not in this draft: reload the page.")
+        locked = DraftCircle.objects.filter(run=run, pk=circle.pk).select_related("skill").first()
+        if locked is None:
+            raise ValidationError(f"{circle} is no longer in the draft: reload the page.")
+        circle_runs.circle_seat_move(run, mentee, locked, _pool_for(run))
+        _refresh_total(run)
+
+
+def draft_circle_remove(
+    *, organization: Organization, actor: User, circle: DraftCircle, version: str = ""
+) -> int:
+    """Take a whole circle out of a draft: its mentees become unmatched (removed by a
+    manager). ``version`` as for ``proposal_swap``. Returns how many mentees it had."""
+    check_same_organization(organization, circle)
+    with transaction.atomic():
+        run = _draft(circle.run)
+        _check_version(run, version, "nothing was removed")
+        locked = DraftCircle.objects.filter(run=run, pk=circle.pk).first()
+        if locked is None:
+            raise ValidationError(f"{circle} is no longer in the draft: reload the page.")
+        removed = circle_runs.circle_remove(run, locked)
+        _refresh_total(run)
+    return removed
 
 
 def proposal_add_manual(
@@ -304,6 +391,7 @@ def proposal_add_manual(
     check_same_organization(organization, run, mentee, mentor)
     with transaction.atomic():
         run = _draft(run)
+        _refuse_in_circles(run, "Adding a pair by hand")
         if MatchProposal.objects.filter(run=run, mentee=mentee).exists():
             raise ValidationError(f"{mentee.person} already has a proposed mentor in this draft.")
         score, parts, rules = _pair_facts(_pool_for(run), run, mentee, mentor)
@@ -331,6 +419,16 @@ def draft_version(pairs: Iterable[tuple[int, int]]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _check_version(run: MatchRun, version: str, outcome: str) -> None:
+    """``version``, when given, must be the draft's as it is now (a second click is told)."""
+    current = MatchProposal.objects.filter(run=run).values_list("pk", "mentor_id")
+    if version and version != draft_version(current):
+        raise ValidationError(
+            "The draft changed since this page was loaded (perhaps a second click): "
+            f"{outcome}. Check the draft below and try again if needed."
+        )
+
+
 def proposal_swap(
     *,
     organization: Organization,
@@ -350,12 +448,8 @@ def proposal_swap(
         raise ValidationError("Choose two different pairs of the same draft.")
     with transaction.atomic():
         run = _draft(first.run)
-        current = MatchProposal.objects.filter(run=run).values_list("pk", "mentor_id")
-        if version and version != draft_version(current):
-            raise ValidationError(
-                "The draft changed since this page was loaded (perhaps a second click): "
-                "nothing was swapped. Check the pairs below and try again if needed."
-            )
+        _refuse_in_circles(run, "Swapping mentors")
+        _check_version(run, version, "nothing was swapped")
         first, second = _locked_proposals(run, first, second)
         pool = _pool_for(run)
         both = (first.pk, second.pk)
@@ -400,6 +494,10 @@ def match_run_approve(
                 "Enrolments or pairs of this program changed after the draft was made: "
                 "run the match again and review the new draft."
             )
+        if circle_runs.is_circle_program(program):
+            mentorships = circle_runs.circle_draft_approve(organization, program, run)
+            _approved(organization, actor, run, program)
+            return mentorships
         proposals = list(
             MatchProposal.objects.filter(run=run).select_related(
                 "mentee__person__user",
@@ -414,26 +512,31 @@ def match_run_approve(
             [(p.mentee, p.mentor, p.score, p.breakdown) for p in proposals],
             run,
         )
-        run.status, run.approved_by, run.approved_at = (
-            MatchRunStatus.APPROVED,
-            profile_of(actor),
-            timezone.now(),
-        )
-        run.save(update_fields=["status", "approved_by", "approved_at"])
         overridden = []
         for mentorship, proposal in zip(mentorships, proposals, strict=True):
             if proposal.override_reason:
                 mentorship.override_reason = proposal.override_reason
                 overridden.append(mentorship)
         Mentorship.objects.bulk_update(overridden, ["override_reason"])
-        if program.status == ProgramStatus.MATCHING and program.starts_on <= timezone.localdate():
-            program_transition(
-                organization=organization,
-                actor=actor,
-                program=program,
-                to_status=ProgramStatus.RUNNING,
-            )
+        _approved(organization, actor, run, program)
     return mentorships
+
+
+def _approved(organization: Organization, actor: User, run: MatchRun, program: Program) -> None:
+    """The run is approved; a program in Matching whose start has come moves to Running."""
+    run.status, run.approved_by, run.approved_at = (
+        MatchRunStatus.APPROVED,
+        profile_of(actor),
+        timezone.now(),
+    )
+    run.save(update_fields=["status", "approved_by", "approved_at"])
+    if program.status == ProgramStatus.MATCHING and program.starts_on <= timezone.localdate():
+        program_transition(
+            organization=organization,
+            actor=actor,
+            program=program,
+            to_status=ProgramStatus.RUNNING,
+        )
 
 
 def program_readiness(program: Program) -> str:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,13 @@ from feedback.models import SurveyKind
 from feedback.selectors.statistics import survey_results
 from feedback.services import PROGRAM_QUESTIONS, PULSE_QUESTIONS
 from feedback.suppression import MIN_GROUP
-from matching.models import OPEN_MENTORSHIP, MatchRun, Mentorship, MentorshipStatus
+from matching.models import (
+    OPEN_MENTORSHIP,
+    MatchRun,
+    Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+)
 from mentoring.common.admin import changelist_url
 from mentoring.notifications.models import OutboxMessage
 from mentoring.tenancy.models import Organization
@@ -192,9 +199,19 @@ def program_cockpit(*, organization: Organization, program_id: int, now: datetim
             .order_by()
         }
     )
+    members = MentorshipMember.objects.filter(mentorship=OuterRef("pk")).order_by("pk")
     pairs = list(
         with_activity(Mentorship.objects.filter(OPEN_MENTORSHIP, program=program), now)
-        .select_related("mentee__person", "mentor__person")
+        .select_related("mentee__person", "mentor__person", "focus_skill")
+        # every seat of a circle, not only the first mentee and mentor its row names
+        .annotate(
+            mentee_seats=ArraySubquery(
+                members.filter(role=EnrollmentRole.MENTEE).values("enrollment_id")
+            ),
+            mentor_seats=ArraySubquery(
+                members.filter(role=EnrollmentRole.MENTOR).values("enrollment_id")
+            ),
+        )
         .order_by("pk")
     )
     today = now.astimezone(organization_zone()).date()
@@ -211,8 +228,8 @@ def program_cockpit(*, organization: Organization, program_id: int, now: datetim
                 )
             )
     at_risk.sort(key=lambda row: (row.quiet_since, row.mentorship.pk))
-    mentees_matched = len({pair.mentee_id for pair in pairs})
-    mentors_matched = len({pair.mentor_id for pair in pairs})
+    mentees_matched = len({seat for pair in pairs for seat in pair.mentee_seats})
+    mentors_matched = len({seat for pair in pairs for seat in pair.mentor_seats})
 
     def row(label: str, status: str) -> FunnelRow:
         return FunnelRow(

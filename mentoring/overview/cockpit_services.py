@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from matching.models import Mentorship, MentorshipStatus
+from matching.access import names_sentence
+from matching.models import Mentorship, MentorshipMember, MentorshipStatus
 from mentoring.common.locks import locked
 from mentoring.notifications.models import Kind, OutboxMessage
 from mentoring.notifications.outbox import Message, enqueue
@@ -62,7 +63,15 @@ def pair_nudge(
             raise ValidationError(
                 f"This pair is {pair.get_status_display().lower()}: only active pairs are nudged."
             )
+        # every member: both people of a pair, everyone in a circle (the pair first)
         people = [pair.mentee.person, pair.mentor.person]
+        people += [
+            member.person
+            for member in MentorshipMember.objects.filter(mentorship=pair)
+            .exclude(person_id__in=[person.pk for person in people])
+            .select_related("person__user")
+            .order_by("-role", "pk")
+        ]
         keys = {person.pk: nudge_key(pair.pk, today, person.pk) for person in people}
         if OutboxMessage.objects.filter(dedupe_key__in=keys.values()).exists():
             raise ValidationError(
@@ -81,6 +90,10 @@ def pair_nudge(
                     "mentorship": pair,
                     "program": pair.program,
                     "partner": people[1] if person.pk == people[0].pk else people[0],
+                    "others": [other for other in people if other.pk != person.pk],
+                    "other_names": names_sentence(
+                        [other.display_name for other in people if other.pk != person.pk]
+                    ),
                     "sender_name": sender_name,
                     "note": note,
                     "url": url,

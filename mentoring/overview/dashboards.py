@@ -40,6 +40,7 @@ from .participants import (
     mentee_dashboard,
     mentor_dashboard,
     my_open_pairs,
+    side,
     waiting_mentor_enrollments,
 )
 
@@ -77,14 +78,20 @@ def home_dashboard(
     clock = Clock(now=now or timezone.now(), zone=time_zone_of(profile.time_zone))
     dashboard = Dashboard(profile=profile, clock=clock)
     pairs = my_open_pairs(profile, clock)
-    as_mentee = [pair for pair in pairs if pair.mentee.person_id == profile.pk]
-    as_mentor = [pair for pair in pairs if pair.mentor.person_id == profile.pk]
+    as_mentee = [pair for pair in pairs if side(pair).is_mentee]
+    as_mentor = [pair for pair in pairs if side(pair).is_mentor]
     enrollments = active_mentee_enrollments(profile)
     dashboard.waiting_as_mentor = waiting_mentor_enrollments(profile, as_mentor)
     if as_mentee or as_mentor or enrollments:
         experiments = list(
             ActionItem.objects.filter(
-                Q(mentorship__in=as_mentee) | Q(mentorship__in=as_mentor, due_on__lt=clock.today),
+                # a circle's mentee has experiments of their own; a pair's are both people's
+                Q(mentorship__in=[pair for pair in as_mentee if not side(pair).is_circle])
+                | Q(
+                    mentorship__in=[pair for pair in as_mentee if side(pair).is_circle],
+                    owner=profile,
+                )
+                | Q(mentorship__in=as_mentor, due_on__lt=clock.today),
                 status=ActionStatus.OPEN,
             )
             .select_related("owner")

@@ -266,6 +266,8 @@ def _figure_rows(figures: dict) -> list[Row]:
         Row("Mentees matched", [figures["matched_mentees"]]),
         Row("Match rate (%)", [percent(figures["match_rate"])]),
         Row("Active mentorships", [figures["active_mentorships"]]),
+        Row("Of them, circles (a circle counts once)", [figures["active_circles"]]),
+        Row("People in active pairs and circles", [figures["people_in_active_mentorships"]]),
         Row("Sessions held, last 30 days", [figures["sessions_held_30d"]]),
         Row("Sessions held, last 90 days", [figures["sessions_held_90d"]]),
         Row("Goal reviews due", [figures["goal_reviews_due"]]),
@@ -282,7 +284,7 @@ def _program_rows() -> list[dict]:
         .order_by("-starts_on", "id")
         .values(*PROGRAM_FIELDS)
     )
-    return shape_programs(rows)
+    return shape_programs(rows, members=True)
 
 
 # ---------------------------------------------------------------- the pages
@@ -310,6 +312,8 @@ def hr_home(*, clock: Clock, program_url) -> HrPage:
             Row("Mentees matched", [summary["matched_mentees"]]),
             Row("Match rate (%)", [percent(summary["match_rate"])]),
             Row("Active mentorships", [summary["active_mentorships"]]),
+            Row("Of them, circles (a circle counts once)", [summary["active_circles"]]),
+            Row("People in active pairs and circles", [summary["people_in_active_mentorships"]]),
             Row("Sessions held, last 30 days", [summary["sessions_held_30d"]]),
             Row("Sessions held, last 90 days", [summary["sessions_held_90d"]]),
             Row("Goal-review completion (%)", [percent(summary["goal_review_completion"])]),
@@ -330,7 +334,7 @@ def hr_home(*, clock: Clock, program_url) -> HrPage:
             "Mentees",
             "Mentors",
             "Match rate (%)",
-            "Active mentorships",
+            "Active pairs and circles",
             "Sessions held, 90 days",
             "Goal-review completion (%)",
             "Program score (1 to 5)",
@@ -420,7 +424,7 @@ def hr_program(*, clock: Clock, program_id: int) -> HrPage:
     row = with_focus_skills(Program.objects.filter(pk=program_id)).values(*PROGRAM_FIELDS).first()
     if row is None:
         raise Http404("No such program in this organization.")
-    program = shape_programs([row])[0]
+    program = shape_programs([row], members=True)[0]
     figures = Table(
         "figures", "The program at a glance", ["Figure", "Value"], _figure_rows(program)
     )

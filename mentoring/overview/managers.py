@@ -192,9 +192,9 @@ def manager_dashboard(clock: Clock) -> ManagerDashboard:
         matched, at_risk, overdue, due_soon = row.counts
         entry.matched, entry.at_risk_count = matched, at_risk
         entry.reviews_overdue_count, entry.reviews_due_count = overdue, due_soon
-    named = Mentorship.objects.select_related("mentee__person", "mentor__person").in_bulk(
-        [row.mentorship_id for row in listed if row.is_at_risk or row.due_state]
-    )
+    named = Mentorship.objects.select_related(
+        "program", "focus_skill", "mentee__person", "mentor__person"
+    ).in_bulk([row.mentorship_id for row in listed if row.is_at_risk or row.due_state])
     for row in listed:  # in order: quiet the longest first
         if row.is_at_risk:
             pair = PairDate(mentorship=named[row.mentorship_id], on=row.last_met_on)
@@ -238,7 +238,7 @@ def program_at_risk_page(
     is not one shows the first page, one past the end the last."""
     pairs = at_risk_pairs(
         Mentorship.objects.filter(OPEN_MENTORSHIP, program=program), clock.now, clock.zone
-    ).select_related("mentee__person", "mentor__person")
+    ).select_related("program", "focus_skill", "mentee__person", "mentor__person")
     page = Paginator(pairs, AT_RISK_PER_PAGE).get_page(page_number)
     rows = [
         PairDate(

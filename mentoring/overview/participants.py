@@ -7,11 +7,11 @@ from datetime import date
 
 from django.db.models import (
     Prefetch,
-    Q,
     prefetch_related_objects,
 )
 
-from matching.models import OPEN_MENTORSHIP, Mentorship
+from matching.access import MentorshipRow, circle_members, person_filter
+from matching.models import OPEN_MENTORSHIP, Mentorship, MentorshipMember
 from mentoring.people.models import Profile
 from programs.models import (
     Enrollment,
@@ -19,6 +19,7 @@ from programs.models import (
     EnrollmentStatus,
     Goal,
     GoalStatus,
+    ProgramFormat,
     ProgramStatus,
 )
 from sessions.models import ActionItem, AgendaItem, Session, SessionStatus
@@ -75,14 +76,18 @@ class MentorDashboard:
 
 
 def my_open_pairs(profile: Profile, clock: Clock) -> list[Mentorship]:
-    """The person's open mentorships, either side, with both people, the last held session
-    (``last_held_at``), the next planned ones (``upcoming_sessions``) and the planned ones
-    whose time has passed (``sessions_to_log``)."""
+    """The person's open mentorships (pairs and circles: the one member rule), either side,
+    with both people, the last held session (``last_held_at``), the next planned ones
+    (``upcoming_sessions``) and the planned ones whose time has passed
+    (``sessions_to_log``). Each carries ``side``, the person's row (``matching.access``):
+    a circle's members are read for circles only, in one query."""
     planned = Session.objects.filter(status=SessionStatus.PLANNED).order_by("starts_at", "pk")
-    return list(
+    pairs: list[Mentorship] = list(
         Mentorship.objects.filter(OPEN_MENTORSHIP)
-        .filter(Q(mentee__person=profile) | Q(mentor__person=profile))
-        .select_related("program", "mentee__person", "mentee__program", "mentor__person")
+        .filter(person_filter(profile))
+        .select_related(
+            "program", "focus_skill", "mentee__person", "mentee__program", "mentor__person"
+        )
         .annotate(last_held_at=last_held_at())
         .prefetch_related(
             Prefetch(
@@ -97,6 +102,34 @@ def my_open_pairs(profile: Profile, clock: Clock) -> list[Mentorship]:
             ),
         )
         .order_by("-started_on", "pk")
+    )
+    circles = [pair for pair in pairs if pair.program.format == ProgramFormat.CIRCLE]
+    if circles:
+        prefetch_related_objects(
+            circles, Prefetch("members", MentorshipMember.objects.select_related("person"))
+        )
+    for pair in pairs:
+        pair.side = side_of_person(pair, profile)  # type: ignore[attr-defined]
+    return pairs
+
+
+def side(pair: Mentorship) -> MentorshipRow:
+    """The person's row of a mentorship of ``my_open_pairs``."""
+    return pair.side  # type: ignore[attr-defined]
+
+
+def side_of_person(pair: Mentorship, profile: Profile) -> MentorshipRow:
+    """``matching.access.side_of`` by profile (the home page has the profile, not always
+    its user loaded): a circle's row from its prefetched members."""
+    if pair.program.format != ProgramFormat.CIRCLE:
+        return MentorshipRow(mentorship=pair, is_mentee=pair.mentee.person_id == profile.pk)
+    members = circle_members(pair)
+    mine = next(m for m in members if m.person_id == profile.pk)
+    return MentorshipRow(
+        mentorship=pair,
+        is_mentee=mine.role == EnrollmentRole.MENTEE,
+        members=members,
+        person_id=profile.pk,
     )
 
 
@@ -155,7 +188,12 @@ def mentee_dashboard(
     prefetch_related_objects(
         next_sessions, Prefetch("agenda", queryset=AgendaItem.objects.order_by("position", "pk"))
     )
-    held = held_per_month(Session.objects.filter(mentorship__mentee__person=profile), clock)
+    held = held_per_month(
+        Session.objects.filter(
+            mentorship__members__person=profile, mentorship__members__role=EnrollmentRole.MENTEE
+        ),
+        clock,
+    )
     return MenteeDashboard(
         pairs=[
             MenteePair(
@@ -190,12 +228,15 @@ def mentor_dashboard(pairs, experiments, checklist, clock: Clock) -> MentorDashb
     by_pk = {pair.pk: pair for pair in pairs}
     for session in (*upcoming, *to_log):
         session.mentorship = by_pk[session.mentorship_id]  # the pair is already loaded
-    # the mentee's next goal review, from the one schedule (as on their home and enrolment)
+    # the mentee's next goal review, from the one schedule (as on their home and enrolment);
+    # a circle's mentees each have theirs, shown on the circle's page
     reviewed = mentee_reviewed_periods([pair.mentee_id for pair in pairs])
     for pair in pairs:
         pair.next_session = pair.upcoming_sessions[0] if pair.upcoming_sessions else None
-        pair.next_review = next_review(
-            pair.mentee, reviewed.get(pair.mentee_id, set()), clock.today
+        pair.next_review = (
+            None
+            if side(pair).is_circle
+            else next_review(pair.mentee, reviewed.get(pair.mentee_id, set()), clock.today)
         )
     return MentorDashboard(
         mentorships=pairs,

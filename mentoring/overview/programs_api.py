@@ -11,7 +11,7 @@ from mentoring.api.base import HrListView, HrObjectView, UpdatedSinceFilter
 from programs.models import Program, ProgramSkill, ProgramStatus
 from programs.serializers import ProgramRow
 
-from .summary import FIGURE_FIELDS, program_figures
+from .summary import FIGURE_FIELDS, MEMBER_FIELDS, program_figures
 
 PROGRAM_FIELDS = (
     "id",
@@ -38,13 +38,15 @@ def with_focus_skills(programs):
     )
 
 
-def shape_programs(rows: list[dict]) -> list[dict]:
-    """Program rows with their figures: seven queries for any number of programs."""
+def shape_programs(rows: list[dict], *, members: bool = False) -> list[dict]:
+    """Program rows with their figures: seven queries for any number of programs. With
+    ``members`` (the HR pages), the circles and the people in active mentorships too."""
     figures = program_figures([row["id"] for row in rows]) if rows else {}
+    keys = (*FIGURE_FIELDS, *MEMBER_FIELDS) if members else FIGURE_FIELDS
     return [
         {
             **{key: row[key] for key in PROGRAM_FIELDS if key != "updated_at"},
-            **{key: figures[row["id"]][key] for key in FIGURE_FIELDS},
+            **{key: figures[row["id"]][key] for key in keys},
             "updated_at": row["updated_at"],
         }
         for row in rows

@@ -5,13 +5,15 @@ number of programs, mentorships or sessions; counts, rates and scores only.
 Definitions (docs/api.md repeats them for HR):
 
 - people enrolled: approved enrolments by role (for the organization: distinct people);
-- match rate: approved mentee enrolments with an open (active or paused) mentorship,
-  over approved mentee enrolments;
-- active mentorships: mentorships whose status is active;
+- match rate: approved mentee enrolments with an open (active or paused) mentorship (a
+  pair, or any seat of a circle: its members), over approved mentee enrolments;
+- active mentorships: mentorships whose status is active, a circle counting once (of
+  them, active circles); people in active mentorships: their distinct members;
 - sessions held in the last 30 / 90 days: held sessions that started in that window;
-- goal-review completion: per mentorship, review periods the mentee reviewed (at most
-  the number due) over review periods due so far, one every goal-review interval from
-  the mentee's review start (``programs.schedule``: the program's start, or approval if
+- goal-review completion: per mentorship and member who keeps goals (the mentee of a
+  pair, each mentee of a circle, both peer partners), review periods they reviewed (at
+  most the number due) over review periods due so far, one every goal-review interval
+  from their review start (``programs.schedule``: the program's start, or approval if
   later) until today or the mentorship's end (the rule of the mentorships endpoint, the
   reminders, the stored reviews and the dashboards);
 - program score: the mean "useful" answer (1-5) of the released program survey (once the
@@ -35,7 +37,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from feedback.api import program_survey_groups
-from matching.models import OPEN_STATUSES, Mentorship, MentorshipStatus
+from matching.models import OPEN_STATUSES, Mentorship, MentorshipMember, MentorshipStatus
 from mentoring.api.base import HrObjectView
 from mentoring.tenancy.context import active_organization_id, current_organization_id
 from programs.models import (
@@ -45,22 +47,27 @@ from programs.models import (
     Goal,
     GoalReview,
     Program,
+    ProgramFormat,
     ProgramStatus,
 )
 from programs.schedule import review_start_sql, reviews_due_sql
+from programs.services.goals import MUTUAL_FORMATS
 from sessions.models import Session, SessionStatus
 
 REVIEW_COMPLETION = """
 SELECT {key}, COALESCE(SUM(m.due), 0), COALESCE(SUM(LEAST(COALESCE(r.periods, 0), m.due)), 0)
   FROM (SELECT a.program_id, a.mentee_id, {due} AS due
-          FROM (SELECT m.program_id, m.mentee_id, {start} AS start,
+          FROM (SELECT m.program_id, mm.enrollment_id AS mentee_id, {start} AS start,
                        p.goal_review_interval_months AS interval,
                        LEAST(%(today)s::date, COALESCE(m.ended_on, m.ends_on)) AS until
                   FROM "{mentorship}" m
                   JOIN "{program}" p
                     ON p.id = m.program_id AND p.organization_id = %(organization)s
+                  JOIN "{member}" mm
+                    ON mm.mentorship_id = m.id AND mm.organization_id = %(organization)s
+                   AND (mm.role = 'mentee' OR p.format = ANY(%(mutual)s))
                   JOIN "{enrollment}" e
-                    ON e.id = m.mentee_id AND e.organization_id = %(organization)s
+                    ON e.id = mm.enrollment_id AND e.organization_id = %(organization)s
                  WHERE m.organization_id = %(organization)s {programs}) a
          OFFSET 0) m
   LEFT JOIN (SELECT g.enrollment_id, count(DISTINCT r.period) AS periods
@@ -74,7 +81,8 @@ SELECT {key}, COALESCE(SUM(m.due), 0), COALESCE(SUM(LEAST(COALESCE(r.periods, 0)
 
 def review_completion(program_ids=None, by_program=True) -> dict:
     """Per program (or, not by program, under the key None): (reviews due, reviews done)
-    summed over the mentorships, a mentorship's done capped at its due. One query,
+    summed over the mentorships and their members who keep goals, each one's done capped
+    at their due. One query,
     written as SQL because the ORM cannot join the per-mentee review counts before
     summing. Every table in it is pinned to the active organization (a parameter, never
     text), and row-level security applies all the same.
@@ -83,6 +91,7 @@ def review_completion(program_ids=None, by_program=True) -> dict:
         due=reviews_due_sql("a.start", "a.interval", "a.until"),
         start=review_start_sql("p.starts_on", "e.decided_at"),
         mentorship=Mentorship._meta.db_table,
+        member=MentorshipMember._meta.db_table,
         enrollment=Enrollment._meta.db_table,
         program=Program._meta.db_table,
         review=GoalReview._meta.db_table,
@@ -95,6 +104,7 @@ def review_completion(program_ids=None, by_program=True) -> dict:
         "organization": active_organization_id(),
         "today": timezone.localdate(),
         "programs": list(program_ids or []),
+        "mutual": MUTUAL_FORMATS,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -122,12 +132,19 @@ FIGURE_FIELDS = (
 )
 
 
+# Figures of the HR pages that the API's program rows do not carry (yet): of the active
+# mentorships, the circles, and the distinct people in them.
+MEMBER_FIELDS = ("active_circles", "people_in_active_mentorships")
+
+
 def _empty() -> dict:
     return {
         "people_enrolled_mentees": 0,
         "people_enrolled_mentors": 0,
         "matched_mentees": 0,
         "active_mentorships": 0,
+        "active_circles": 0,
+        "people_in_active_mentorships": 0,
         "sessions_held_30d": 0,
         "sessions_held_90d": 0,
         "goal_reviews_done": 0,
@@ -145,7 +162,7 @@ def _finish(figures: dict) -> dict:
     figures["goal_review_completion"] = _ratio(
         figures["goal_reviews_done"], figures["goal_reviews_due"]
     )
-    return {key: figures[key] for key in FIGURE_FIELDS}
+    return {key: figures[key] for key in (*FIGURE_FIELDS, *MEMBER_FIELDS)}
 
 
 def program_figures(program_ids) -> dict[int, dict]:
@@ -188,16 +205,35 @@ def _raw_figures(program_ids, by_program: bool) -> dict:
             people_enrolled_mentees=row["mentees"], people_enrolled_mentors=row["mentors"]
         )
 
-    open_pairs = Mentorship.objects.filter(in_programs, status__in=OPEN_STATUSES)
+    # Through the members (``MentorshipMember``): every seat of a circle, not only the
+    # first mentee and mentor its row names.
+    open_members = MentorshipMember.objects.filter(
+        Q() if program_ids is None else Q(mentorship__program_id__in=program_ids),
+        mentorship__status__in=OPEN_STATUSES,
+    )
+    active = Q(mentorship__status=MentorshipStatus.ACTIVE)
     for group, row in _grouped(
-        open_pairs,
-        key,
+        open_members,
+        "mentorship__program_id" if by_program else None,
         matched=Count(
-            "mentee_id", distinct=True, filter=Q(mentee__status=EnrollmentStatus.APPROVED)
+            "enrollment_id",
+            distinct=True,
+            filter=Q(role=EnrollmentRole.MENTEE, enrollment__status=EnrollmentStatus.APPROVED),
         ),
-        active=Count("id", filter=Q(status=MentorshipStatus.ACTIVE)),
+        active=Count("mentorship_id", distinct=True, filter=active),
+        circles=Count(
+            "mentorship_id",
+            distinct=True,
+            filter=active & Q(mentorship__program__format=ProgramFormat.CIRCLE),
+        ),
+        people=Count("person_id", distinct=True, filter=active),
     ).items():
-        of(group).update(matched_mentees=row["matched"], active_mentorships=row["active"])
+        of(group).update(
+            matched_mentees=row["matched"],
+            active_mentorships=row["active"],
+            active_circles=row["circles"],
+            people_in_active_mentorships=row["people"],
+        )
 
     held = Session.objects.filter(
         Q() if program_ids is None else Q(mentorship__program_id__in=program_ids),
@@ -270,6 +306,8 @@ def _organization_summary() -> dict:
         "matched_mentees": total["matched_mentees"],
         "match_rate": _ratio(total["matched_mentees"], approved),
         "active_mentorships": total["active_mentorships"],
+        "active_circles": total["active_circles"],
+        "people_in_active_mentorships": total["people_in_active_mentorships"],
         "sessions_held_30d": total["sessions_held_30d"],
         "sessions_held_90d": total["sessions_held_90d"],
         "goal_reviews_done": total["goal_reviews_done"],
@@ -308,10 +346,19 @@ class OrganizationSummaryRow(serializers.Serializer):
     match_rate = serializers.FloatField(
         allow_null=True, help_text="matched_mentees / approved_mentee_enrolments (0 to 1)."
     )
-    active_mentorships = serializers.IntegerField()
+    active_mentorships = serializers.IntegerField(
+        help_text="Active pairs and circles (a circle counts once)."
+    )
+    active_circles = serializers.IntegerField(help_text="Of active_mentorships, the circles.")
+    people_in_active_mentorships = serializers.IntegerField(
+        help_text="Distinct people in an active pair or circle: every member of a circle."
+    )
     sessions_held_30d = serializers.IntegerField()
     sessions_held_90d = serializers.IntegerField()
-    goal_reviews_done = serializers.IntegerField()
+    goal_reviews_done = serializers.IntegerField(
+        help_text="Review periods done by the people who keep goals (mentees; both peer "
+        "partners), at most the number due each."
+    )
     goal_reviews_due = serializers.IntegerField()
     goal_review_completion = serializers.FloatField(allow_null=True)
     program_score = serializers.FloatField(
@@ -324,8 +371,8 @@ class OrganizationSummaryRow(serializers.Serializer):
 
 class OrganizationSummary(HrObjectView):
     """The organization at a glance: programs by status, people enrolled by role, match
-    rate, active mentorships, sessions held in the last 30 and 90 days, goal-review
-    completion and the average program score."""
+    rate, active mentorships (pairs and circles) and the people in them, sessions held in
+    the last 30 and 90 days, goal-review completion and the average program score."""
 
     serializer_class = OrganizationSummaryRow
 

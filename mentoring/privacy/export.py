@@ -46,11 +46,7 @@ def _plain(value):
 def _person_rows(entry: Entry, subject: Subject) -> list[dict]:
     person_rows = entry.person_rows
     assert person_rows is not None  # every PERSON entry has one (tests/privacy/test_registry)
-    rows = (
-        entry.model._default_manager.filter(person_rows(subject))
-        .order_by("pk")
-        .values(*entry.columns)
-    )
+    rows = entry.read(entry.model._default_manager.filter(person_rows(subject)).order_by("pk"))
     if entry.shape is not None:
         return [entry.shape(row, subject) for row in rows]
     return list(rows)
@@ -126,7 +122,7 @@ def _organization_queryset(entry: Entry, organization: Organization) -> QuerySet
         # Every exported model outside tenancy has one (tests/privacy/test_registry).
         assert entry.organization_rows is not None
         queryset = model._default_manager.filter(entry.organization_rows(organization))
-    return queryset.order_by("pk").values(*entry.columns)
+    return entry.read(queryset.order_by("pk"))
 
 
 def organization_export(

@@ -27,7 +27,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .rules import all_rules
 
@@ -65,6 +65,8 @@ class Entry:
     # For models outside tenancy: which rows belong to the organization's export.
     organization_rows: Callable[[Organization], Q] | None = None
     omit: tuple[str, ...] = ()
+    # Columns read through a relation, (column, lookup): a member's name beside their id.
+    names: tuple[tuple[str, str], ...] = ()
     # Reshape one row of a person's export (drop what is someone else's).
     shape: Callable[[dict, Subject], dict] | None = None
     reason: str = ""
@@ -81,10 +83,19 @@ class Entry:
     def columns(self) -> list[str]:
         hidden = SECRET_FIELDS | set(self.omit)
         return [
-            field.attname
-            for field in self.model._meta.concrete_fields
-            if field.name not in hidden and field.attname not in hidden
+            *(
+                model_field.attname
+                for model_field in self.model._meta.concrete_fields
+                if model_field.name not in hidden and model_field.attname not in hidden
+            ),
+            *(name for name, _lookup in self.names),
         ]
+
+    def read(self, queryset):
+        """``queryset`` as the export's rows: the columns, names included."""
+        if self.names:
+            queryset = queryset.annotate(**{name: F(lookup) for name, lookup in self.names})
+        return queryset.values(*self.columns)
 
     @property
     def file_stem(self) -> str:

@@ -28,13 +28,14 @@ from ..models import (
     EnrollmentRole,
     EnrollmentStatus,
     Program,
-    ProgramFormat,
     ProgramSkill,
     ProgramStatus,
     Recognition,
     Skill,
 )
 from .session_plans import use_default_session_plan
+
+CIRCLE_SETTINGS = ("circle_min_mentees", "circle_max_mentees", "circle_mentors")
 
 
 class ProgramForm(ServiceModelForm):
@@ -67,6 +68,9 @@ class ProgramForm(ServiceModelForm):
             "onboarding_pairs_directly",
             "format",
             "requires_training",
+            "circle_min_mentees",
+            "circle_max_mentees",
+            "circle_mentors",
         ]
         labels = {
             "checkin_cadence_days": "Check-in cadence (days)",
@@ -75,16 +79,17 @@ class ProgramForm(ServiceModelForm):
             "min_seniority_gap": "Minimum seniority gap",
             "max_mentees_per_mentor": "Maximum mentees per mentor",
             "enrollment_mode": "Enrolment mode",
+            "circle_min_mentees": "Fewest mentees in a circle",
+            "circle_max_mentees": "Most mentees in a circle",
+            "circle_mentors": "Mentors per circle",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "format" in self.fields:
-            # Circles are formed by matching already, but their shared pages are not built
-            # yet (docs/formats.md): a manager cannot choose the format until they are.
-            self.fields["format"].choices = [
-                choice for choice in ProgramFormat.choices if choice[0] != ProgramFormat.CIRCLE
-            ]
+        for name in CIRCLE_SETTINGS:
+            if name in self.fields:
+                # only circle programs use them: a form of another format may leave them out
+                self.fields[name].required = False
         if "focus_skills" not in self.fields:
             return
         choices = Q(is_archived=False)
@@ -98,6 +103,21 @@ class ProgramForm(ServiceModelForm):
         self.fields["focus_skills"].label_from_instance = lambda skill: (
             f"{skill.name} (archived)" if skill.is_archived else skill.name
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in CIRCLE_SETTINGS:
+            if name in self.fields and cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
+                setattr(self.instance, name, cleaned[name])
+        low, high = cleaned.get("circle_min_mentees"), cleaned.get("circle_max_mentees")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "circle_min_mentees",
+                f"A circle cannot start with more mentees ({low}) than it may hold ({high}): "
+                "lower the fewest or raise the most.",
+            )
+        return cleaned
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -217,6 +237,16 @@ class ProgramAdmin(GuardedDeletionAdmin, ServiceFormAdmin):
             (
                 "Format",
                 {"fields": ["format", "requires_training"]},
+            ),
+            (
+                "Circles",
+                {
+                    "fields": [("circle_min_mentees", "circle_max_mentees"), "circle_mentors"],
+                    "description": (
+                        "Used by circle programs only: how large each circle is, and how "
+                        "many mentors guide it. A mentor's capacity then counts circles."
+                    ),
+                },
             ),
             ("Rhythm", {"fields": ["checkin_cadence_days", "goal_review_interval_months"]}),
             (

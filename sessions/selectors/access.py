@@ -1,5 +1,5 @@
 """The rows of one pair a session page starts from: a session, an agenda point, an
-experiment. Each is for the two people of the mentorship only (``matching.access``): a
+experiment. Each is for the members of the mentorship only (``matching.access``): a
 row that is missing, of another organization or of another pair is the same 404, for
 program managers and HR too. One query each."""
 
@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, Expression, OuterRef, QuerySet
+from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from matching.access import PAIR_PEOPLE, PairSide, member_filter, side_of
+from programs.models import ProgramFormat
 
+from ..members import own_experiments_only
 from ..models import ActionItem, AgendaItem, Session, SessionStatus
 
 if TYPE_CHECKING:
@@ -75,15 +77,25 @@ def access_agenda_item(
     return item
 
 
+def experiments_of(side: PairSide) -> Q:
+    """The experiments ``side``'s person works with: a pair's, or in a circle their own
+    (``members.own_experiments_only``)."""
+    if own_experiments_only(side.mentorship):
+        return Q(mentorship=side.mentorship, owner=side.me)
+    return Q(mentorship=side.mentorship)
+
+
 def access_action_item(
     *, organization: Organization, user: User, mentorship_id: int, item_id: int
 ) -> ActionItem:
-    """An experiment of one of the user's mentorships; or 404."""
+    """An experiment of one of the user's mentorships (in a circle, one of their own); or
+    404."""
     item = (
         ActionItem.objects.filter(
             member_filter(user, "mentorship__"), pk=item_id, mentorship_id=mentorship_id
         )
-        .select_related("mentorship")
+        .filter(~Q(mentorship__program__format=ProgramFormat.CIRCLE) | Q(owner__user=user))
+        .select_related("mentorship__program")
         .first()
     )
     if item is None:

@@ -117,9 +117,11 @@ def build_agenda_panel(session: Session, side: PairSide) -> AgendaPanel:
     """The panel of a session already read with ``access_session_with_flags``."""
     is_first: bool = session.is_first  # type: ignore[attr-defined]  # annotated on reading
     phase = PromptPhase.FIRST_SESSION if is_first else PHASE_OF_KIND[session.kind]
-    focus_skills = EnrollmentSkill.objects.filter(enrollment_id=side.mentorship.mentee_id).values(
-        "skill_id"
-    )
+    focus_skills: object = EnrollmentSkill.objects.filter(
+        enrollment_id=side.mentorship.mentee_id
+    ).values("skill_id")
+    if side.is_circle:  # a circle's points are about the skill it shares
+        focus_skills = [side.mentorship.focus_skill_id] if side.mentorship.focus_skill_id else []
     prompts = (
         Prompt.objects.filter(is_active=True, phase=phase)
         .filter(Q(skill__isnull=True) | Q(skill_id__in=focus_skills))

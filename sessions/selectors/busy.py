@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef
+
+from matching.models import MentorshipMember
 
 from ..models import Session, SessionStatus
 
@@ -23,7 +25,10 @@ _ENDS_AT = F("starts_at") + ExpressionWrapper(
 
 def _planned_between(people: Iterable[Profile], start: datetime, end: datetime):
     ids = [person.pk for person in people]
-    member = Q(mentorship__mentee__person__in=ids) | Q(mentorship__mentor__person__in=ids)
+    # any member: the pair's two, everyone of a circle (one row per session all the same)
+    member = Exists(
+        MentorshipMember.objects.filter(mentorship=OuterRef("mentorship"), person__in=ids)
+    )
     return (
         Session.objects.filter(member, status=SessionStatus.PLANNED, starts_at__lt=end)
         .alias(ends_at=_ENDS_AT)
@@ -36,10 +41,14 @@ def planned_sessions_between(
     people: Iterable[Profile], start: datetime, end: datetime
 ) -> list[Session]:
     """The planned sessions of any of ``people`` that overlap [start, end), each with its
-    pair's two people loaded, soonest first."""
+    pair's two people loaded (a circle's program and skill, for its title), soonest
+    first."""
     return list(
         _planned_between(people, start, end).select_related(
-            "mentorship__mentee__person", "mentorship__mentor__person"
+            "mentorship__mentee__person",
+            "mentorship__mentor__person",
+            "mentorship__program",
+            "mentorship__focus_skill",
         )
     )
 

@@ -11,8 +11,15 @@ from django.utils import timezone
 
 from matching.access import PairSide
 
-from ..models import ActionItem, AgendaItem, PrivateNote, Session, SessionStatus
-from .access import access_session, access_session_with_flags
+from ..models import (
+    ActionItem,
+    AgendaItem,
+    PrivateNote,
+    Session,
+    SessionAttendance,
+    SessionStatus,
+)
+from .access import access_session, access_session_with_flags, experiments_of
 from .agenda import AgendaPanel, build_agenda_panel
 from .times import LocalTime, LocationPart, ends_at, local_times, location_parts
 
@@ -32,6 +39,8 @@ class SessionPage:
     experiments: list[ActionItem]
     times: list[LocalTime] = field(default_factory=list)
     place: list[LocationPart] = field(default_factory=list)
+    # who of a circle came to a held session (empty for a pair, and before it is logged)
+    attendance: list[SessionAttendance] = field(default_factory=list)
 
     @property
     def session(self) -> Session:
@@ -63,13 +72,22 @@ class SessionPage:
 
 
 def session_page(*, organization: Organization, user: User, session_id: int) -> SessionPage:
-    """One of the user's sessions: its times on both clocks, its agenda and prompts, the
-    user's own private note (never the other person's), and the experiments it set."""
+    """One of the user's sessions: its times on each clock, its agenda and prompts, who of
+    a circle came to it, the user's own private note (never anyone else's), and the
+    experiments it set (in a circle, the user's own)."""
     session, side = access_session_with_flags(user=user, session_id=session_id)
+    attendance = []
+    if side.is_circle and session.status == SessionStatus.HELD:
+        attendance = list(
+            SessionAttendance.objects.filter(session=session)
+            .select_related("person")
+            .order_by("person__display_name", "pk")
+        )
     return SessionPage(
+        attendance=attendance,
         panel=build_agenda_panel(session, side),
         my_note=PrivateNote.objects.filter(session=session, author=side.me).first(),
-        experiments=list(ActionItem.objects.filter(session=session)),
+        experiments=list(ActionItem.objects.filter(experiments_of(side), session=session)),
         times=local_times(session, side),
         place=location_parts(session.location),
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from matching.access import PairSide, access_pair
 
 from ..models import ActionItem, ActionStatus
+from .access import experiments_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -38,11 +39,11 @@ class ExperimentsPage:
 def experiments_page(
     *, organization: Organization, user: User, mentorship_id: int
 ) -> ExperimentsPage:
-    """The experiments of the user's mentorship: open ones by due date, then done ones
-    (newest first, with their reflections), then dropped ones; each with the session that
-    set it. Or 404."""
+    """The experiments of the user's mentorship (in a circle, the user's own): open ones by
+    due date, then done ones (newest first, with their reflections), then dropped ones;
+    each with the session that set it. Or 404."""
     side = access_pair(organization=organization, user=user, mentorship_id=mentorship_id)
-    items = list(ActionItem.objects.filter(mentorship=side.mentorship).select_related("session"))
+    items = list(ActionItem.objects.filter(experiments_of(side)).select_related("session"))
     done = [item for item in items if item.status == ActionStatus.DONE]
     done.sort(key=lambda item: (item.completed_at or item.updated_at, item.pk), reverse=True)
     return ExperimentsPage(

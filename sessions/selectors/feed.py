@@ -120,8 +120,13 @@ def feed_version(*, organization: Organization, person: Profile, since: datetime
 def _pairs() -> QuerySet[Mentorship]:
     """The sessions' mentorships, each loaded once with the names an event shows (a
     person has a few pairs and many sessions)."""
-    return Mentorship.objects.select_related("mentee__person", "mentor__person").only(
-        "mentee__person__display_name", "mentor__person__display_name"
+    return Mentorship.objects.select_related(
+        "mentee__person", "mentor__person", "program", "focus_skill"
+    ).only(
+        "mentee__person__display_name",
+        "mentor__person__display_name",
+        "program__format",
+        "focus_skill__name",
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from matching.access import PairSide, access_pair
 
 from ..models import ActionItem, ActionStatus, Agreement, MeetingPlace, Session, SessionStatus
+from .access import experiments_of
 from .times import LocationPart, ends_at, location_parts
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def pair_sessions(*, organization: Organization, user: User, mentorship_id: int)
         past=past,
         agreement=Agreement.objects.filter(mentorship=mentorship).first(),
         open_experiments=list(
-            ActionItem.objects.filter(mentorship=mentorship, status=ActionStatus.OPEN)
+            ActionItem.objects.filter(experiments_of(side), status=ActionStatus.OPEN)
         ),
         meeting_place=next(iter(places.values_list("location", flat=True)), ""),
     )

@@ -34,13 +34,15 @@ class LocalTime:
 
 
 def local_times(session: Session, side: PairSide) -> list[LocalTime]:
-    """The session on my clock, then on the other person's when their clock reads
-    differently at that moment (a different offset, not merely a different zone name)."""
+    """The session on my clock, then on the other person's (each other member's of a
+    circle) when their clock reads differently at that moment (a different offset, not
+    merely a different zone name; one line per clock)."""
     times: list[LocalTime] = []
-    for person, is_me in ((side.me, True), (side.other, False)):
+    people = [(side.me, True), *((person, False) for person in side.others)]
+    for person, is_me in people:
         zone = time_zone_of(person.time_zone)
         starts = session.starts_at.astimezone(zone)
-        if not is_me and starts.utcoffset() == times[0].offset:
+        if not is_me and any(starts.utcoffset() == time.offset for time in times):
             continue
         times.append(
             LocalTime(

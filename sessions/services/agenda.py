@@ -169,15 +169,16 @@ def agenda_item_move(
 
 
 def session_visit_record(*, organization: Organization, actor: User, session: Session) -> None:
-    """The actor (one of the pair) looked at the session's page now: one statement, the
-    session being read with its pair (``access_session``)."""
+    """The actor (a member) looked at the session's page now: one statement for a pair,
+    the session being read with its pair (``access_session``); a circle's member other
+    than its first two is looked up (one more)."""
     check_same_organization(organization, session)
     pair = session.mentorship  # read with both people by the session's selector
     person = next(
         (p for p in (pair.mentee.person, pair.mentor.person) if p.user_id == actor.pk), None
     )
     if person is None:
-        raise ValidationError("Only the two people of this mentorship can do this.")
+        person = pair_member(actor, pair)
     SessionVisit.objects.bulk_create(
         [
             SessionVisit(
@@ -201,37 +202,33 @@ def session_visit_renew(*, organization: Organization, actor: User, session_id: 
 
 
 def _tell_partner(organization: Organization, session: Session, *, author: Profile) -> None:
-    """Inside the adding transaction: one email to the other person about the points
-    added since they last looked, if they have looked before, are not on the page now,
-    and the session starts within ``NEWS_BEFORE_SESSION``. One per look: the key holds
-    the time of their last visit, so further points before they look again add nothing."""
+    """Inside the adding transaction: one email to each other member (the pair's other
+    person, everyone else of a circle) about the points added since they last looked, if
+    they have looked before, are not on the page now, and the session starts within
+    ``NEWS_BEFORE_SESSION``. One per look: the key holds the time of their last visit, so
+    further points before they look again add nothing."""
     now = timezone.now()
     if not now < session.starts_at <= now + NEWS_BEFORE_SESSION:
         return
-    pair = session.mentorship
-    other_id = (
-        pair.mentor.person_id if author.pk == pair.mentee.person_id else pair.mentee.person_id
-    )
-    visit = (
-        SessionVisit.objects.filter(session=session, person_id=other_id)
+    visits = (
+        SessionVisit.objects.filter(session=session, seen_at__lte=now - ON_THE_PAGE)
+        .exclude(person_id=author.pk)
         .select_related("person__user")
-        .first()
-    )
-    if visit is None or visit.seen_at > now - ON_THE_PAGE:
-        return
-    other = visit.person
-    starts = timezone.localtime(session.starts_at, time_zone_of(other.time_zone))
-    points = list(
-        AgendaItem.objects.filter(session=session, created_at__gt=visit.seen_at)
-        .exclude(added_by_id=other.pk)
-        .values_list("text", flat=True)
+        .order_by("pk")
     )
     url = organization_link(
         organization, "sessions:session", anchor="agenda", session_id=session.pk
     )
-    enqueue(
-        organization,
-        [
+    messages = []
+    for visit in visits:
+        other = visit.person
+        starts = timezone.localtime(session.starts_at, time_zone_of(other.time_zone))
+        points = list(
+            AgendaItem.objects.filter(session=session, created_at__gt=visit.seen_at)
+            .exclude(added_by_id=other.pk)
+            .values_list("text", flat=True)
+        )
+        messages.append(
             Message(
                 kind=Kind.AGENDA_ADDED,
                 dedupe_key=f"agenda-added:{session.pk}:{other.pk}:{visit.seen_at.isoformat()}",
@@ -246,5 +243,6 @@ def _tell_partner(organization: Organization, session: Session, *, author: Profi
                     "url": url,
                 },
             )
-        ],
-    )
+        )
+    if messages:
+        enqueue(organization, messages)

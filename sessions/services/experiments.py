@@ -1,5 +1,6 @@
 """Action items ("experiments"): small, concrete things to try before the next session,
-owned by one of the pair, marked done with a reflection or dropped."""
+owned by one of the pair (in a circle, by each member for themselves), marked done with a
+reflection or dropped."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from mentoring.common.guards import check_same_organization
 from mentoring.common.locks import refuse_repeat
 from mentoring.people.selectors import profile_of
 
+from ..members import own_experiments_only
 from ..models import ActionItem, ActionStatus, Session
 from .rules import check_text, pair_member
 
@@ -35,12 +37,19 @@ def action_item_add(
     owner: Profile | None = None,
     session: Session | None = None,
 ) -> ActionItem:
-    """A small, concrete experiment with a due date; its owner is one of the pair."""
+    """A small, concrete experiment with a due date; its owner is one of the pair (in a
+    circle, the member who adds it: each keeps their own)."""
     check_same_organization(organization, mentorship, session)
-    pair_member(actor, mentorship)
-    owner = owner or mentorship.mentee.person
-    if owner.pk not in (mentorship.mentee.person_id, mentorship.mentor.person_id):
-        raise ValidationError({"owner": "The owner is the mentee or the mentor."})
+    person = pair_member(actor, mentorship)
+    own_only = own_experiments_only(mentorship)
+    if own_only:
+        owner = owner or person
+        if owner.pk != person.pk:
+            raise ValidationError({"owner": "In a circle, each of you adds your own experiments."})
+    else:
+        owner = owner or mentorship.mentee.person
+        if owner.pk not in (mentorship.mentee.person_id, mentorship.mentor.person_id):
+            raise ValidationError({"owner": "The owner is the mentee or the mentor."})
     errors = {}
     if not description.strip():
         errors["description"] = "Describe the experiment: what, where, with whom."
@@ -57,8 +66,12 @@ def action_item_add(
             Mentorship.objects.filter(pk=mentorship.pk),
             ActionItem.objects.filter(
                 mentorship=mentorship, description=description, status=ActionStatus.OPEN
-            ),
-            {"description": "This experiment is already on the pair's list."},
+            ).filter(**({"owner": owner} if own_only else {})),
+            {
+                "description": "This experiment is already on your list."
+                if own_only
+                else "This experiment is already on the pair's list."
+            },
         )
         return ActionItem.objects.create(
             organization=organization,
@@ -99,10 +112,12 @@ def action_item_drop(*, organization: Organization, actor: User, item: ActionIte
     with transaction.atomic():
         item = (
             ActionItem.objects.select_for_update(of=("self",))
-            .select_related("mentorship__mentee", "mentorship__mentor")
+            .select_related("mentorship__program", "mentorship__mentee", "mentorship__mentor")
             .get(pk=item.pk)
         )
-        pair_member(actor, item.mentorship)
+        person = pair_member(actor, item.mentorship)
+        if own_experiments_only(item.mentorship) and item.owner_id != person.pk:
+            raise ValidationError("Only the owner of this experiment can drop it.")
         if item.status != ActionStatus.OPEN:
             raise ValidationError("This experiment is already closed.")
         item.status = ActionStatus.DROPPED

@@ -1,8 +1,9 @@
 """Logging a session (once), logging a meeting that happened without being planned here,
-and the private notes each of the pair keeps on it."""
+the shared notes every member writes afterwards, and the private note each keeps on it."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -16,12 +17,14 @@ from mentoring.common.guards import check_same_organization
 from mentoring.common.locks import lock
 from mentoring.common.time_zones import time_zone_of
 
+from ..members import is_circle, member_people, own_experiments_only
 from ..models import (
     ActionItem,
     ActionStatus,
     AgendaItem,
     PrivateNote,
     Session,
+    SessionAttendance,
     SessionKind,
     SessionStatus,
 )
@@ -43,13 +46,16 @@ def session_log(
     status: str,
     actual_minutes: int | None = None,
     covered_item_ids: Iterable[int] = (),
+    absent_ids: Iterable[int] = (),
     shared_notes: str = "",
     private_note: str = "",
     real_situations: str = "",
     action_items: Iterable[dict] = (),
 ) -> Session:
-    """Record what happened, once: a second submission (double click, second person) is
-    refused, so nothing is duplicated. Private notes are stored for the author alone."""
+    """Record what happened, once: a second submission (double click, another member) is
+    refused, so nothing is duplicated. Private notes are stored for the author alone. A
+    circle's held session records who came, one row per member: everyone but the
+    ``absent_ids`` (profile ids; anyone not of the circle is refused)."""
     check_same_organization(organization, session)
     if status not in (SessionStatus.HELD, SessionStatus.CANCELLED, SessionStatus.NO_SHOW):
         raise ValidationError({"status": "Say whether the session was held, cancelled or missed."})
@@ -74,8 +80,28 @@ def session_log(
         AgendaItem.objects.filter(session=session, pk__in=list(covered_item_ids)).update(
             is_covered=True
         )
+        if is_circle(session.mentorship) and status == SessionStatus.HELD:
+            _record_attendance(organization, session, set(absent_ids))
         _record_notes(organization, actor, session, person, private_note, action_items)
     return session
+
+
+def _record_attendance(organization: Organization, session: Session, absent: set[int]) -> None:
+    """One row per member of the circle: whether they came (inside the log's transaction,
+    the session locked: a second log is refused before it gets here)."""
+    people = member_people(session.mentorship)
+    unknown = absent - {person.pk for person in people}
+    if unknown:
+        raise ValidationError({"absent": "Tick only people of this circle."})
+    SessionAttendance.objects.bulk_create(
+        SessionAttendance(
+            organization=organization,
+            session=session,
+            person=person,
+            attended=person.pk not in absent,
+        )
+        for person in people
+    )
 
 
 def _record_notes(
@@ -95,11 +121,10 @@ def _record_notes(
             author=person,
             defaults={"text": private_note},
         )
-    already = set(
-        ActionItem.objects.filter(
-            mentorship=session.mentorship, status=ActionStatus.OPEN
-        ).values_list("description", flat=True)
-    )
+    open_items = ActionItem.objects.filter(mentorship=session.mentorship, status=ActionStatus.OPEN)
+    if own_experiments_only(session.mentorship):
+        open_items = open_items.filter(owner=person)  # each member of a circle has their own
+    already = set(open_items.values_list("description", flat=True))
     for item in action_items:
         if item["description"].strip() in already:
             continue  # already on the pair's list (or typed twice): not added again
@@ -154,6 +179,7 @@ def session_log_past(
     starts_at: datetime,
     duration_minutes: int,
     kind: str = SessionKind.CHECK_IN,
+    absent_ids: Iterable[int] = (),
     shared_notes: str = "",
     private_note: str = "",
     real_situations: str = "",
@@ -162,7 +188,8 @@ def session_log_past(
     """Record a meeting that took place without being planned here: a held session at
     ``starts_at``, with the notes and experiments of any logged session. A meeting of the
     pair already stored within the hour (a second click, or the other person a moment
-    before) raises ``SameMeeting`` with it, and nothing is written twice."""
+    before) raises ``SameMeeting`` with it, and nothing is written twice. A circle's
+    records who came, as ``session_log`` does."""
     check_same_organization(organization, mentorship)
     person = pair_member(actor, mentorship)
     if not mentorship.is_open:
@@ -188,7 +215,7 @@ def session_log_past(
         if nearby:
             # a held one before a planned one: what was logged is what the person must see
             same = min(nearby, key=lambda found: found.status != SessionStatus.HELD)
-            raise SameMeeting(same, _same_meeting_message(same, person))
+            raise SameMeeting(same, _same_meeting_message(same, person, mentorship))
         now = timezone.now()
         session = Session.objects.create(
             organization=organization,
@@ -204,17 +231,20 @@ def session_log_past(
             logged_at=now,
             created_by=person,
         )
+        if is_circle(mentorship):
+            _record_attendance(organization, session, set(absent_ids))
         _record_notes(organization, actor, session, person, private_note, action_items)
     return session
 
 
-def _same_meeting_message(session: Session, person: Profile) -> str:
+def _same_meeting_message(session: Session, person: Profile, mentorship: Mentorship) -> str:
     if session.status == SessionStatus.PLANNED:
         return "You had planned a session at about that time: log that one instead."
     if session.logged_by_id == person.pk:
         return "You have already logged a meeting at about that time: nothing was added twice."
+    who = "Someone in your circle has" if is_circle(mentorship) else "Your partner has"
     return (
-        "Your partner has just logged a meeting at about that time: "
+        f"{who} just logged a meeting at about that time: "
         "open it to add to it rather than logging it twice."
     )
 
@@ -232,3 +262,52 @@ def private_note_save(
         organization=organization, session=session, author=person, defaults={"text": text}
     )
     return note
+
+
+def shared_notes_version(text: str) -> str:
+    """A short fingerprint of the shared notes as someone started editing them."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class SharedNotesConflict(ValidationError):
+    """The shared notes changed since the editor opened them: ``theirs`` is the text now,
+    ``version`` its fingerprint (sending it again replaces it on purpose)."""
+
+    def __init__(self, *, theirs: str, version: str) -> None:
+        super().__init__(
+            {
+                "text": "Someone changed the shared notes while you were writing. Their "
+                "version is above; yours is kept here: merge them and save again."
+            }
+        )
+        self.theirs = theirs
+        self.version = version
+
+
+def shared_notes_save(
+    *, organization: Organization, actor: User, session: Session, text: str, version: str
+) -> Session:
+    """Change the shared notes of a logged session: any member writes them (a pair's two,
+    everyone of a circle). ``version`` is the fingerprint of the notes the editor started
+    from: when they changed meanwhile, ``SharedNotesConflict`` refuses and nothing is
+    overwritten."""
+    check_same_organization(organization, session)
+    text = check_text("text", text)
+    with transaction.atomic():
+        session = (
+            Session.objects.select_for_update(of=("self",))
+            .select_related("mentorship__mentee", "mentorship__mentor")
+            .get(pk=session.pk)
+        )
+        pair_member(actor, session.mentorship)
+        if not session.is_logged:
+            raise ValidationError("Log the session first: its shared notes come with the log.")
+        if session.shared_notes == text:
+            return session  # the same words sent again: nothing to change
+        if shared_notes_version(session.shared_notes) != version:
+            raise SharedNotesConflict(
+                theirs=session.shared_notes, version=shared_notes_version(session.shared_notes)
+            )
+        session.shared_notes = text
+        session.save(update_fields=["shared_notes", "updated_at"])
+    return session

@@ -1,5 +1,6 @@
-"""The checks every write of the session loop shares: the actor is one of the pair, a
-text fits, a session is still planned."""
+"""The checks every write of the session loop shares: the actor is a member of the
+mentorship (one of a pair, or anyone of a circle), a text fits, a session is still
+planned."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
+from matching.models import MentorshipMember
 from mentoring.people.selectors import profile_of
 
+from ..members import is_circle
 from ..models import NOTES_MAX_CHARS, Session, SessionStatus
 
 if TYPE_CHECKING:
@@ -19,9 +22,14 @@ if TYPE_CHECKING:
 
 
 def pair_member(actor: User, mentorship: Mentorship) -> Profile:
-    """The actor's profile, if they are the mentee or the mentor of the mentorship."""
+    """The actor's profile, if they are a member of the mentorship (the pair's mentee or
+    mentor, anyone of a circle: ``matching.access``'s rule)."""
     person = profile_of(actor)
-    if person.pk not in (mentorship.mentee.person_id, mentorship.mentor.person_id):
+    if person.pk in (mentorship.mentee.person_id, mentorship.mentor.person_id):
+        return person  # a pair's two, a circle's first mentee and mentor: no query
+    if not MentorshipMember.objects.filter(mentorship=mentorship, person=person).exists():
+        if is_circle(mentorship):
+            raise ValidationError("Only the members of this circle can do this.")
         raise ValidationError("Only the two people of this mentorship can do this.")
     return person
 
@@ -42,7 +50,7 @@ def planned(session: Session) -> Session:
     with the pair; refused once it is logged."""
     session = (
         Session.objects.select_for_update(of=("self",))
-        .select_related("mentorship__mentee", "mentorship__mentor")
+        .select_related("mentorship__program", "mentorship__mentee", "mentorship__mentor")
         .get(pk=session.pk)
     )
     if session.status != SessionStatus.PLANNED:

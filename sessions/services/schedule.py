@@ -19,6 +19,7 @@ from mentoring.common.time_zones import time_zone_of
 from mentoring.notifications.models import Kind
 
 from .. import notices
+from ..members import member_people, own_experiments_only, who_meets
 from ..models import (
     ActionItem,
     ActionStatus,
@@ -72,7 +73,7 @@ def check_overlap(
     either of the pair, named on ``person``'s clock. The pair's own session at the very
     same start is left to ``refuse_repeat`` (a second click is a repeat, not a clash)."""
     ends = starts_at + timedelta(minutes=duration_minutes)
-    people = [mentorship.mentee.person, mentorship.mentor.person]
+    people = member_people(mentorship)
     clashes = [
         other
         for other in planned_sessions_between(people, starts_at, ends)
@@ -83,9 +84,7 @@ def check_overlap(
         return
     zone = time_zone_of(person.time_zone)
     named = "; ".join(
-        f"{other.starts_at.astimezone(zone):%a %d %b %H:%M} with "
-        f"{other.mentorship.mentor.person.display_name} and "
-        f"{other.mentorship.mentee.person.display_name}"
+        f"{other.starts_at.astimezone(zone):%a %d %b %H:%M} with {who_meets(other.mentorship)}"
         for other in clashes[:3]
     )
     raise ValidationError(
@@ -152,6 +151,10 @@ def session_schedule(
 
 
 def _add_follow_ups(organization: Organization, session: Session) -> None:
+    """The pair's open experiments join the agenda; a circle's do not: each member's
+    experiments are their own, and the agenda is everyone's."""
+    if own_experiments_only(session.mentorship):
+        return
     open_items = ActionItem.objects.filter(mentorship=session.mentorship, status=ActionStatus.OPEN)
     AgendaItem.objects.bulk_create(
         AgendaItem(

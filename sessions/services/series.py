@@ -17,6 +17,7 @@ from mentoring.common.locks import refuse_repeat
 from mentoring.people.models import validate_time_zone
 
 from .. import notices
+from ..members import member_people, who_meets
 from ..models import (
     SERIES_MAX_COUNT,
     SERIES_MAX_INTERVAL_WEEKS,
@@ -138,7 +139,7 @@ def _check_clashes(
     planned session of either of the pair (one query for the whole series), naming the
     clashing dates on the planner's clock."""
     length = timedelta(minutes=duration_minutes)
-    people = [mentorship.mentee.person, mentorship.mentor.person]
+    people = member_people(mentorship)
     busy = planned_sessions_between(people, starts[0], starts[-1] + length)
     clashes = [
         (number, start, other)
@@ -152,9 +153,7 @@ def _check_clashes(
     zone = zoneinfo.ZoneInfo(time_zone)
     named = "; ".join(
         f"session {number} on {start.astimezone(zone):%a %-d %b %H:%M} overlaps "
-        f"{other.starts_at.astimezone(zone):%H:%M} with "
-        f"{other.mentorship.mentor.person.display_name} and "
-        f"{other.mentorship.mentee.person.display_name}"
+        f"{other.starts_at.astimezone(zone):%H:%M} with {who_meets(other.mentorship)}"
         for number, start, other in clashes[:CLASHES_NAMED]
     )
     more = len(clashes) - CLASHES_NAMED

@@ -13,7 +13,18 @@ from mentoring.tenancy.access import member_required
 
 from .. import selectors, services
 from ..forms import AgreementForm
-from .common import render_for
+from .common import mentorship_url, render_for
+
+CIRCLE_AGREEMENT = (
+    "The written agreement is for pairs: a circle agrees how it works at its first "
+    "session, in that session's shared notes."
+)
+
+
+def _for_circle(request, page):
+    """A circle has no written agreement (its pages do not link to it): back to it."""
+    messages.info(request, CIRCLE_AGREEMENT)
+    return redirect(mentorship_url(page.mentorship.pk, "sessions"))
 
 
 def _render_agreement(request, page, form=None):
@@ -27,6 +38,8 @@ def agreement(request, mentorship_id: int):
     page = selectors.agreement_page(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
+    if page.side.is_circle:
+        return _for_circle(request, page)
     if request.method == "GET":
         return _render_agreement(request, page)
     form = AgreementForm(request.POST, side=page.side, agreement=page.agreement)
@@ -64,6 +77,8 @@ def agreement_confirm(request, mentorship_id: int):
     page = selectors.agreement_page(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
+    if page.side.is_circle:
+        return _for_circle(request, page)
     url = reverse("sessions:agreement", kwargs={"mentorship_id": mentorship_id})
     if page.agreement is None:
         messages.error(request, "Write the agreement together first; then each of you confirms.")

@@ -12,8 +12,16 @@ from matching.access import PairSide
 from mentoring.common.time_zones import time_zone_of
 from mentoring.request_validation import parse_id
 
-from ..forms import AgendaEditForm, AgendaItemForm, CancelForm, PrivateNoteForm, RescheduleForm
+from ..forms import (
+    AgendaEditForm,
+    AgendaItemForm,
+    CancelForm,
+    PrivateNoteForm,
+    RescheduleForm,
+    SharedNotesForm,
+)
 from ..selectors.detail import SessionPage
+from ..services.log import shared_notes_version
 
 
 def render_for(
@@ -58,6 +66,14 @@ def render_session(
         "cancel_form": extras.get("cancel_form") or CancelForm(),
         "note_form": extras.get("note_form")
         or PrivateNoteForm(initial={"text": page.my_note.text if page.my_note else ""}),
+        "notes_form": extras.get("notes_form")
+        or SharedNotesForm(
+            initial={
+                "text": session.shared_notes,
+                "version": shared_notes_version(session.shared_notes),
+            }
+        ),
+        "notes_conflict": extras.get("notes_conflict"),
     }
     if context["edit_item_id"] and context["edit_form"] is None:
         item = next((i for i in page.panel.agenda if i.pk == context["edit_item_id"]), None)

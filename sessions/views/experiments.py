@@ -14,6 +14,7 @@ from mentoring.tenancy.access import member_required
 
 from .. import selectors, services
 from ..forms import ExperimentDoneForm, ExperimentForm
+from ..members import own_experiments_only
 from ..models import ActionStatus
 from .common import render_for
 
@@ -95,7 +96,12 @@ def experiment_done(request, mentorship_id: int, item_id: int):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Well done. Your reflection is shared with your pair.")
+            messages.success(
+                request,
+                "Well done. Your reflection is saved."
+                if own_experiments_only(item.mentorship)
+                else "Well done. Your reflection is shared with your pair.",
+            )
             return redirect(_experiments_url(mentorship_id, f"experiment-{item.pk}"))
     page = selectors.experiments_page(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id

@@ -1,5 +1,5 @@
 """Logging a session (once), logging a meeting that happened without being planned here,
-and the private note each of the pair keeps on it."""
+the shared notes every member writes, and the private note each keeps on it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from matching.access import access_pair
 from mentoring.tenancy.access import member_required
 
 from .. import selectors, services
-from ..forms import LogPastForm, PrivateNoteForm, SessionLogForm
+from ..forms import LogPastForm, PrivateNoteForm, SessionLogForm, SharedNotesForm
+from ..members import member_name, others_word
 from ..models import SessionStatus
 from .common import mentorship_url, render_for, render_session, session_url
 
@@ -26,7 +27,11 @@ def session_log(request, session_id: int):
     )
     session, side = page.session, page.side
     if session.is_logged:
-        who = "you" if session.logged_by_id == side.me.pk else side.other.display_name
+        who = (
+            "you"
+            if session.logged_by_id == side.me.pk
+            else member_name(side, session.logged_by_id) or "someone else"
+        )
         messages.info(
             request,
             f"This session is already logged (as {session.get_status_display().lower()}, "
@@ -44,6 +49,7 @@ def session_log(request, session_id: int):
                 status=data["status"],
                 actual_minutes=data["actual_minutes"],
                 covered_item_ids=data["covered"],
+                absent_ids=form.absent_ids,
                 shared_notes=data["shared_notes"],
                 private_note=data["private_note"],
                 real_situations=data["real_situations"],
@@ -53,7 +59,7 @@ def session_log(request, session_id: int):
             form.add_service_errors(error)
         else:
             messages.success(
-                request, f"Session logged. {side.other.display_name} sees the shared notes."
+                request, f"Session logged. {others_word(side, start=True)} sees the shared notes."
             )
             return redirect(session_url(session_id))
     return render_for(request, "sessions/log.html", {"page": page, "form": form}, side)
@@ -82,6 +88,7 @@ def session_log_past(request, mentorship_id: int):
                 starts_at=data["starts_at"],
                 duration_minutes=data["duration_minutes"],
                 kind=data["kind"],
+                absent_ids=form.absent_ids,
                 shared_notes=data["shared_notes"],
                 private_note=data["private_note"],
                 real_situations=data["real_situations"],
@@ -98,7 +105,7 @@ def session_log_past(request, mentorship_id: int):
             form.add_service_errors(error)
         else:
             messages.success(
-                request, f"Meeting logged. {side.other.display_name} sees the shared notes."
+                request, f"Meeting logged. {others_word(side, start=True)} sees the shared notes."
             )
             return redirect(session_url(session.pk))
     context = {
@@ -138,3 +145,40 @@ def private_note_save(request, session_id: int):
         organization=request.organization, user=request.user, session_id=session_id
     )
     return render_session(request, page, note_form=form)
+
+
+@member_required
+@require_POST
+def shared_notes_save(request, session_id: int):
+    """Any member changes a logged session's shared notes; a change made meanwhile by
+    someone else is shown beside the text sent, and nothing is overwritten."""
+    session, _side = selectors.access_session(
+        organization=request.organization, user=request.user, session_id=session_id
+    )
+    form = SharedNotesForm(request.POST)
+    conflict = None
+    if form.is_valid():
+        try:
+            services.shared_notes_save(
+                organization=request.organization,
+                actor=request.user,
+                session=session,
+                text=form.cleaned_data["text"],
+                version=form.cleaned_data["version"],
+            )
+        except services.SharedNotesConflict as refusal:
+            conflict = refusal.theirs
+            data = request.POST.copy()
+            data["shared-version"] = refusal.version  # saving again replaces theirs on purpose
+            form = SharedNotesForm(data)
+            form.is_valid()
+            form.add_service_errors(refusal)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Shared notes saved.")
+            return redirect(session_url(session_id, "what-happened"))
+    page = selectors.session_page(
+        organization=request.organization, user=request.user, session_id=session_id
+    )
+    return render_session(request, page, notes_form=form, notes_conflict=conflict, status=200)

@@ -23,9 +23,12 @@ from .common import render_for
 
 
 def _page(request, mentorship_id: int) -> ObservationsPage:
-    return observations_page(
+    page = observations_page(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
+    if page.side.is_circle:  # its pages link to none: the log is a mentee's, of one mentor
+        raise Http404("The observation log is for pairs, not circles.")
+    return page
 
 
 def _log_url(mentorship_id: int, anchor: str = "") -> str:

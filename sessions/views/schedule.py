@@ -16,6 +16,7 @@ from mentoring.tenancy.access import member_required
 from .. import selectors, services
 from ..calendar_files import session_calendar
 from ..forms import CancelForm, MeetingPlaceForm, RescheduleForm, ScheduleForm
+from ..members import others_word
 from ..selectors.slots import mutual_slots
 from ..services.agenda import session_visit_record
 from ..services.places import meeting_place_save
@@ -62,10 +63,13 @@ def session_schedule(request, mentorship_id: int):
         else:
             messages.success(
                 request,
-                f"Session planned. {side.other.display_name} sees it on their own clock. "
+                f"Session planned. {others_word(side, start=True)} sees it on their own clock. "
                 "Now build the agenda together.",
             )
             return redirect(session_url(session.pk))
+    if side.is_circle:  # the free-time finder compares two calendars: a pair's
+        context = {"form": form, "slots": None, "slots_problem": ""}
+        return render_for(request, "sessions/schedule.html", context, side)
     slots = mutual_slots(
         organization=request.organization, mentorship=side.mentorship, viewer=side.me
     )
@@ -131,7 +135,7 @@ def session_reschedule(request, session_id: int):
             form.add_service_errors(error)
         else:
             messages.success(
-                request, f"Session moved. {side.other.display_name} sees the new time."
+                request, f"Session moved. {others_word(side, start=True)} sees the new time."
             )
             return redirect(session_url(session_id))
     page = selectors.session_page(
@@ -159,7 +163,7 @@ def session_cancel(request, session_id: int):
             form.add_service_errors(error)
         else:
             messages.success(
-                request, f"Session cancelled. {side.other.display_name} sees your note."
+                request, f"Session cancelled. {others_word(side, start=True)} sees your note."
             )
             return redirect(session_url(session_id))
     page = selectors.session_page(

@@ -11,6 +11,7 @@ from matching.access import access_pair
 from mentoring.tenancy.access import member_required
 
 from ..forms_series import SeriesForm
+from ..members import others_word
 from ..services import series as series_services
 from ..services.schedule import default_place
 from .common import mentorship_url, render_for
@@ -56,8 +57,8 @@ def series_plan(request, mentorship_id: int):
             )
             messages.success(
                 request,
-                f"{series.count} sessions planned: {words}. {side.other.display_name} sees "
-                "them on their own clock, and you both get one invitation for the series. "
+                f"{series.count} sessions planned: {words}. {others_word(side, start=True)} sees "
+                "them on their own clock, and each of you gets one invitation for the series. "
                 "Each session can still be moved or cancelled on its own.",
             )
             return redirect(mentorship_url(mentorship_id, "sessions"))

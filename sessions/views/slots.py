@@ -15,6 +15,7 @@ from mentoring.tenancy.access import member_required
 
 from .. import services
 from ..forms import SlotPickForm
+from ..members import others_word
 from ..models import SessionKind
 from ..selectors.slots import planned_at, slot_is_free
 from .common import session_url
@@ -28,6 +29,9 @@ def slot_pick(request, mentorship_id: int):
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
     back = reverse("sessions:schedule", kwargs={"mentorship_id": mentorship_id})
+    if side.is_circle:
+        messages.error(request, "Free times are proposed to pairs only: pick a time below.")
+        return redirect(back)
     form = SlotPickForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
@@ -65,7 +69,7 @@ def slot_pick(request, mentorship_id: int):
         return redirect(back)
     messages.success(
         request,
-        f"Session planned. {side.other.display_name} sees it on their own clock. "
+        f"Session planned. {others_word(side, start=True)} sees it on their own clock. "
         "Now build the agenda together.",
     )
     return redirect(session_url(session.pk))

@@ -26,6 +26,7 @@ from sessions.services.availability import WindowInput, availability_week_save, 
 from sessions.services.feed import calendar_feed_issue
 from sessions.services.observations import observation_add
 from sessions.services.questions import prepared_question_add
+from tests.builders.circle import make_circle
 from tests.builders.cohort import make_cohort
 from tests.builders.hr import allow_individual_progress
 from tests.builders.observations import SEEN
@@ -168,6 +169,30 @@ def build_scene() -> Scene:
         )
     # Program C takes applications; nobody has applied yet.
     make_program(org, status=ProgramStatus.ENROLLING)
+    # Program D runs circles: the pair's mentee sits in one with the other mentee and a
+    # third, with a session planned (its shared agenda) and one to log (attendance per member).
+    circle = make_circle(org, mentees=3).mentorship
+    with activate(organization):
+        circle_session = sessions.session_schedule(
+            organization=organization,
+            actor=mentee,
+            mentorship=circle,
+            starts_at=timezone.now() + timedelta(days=4),
+            location="Room 5",
+        )
+        sessions.agenda_item_add(
+            organization=organization,
+            actor=mentee,
+            session=circle_session,
+            text="What each of us tried since last time",
+        )
+        Session.objects.create(
+            organization=organization,
+            mentorship=circle,
+            status=SessionStatus.PLANNED,
+            starts_at=timezone.now() - timedelta(hours=4),
+            created_by=Profile.objects.get(user=mentee),
+        )
     with activate(organization):
         _invitation, invitation_token = invitation_create(
             organization=organization,

@@ -51,7 +51,7 @@ def make_pair(org: Org) -> Pair:
         )
         matching.match_run_approve(organization=org.organization, actor=org.manager, run=run)
         mentorship = Mentorship.objects.select_related(
-            "mentee__person__user", "mentor__person__user"
+            "program", "mentee__person__user", "mentor__person__user"
         ).first()
     return Pair(org, mentorship, mentorship.mentee.person.user, mentorship.mentor.person.user)
 

@@ -81,6 +81,7 @@ STATE_CHANGING = {
     "sessions:log": "sessions:cancel",
     "sessions:cancel": None,
     "sessions:private_note": None,
+    "sessions:shared_notes": None,
     "sessions:agenda_add": None,
     "sessions:agenda_edit": "sessions:agenda_remove",
     "sessions:agenda_move": "sessions:agenda_remove",

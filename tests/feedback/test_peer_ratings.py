@@ -140,9 +140,9 @@ def test_a_member_of_another_organization_can_neither_read_nor_rate_a_peer_pair(
     assert ratings(pair) == []
 
 
-# The one-to-one page's seven (tests/feedback/test_views.py) and one more: the ratings of the
-# second partner's skills.
-PEER_PROGRESS_QUERIES = 8
+# The same as the one-to-one page (tests/feedback/test_views.py): both partners' ratings
+# come in one query.
+PEER_PROGRESS_QUERIES = 7
 
 
 @pytest.mark.parametrize("skills_each", [1, 2])

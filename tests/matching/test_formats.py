@@ -112,6 +112,7 @@ def test_a_reverse_mentor_is_never_paired_with_their_own_manager(world):
     ("program_format", "seniority"),
     [
         (ProgramFormat.ONE_TO_ONE, Weight.MEDIUM),
+        (ProgramFormat.CIRCLE, Weight.MEDIUM),
         (ProgramFormat.PEER, Weight.MUST),
         (ProgramFormat.REVERSE, Weight.MUST),
     ],

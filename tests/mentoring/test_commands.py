@@ -96,10 +96,12 @@ def test_the_demo_has_programs_in_every_state_with_enrolments_goals_and_reviews(
         with activate(organization):
             statuses = set(Program.objects.values_list("status", flat=True))
             assert {"draft", "enrolling", "running"} <= statuses
-            # the circle's 5, the pilot's 3, the peer exchange's 3, the trained program's 3
-            assert Enrollment.objects.filter(status="approved", role="mentor").count() == 14
+            # the listening circle's 5, the pilot's 3, the peer exchange's 3, the trained
+            # program's 3 and the circle program's 2 (one per circle)
+            assert Enrollment.objects.filter(status="approved", role="mentor").count() == 16
             assert Enrollment.objects.filter(status="applied").exists()
-            assert GoalReview.objects.count() == 6
+            # six of the listening circle's mentees and five of the circle program's
+            assert GoalReview.objects.count() == 6 + 5
 
 
 @pytest.mark.django_db
@@ -109,10 +111,11 @@ def test_the_demo_has_an_approved_match_and_a_draft_to_review_in_each_organizati
     run("seed_demo")
     for organization in Organization.objects.all():
         with activate(organization):
-            # the circle, the peer exchange and the trained program are paired and running
-            assert MatchRun.objects.filter(status="approved").count() == 3
+            # the listening circle, the peer exchange, the trained program and the circle
+            # program are matched and running (its two circles are one mentorship each)
+            assert MatchRun.objects.filter(status="approved").count() == 4
             assert MatchRun.objects.filter(status="draft").count() == 1
-            assert Mentorship.objects.filter(status="active").count() == 8 + 3 + 2
+            assert Mentorship.objects.filter(status="active").count() == 8 + 3 + 2 + 2
 
 
 @pytest.mark.django_db
@@ -145,12 +148,15 @@ def test_the_demo_has_a_session_history_feedback_ratings_and_pulse_answers():
     for organization in Organization.objects.all():
         with activate(organization):
             assert Session.objects.filter(status="held").count() >= 10
-            assert Session.objects.filter(status="planned").count() == 8 + 3 + 2
+            # the next meeting of every pair and of each of the two circles
+            assert Session.objects.filter(status="planned").count() == 8 + 3 + 2 + 2
             assert ActionItem.objects.filter(status="done").exclude(reflection="").exists()
             specificity = sorted(Feedback.objects.values_list("specificity", flat=True))
             assert specificity[0] < 2 and specificity[-1] == 4
-            # four ratings and two pulse answers for each of the 13 pairs
-            assert SkillRating.objects.count() == 52 and SurveyResponse.objects.count() == 26
+            # four ratings and two pulse answers for each of the 13 pairs; four ratings for
+            # each of the circles' 9 mentees and a pulse answer from each of their 11 members
+            assert SkillRating.objects.count() == 52 + 36
+            assert SurveyResponse.objects.count() == 26 + 11
     first = counts()
     run("seed_demo")
     assert counts() == first

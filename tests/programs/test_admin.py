@@ -215,15 +215,10 @@ def test_a_manager_creates_a_program_with_its_focus_skills(manager, world):
     assert program.match_weights["preference"] == "low"
 
 
-def test_a_manager_makes_a_peer_program_but_cannot_choose_circles_before_their_pages_exist(
-    manager, world
-):
+def test_a_manager_makes_a_peer_program_among_every_format_circles_included(manager, world):
     page = manager.get(admin_url(Program, "add")).content.decode()
     assert 'value="peer"' in page and 'value="reverse"' in page
-    assert 'value="circle"' not in page
-    response = manager.post(admin_url(Program, "add"), program_form(world, format="circle"))
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert 'value="circle"' in page  # tests/programs/test_circle_settings.py makes one
     response = manager.post(admin_url(Program, "add"), program_form(world, format="peer"))
     assert response.status_code == 302
     with in_acme(world):

@@ -215,7 +215,11 @@ def test_the_hr_api_flags_at_risk_by_the_same_rule():
         "reviews_done": 0,
         "interval": 3,
         "program_starts_on": TODAY - timedelta(days=30),
-        "approved_at": None,
+        "holders_approved_at": [None],
+        "format": "one_to_one",
+        "focus_skill_id": None,
+        "mentee_ids": [1],
+        "mentor_ids": [2],
         "updated_at": None,
     }
     assert rows.shape_on(base, TODAY)["is_at_risk"] is True

@@ -22,6 +22,8 @@ class Command(BaseCommand):
                 ("harper.quinn", "HR"),
                 ("amara.okafor", "mentor"),
                 ("jamal.carter", "mentee"),
+                ("beatriz.costa", "circle mentor"),
+                ("aisha.bello", "circle mentee"),
             ):
                 email = demo.email_for(local, organization.slug)
                 self.stdout.write(f"  {what:<18} {email:<34} {url}")
