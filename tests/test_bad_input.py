@@ -77,7 +77,8 @@ def clients(scene) -> dict[str, Client]:
 def crawled(scene, clients) -> Crawl:
     result = Crawl()
     for who in scene.people:
-        crawl(result, clients[who], who, PARTICIPANT_STARTS, allow=participant_path)
+        starts = [*PARTICIPANT_STARTS, *scene.starts_of(who)]
+        crawl(result, clients[who], who, starts, allow=participant_path)
     links = [
         f"/notifications/{scene.preferences_token}/",
         f"/notifications/{scene.preferences_token}/unsubscribe/",

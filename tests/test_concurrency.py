@@ -65,7 +65,7 @@ def crawl_forms(scene) -> tuple[list[tuple[str, object]], list[str]]:
     people = {**scene.people, "manager": scene.org.manager}
     for who, user in people.items():
         client = client_for(Client(), scene.organization, user)
-        starts = MANAGER_PAGES if who == "manager" else PARTICIPANT_STARTS
+        starts = MANAGER_PAGES if who == "manager" else PARTICIPANT_STARTS + scene.starts_of(who)
         crawl(
             result,
             client,

@@ -383,7 +383,7 @@ def crawl(
     start: list[str],
     *,
     allow,
-    per_route: int = 3,
+    per_route: int = 5,
     max_pages: int = 250,
     headers: dict | None = None,
     inspect=None,

@@ -51,6 +51,11 @@ class Scene:
     feed_token: str = ""
     preferences_token: str = ""
     people: dict = field(default_factory=dict)  # who -> user, the people the sweep signs in
+    # pages the crawl starts from too: its pages per route may run out before them
+    starts: list = field(default_factory=list)
+
+    def starts_of(self, who: str) -> list[str]:
+        return self.starts if who in ("mentee", "mentor") else []
 
     @property
     def organization(self):
@@ -81,7 +86,7 @@ def build_scene() -> Scene:
     with activate(organization):
         Profile.objects.filter(user=mentee).update(time_zone=MENTEE_ZONE)
         Profile.objects.filter(user=mentor).update(time_zone=MENTOR_ZONE)
-    hold_session(mentorship)  # opens the fit check and the pulse
+    held = hold_session(mentorship)  # opens the fit check and the pulse
     with activate(organization):
         session = sessions.session_schedule(
             organization=organization,
@@ -233,4 +238,6 @@ def build_scene() -> Scene:
         # the self-match one and the one open for applications, the mentor has the request;
         # the HR analyst has the HR pages
         people={"mentee": mentee, "mentor": mentor, "hr": org.hr},
+        # the held session's page, with its shared-notes form
+        starts=[f"/sessions/{held.pk}/"],
     )

@@ -192,8 +192,8 @@ def test_the_weekly_digest_counts_the_pairs_at_risk_by_the_same_rule(pair, plann
     digest = outbox(pair, Kind.MANAGER_DIGEST)[0]
     expected = "0" if planned else "1"
     assert (
-        f"pairs at risk (no session held within the check-in cadence, and none planned): {expected}"
-        in (digest.body_text)
+        "pairs and circles at risk (no session held within the check-in cadence, and none "
+        f"planned): {expected}" in (digest.body_text)
     )
 
 
