@@ -16,7 +16,7 @@ from mentoring.common.locks import lock, refuse_repeat
 from mentoring.people.models import Profile
 from mentoring.people.selectors import profile_of
 from programs.formats import words_for
-from programs.models import Enrollment, EnrollmentRole, ProgramFormat, ProgramSkill, Skill
+from programs.models import Enrollment, EnrollmentRole, ProgramSkill, Skill
 from sessions import services as sessions
 from sessions.models import ActionItem, Session
 
@@ -65,10 +65,6 @@ def _pair_roles(actor: User, mentorship: Mentorship) -> tuple[Profile, Profile]:
     raise ValidationError("Only the two people of this mentorship can do this.")
 
 
-def _is_circle(mentorship: Mentorship) -> bool:
-    return mentorship.program.format == ProgramFormat.CIRCLE
-
-
 def _circle_member(actor: User, mentorship: Mentorship) -> MentorshipMember:
     """The actor's member row of the circle (with its person and enrolment), or a refusal."""
     member = (
@@ -86,7 +82,7 @@ def _giver_and_receiver(
 ) -> tuple[Profile, Profile]:
     """Who gives and who receives: in a pair the other person (``receiver``, when given,
     must be them); in a circle ``receiver``, another member of the circle."""
-    if not _is_circle(mentorship):
+    if not mentorship.is_circle:
         giver, other = _pair_roles(actor, mentorship)
         if receiver is not None and receiver.pk == giver.pk:
             raise ValidationError({"receiver": "Feedback is for someone else, not yourself."})
@@ -143,7 +139,7 @@ def feedback_give(
     if session is not None and session.mentorship_id != mentorship.pk:
         errors["session"] = (
             "That session belongs to another circle."
-            if _is_circle(mentorship)
+            if mentorship.is_circle
             else "That session belongs to another pair."
         )
     if errors:
@@ -246,7 +242,7 @@ def skill_rating_add(
     check_same_organization(organization, mentorship, skill, enrollment)
     rated: Enrollment | None
     errors: dict[str, str]
-    if _is_circle(mentorship):
+    if mentorship.is_circle:
         person, rated, errors = _circle_rated(actor, mentorship, enrollment)
     else:
         person, _other = _pair_roles(actor, mentorship)
@@ -350,7 +346,7 @@ def survey_answer(
     one of a pair or any member of a circle. Answering again replaces the current answer;
     the earlier one is kept as history."""
     check_same_organization(organization, mentorship)
-    if _is_circle(mentorship):
+    if mentorship.is_circle:
         member = _circle_member(actor, mentorship)
         person, role = member.person, member.role
     else:

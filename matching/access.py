@@ -11,7 +11,7 @@ from django.http import Http404
 
 from mentoring.people.models import Profile
 from programs.formats import RoleWords, words_for
-from programs.models import EnrollmentRole, ProgramFormat
+from programs.models import EnrollmentRole
 
 from .models import Mentorship, MentorshipMember
 
@@ -52,7 +52,7 @@ def circle_members(mentorship: Mentorship) -> list[MentorshipMember]:
         return sorted(members, key=lambda m: (m.role != EnrollmentRole.MENTOR, m.pk))
     return list(
         MentorshipMember.objects.filter(mentorship=mentorship)
-        .select_related("person")
+        .select_related("person__user")
         .order_by("-role", "pk")  # "mentor" sorts after "mentee"
     )
 
@@ -69,7 +69,7 @@ class MentorshipRow:
 
     @property
     def is_circle(self) -> bool:
-        return self.mentorship.program.format == ProgramFormat.CIRCLE
+        return self.mentorship.is_circle
 
     @property
     def is_mentor(self) -> bool:
@@ -159,7 +159,7 @@ PairSide = MentorshipRow
 def side_of(mentorship: Mentorship, user) -> MentorshipRow:
     """The row of ``user``'s side; a circle's reads its members (one query, none when a
     list selector prefetched ``members__person``)."""
-    if mentorship.program.format != ProgramFormat.CIRCLE:
+    if not mentorship.is_circle:
         return MentorshipRow(
             mentorship=mentorship, is_mentee=mentorship.mentee.person.user_id == user.pk
         )

@@ -213,6 +213,10 @@ class Mentorship(TenantModel):
         return f"{self.mentor.person} → {self.mentee.person}"
 
     @property
+    def is_circle(self) -> bool:
+        return self.program.is_circle
+
+    @property
     def is_open(self) -> bool:
         return self.status in {MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED}
 

@@ -187,7 +187,7 @@ def program_fingerprint(program: Program) -> str:
         .values_list("pk", "status", "updated_at")
     ):
         digest.update(repr(pair).encode())
-    if program.format == ProgramFormat.CIRCLE:
+    if program.is_circle:
         for member in (
             MentorshipMember.objects.filter(mentorship__program=program)
             .order_by("pk")
@@ -287,7 +287,7 @@ def _reporting_line(people: list, bosses_at: dict, managers: dict, pair) -> set:
 def _earlier_pairs(program: Program):
     """(mentee person, mentor person) of every pairing outside the program's open ones.
     A circle program reads members, so that everyone who sat in a circle together counts."""
-    if program.format != ProgramFormat.CIRCLE:
+    if not program.is_circle:
         return Mentorship.objects.exclude(OPEN_MENTORSHIP, program=program).values_list(
             "mentee__person_id", "mentor__person_id"
         )

@@ -44,7 +44,6 @@ from programs.models import (
     GoalStatus,
     MatchingMode,
     Program,
-    ProgramFormat,
     ProgramStatus,
 )
 from programs.selectors import VISIBLE_STATUSES
@@ -298,7 +297,7 @@ def _rows(mentorships, user: User) -> list[MentorshipRow]:
     """Each mentorship from the user's side. A circle's row names all its members: one
     query reads them for every circle of the list (none when the list has no circle)."""
     mentorships = list(mentorships)
-    circles = [m for m in mentorships if m.program.format == ProgramFormat.CIRCLE]
+    circles = [m for m in mentorships if m.program.is_circle]
     if circles:
         prefetch_related_objects(
             circles,
@@ -475,7 +474,7 @@ def access_mentorship(
     )
     if mentorship is None:
         raise Http404("No such mentorship.")
-    if mentorship.program.format == ProgramFormat.CIRCLE:
+    if mentorship.program.is_circle:
         # a circle's page names everyone, with their departments: one query for all
         prefetch_related_objects(
             [mentorship],

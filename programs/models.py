@@ -194,6 +194,11 @@ class Program(TenantModel):
             ),
         ]
 
+    @property
+    def is_circle(self) -> bool:
+        """One mentorship for a group of mentees with one or two mentors."""
+        return self.format == ProgramFormat.CIRCLE
+
     def __str__(self) -> str:
         return self.name
 

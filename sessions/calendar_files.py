@@ -17,7 +17,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from mentoring.tenancy.hosts import organization_link
-from programs.models import ProgramFormat
 
 from . import ics
 from .members import member_people
@@ -43,7 +42,7 @@ def session_uid(organization: Organization, session: Session) -> str:
 def _summary(session: Session | SessionSeries, kind: str) -> str:
     """A pair's two names; a circle's title (its members are the attendees)."""
     pair = session.mentorship
-    if pair.program.format == ProgramFormat.CIRCLE:
+    if pair.program.is_circle:
         skill = pair.focus_skill
         return f"Mentoring circle ({kind.lower()}): {skill.name if skill else 'circle'}"
     return (
@@ -111,7 +110,7 @@ def _people(organization: Organization, pair, planner: Profile | None):
     planner = planner or pair.mentee.person
     organizer = ics.Person(f"{planner.display_name} via {organization.name}", platform_address())
     people = member_people(pair)
-    if pair.program.format != ProgramFormat.CIRCLE:
+    if not pair.program.is_circle:
         people.reverse()  # the mentor first, as a pair's invitations always listed them
     attendees = [
         ics.Person(

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from matching.models import MentorshipMember
-from programs.models import ProgramFormat
+from matching.access import circle_members
 
 if TYPE_CHECKING:
     from matching.access import PairSide
@@ -19,24 +18,15 @@ if TYPE_CHECKING:
 def member_people(mentorship: Mentorship) -> list[Profile]:
     """Everyone of the mentorship: a pair's mentee and mentor (as read with it, no query
     when selected with it), a circle's members, mentors first (one query)."""
-    if not is_circle(mentorship):
+    if not mentorship.is_circle:
         return [mentorship.mentee.person, mentorship.mentor.person]
-    return [
-        member.person
-        for member in MentorshipMember.objects.filter(mentorship=mentorship)
-        .select_related("person__user")
-        .order_by("-role", "pk")  # "mentor" sorts after "mentee"
-    ]
-
-
-def is_circle(mentorship: Mentorship) -> bool:
-    return mentorship.program.format == ProgramFormat.CIRCLE
+    return [member.person for member in circle_members(mentorship)]
 
 
 def own_experiments_only(mentorship: Mentorship) -> bool:
     """In a circle each member sees and changes only the experiments they own; a pair's
     two share theirs."""
-    return is_circle(mentorship)
+    return mentorship.is_circle
 
 
 def others_word(side: PairSide, *, start: bool = False) -> str:
@@ -60,7 +50,7 @@ def member_name(side: PairSide, person_id: int | None) -> str:
 def who_meets(mentorship: Mentorship) -> str:
     """A mentorship in a clash message: "Ana and Ben" for a pair, "the Listening circle"
     (its program and focus skill read with it)."""
-    if is_circle(mentorship):
+    if mentorship.is_circle:
         skill = mentorship.focus_skill
         return f"the {skill.name} circle" if skill else "your circle"
     return f"{mentorship.mentor.person.display_name} and {mentorship.mentee.person.display_name}"

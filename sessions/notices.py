@@ -18,7 +18,6 @@ from mentoring.common.time_zones import time_zone_of
 from mentoring.notifications.models import Kind
 from mentoring.notifications.outbox import Message, enqueue
 from mentoring.tenancy.hosts import organization_link
-from programs.models import ProgramFormat
 
 from .calendar_files import invitation_attachment, series_invitation, session_invitation
 from .members import member_people
@@ -77,7 +76,7 @@ def _partner_of(person: Profile, people: list[Profile]) -> Profile | Others:
 
 def _circle_title(mentorship) -> str:
     """A circle's name in its emails ("Listening circle"); empty for a pair."""
-    if mentorship.program.format != ProgramFormat.CIRCLE:
+    if not mentorship.program.is_circle:
         return ""
     skill = mentorship.focus_skill
     return f"{skill.name} circle" if skill else "mentoring circle"

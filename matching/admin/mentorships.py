@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from mentoring.common.admin import ServiceFormAdmin, ServiceModelForm
 from mentoring.tenancy.admin import ReadOnlyTenantAdmin, organization_admin_site
 from programs.formats import words_for
-from programs.models import EnrollmentRole, ProgramFormat
+from programs.models import EnrollmentRole
 
 from .. import services
 from ..events import pairs_at_risk
@@ -120,7 +120,7 @@ class MentorshipAdmin(ServiceFormAdmin):
     show_full_result_count = False
 
     def get_fields(self, request, obj=None):
-        if obj is not None and obj.program.format == ProgramFormat.CIRCLE:
+        if obj is not None and obj.program.is_circle:
             return CIRCLE_FIELDS
         return MENTORSHIP_FIELDS
 
@@ -155,7 +155,7 @@ class MentorshipAdmin(ServiceFormAdmin):
 
     @admin.display(description="Why this pair")
     def reasons(self, mentorship):
-        if mentorship.program.format == ProgramFormat.CIRCLE:
+        if mentorship.program.is_circle:
             return self._circle_reasons(mentorship)
         return " · ".join(part["label"] for part in mentorship.breakdown) or "Paired by hand"
 

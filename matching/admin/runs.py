@@ -28,7 +28,7 @@ from mentoring.jobs.admin import start_job
 from mentoring.jobs.services import job_page_url
 from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
-from programs.models import Enrollment, ProgramFormat, ProgramStatus
+from programs.models import Enrollment, ProgramStatus
 
 from .. import explain, selectors, services
 from ..forms import (
@@ -270,7 +270,7 @@ class MatchRunAdmin(TenantModelAdmin):
             request.GET or None, orders=selectors.PAIR_ORDERS, filters=selectors.PAIR_FILTERS
         )
         search = search_form.search()
-        is_circles = run.program.format == ProgramFormat.CIRCLE
+        is_circles = run.program.is_circle
         if is_circles:
             # a circle draft is read circle by circle: number, skill, mentors, mentees
             pairs = Paginator(
@@ -485,7 +485,7 @@ class MatchRunAdmin(TenantModelAdmin):
         else:
             next_step = ""
         made = f"{len(created)} mentorship{pluralize(len(created))}"
-        if run.program.format == ProgramFormat.CIRCLE:
+        if run.program.is_circle:
             made = f"{len(created)} circle{pluralize(len(created))}"
         messages.success(request, f"Draft approved: {made} created.{next_step}")
         return redirect(changelist_url(Mentorship, program__id__exact=run.program_id))

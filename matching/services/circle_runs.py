@@ -12,7 +12,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from programs.models import Enrollment, Program, ProgramFormat
+from programs.models import Enrollment, Program
 
 from .. import emails, explain
 from ..circles import CirclePlan, Reason, form_circles
@@ -39,10 +39,6 @@ UNMATCHED_REASON = {
     Reason.NO_FOCUS_SKILL: UnmatchedReason.NO_FOCUS_SKILL,
     Reason.GROUP_TOO_SMALL: UnmatchedReason.GROUP_TOO_SMALL,
 }
-
-
-def is_circle_program(program: Program) -> bool:
-    return program.format == ProgramFormat.CIRCLE
 
 
 def circle_plan(program: Program, pool: Pool, progress: Progress | None = None) -> CirclePlan:

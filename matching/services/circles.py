@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from programs.models import Enrollment, EnrollmentRole, Program, ProgramFormat, Skill
+from programs.models import Enrollment, EnrollmentRole, Program, Skill
 
 from ..models import OPEN_STATUSES, MatchRun, Mentorship, MentorshipMember
 
@@ -32,7 +32,7 @@ class NewCircle:
 
 
 def _check(program: Program, circle: NewCircle) -> None:
-    if program.format != ProgramFormat.CIRCLE:
+    if not program.is_circle:
         raise ValidationError(f"“{program}” is not a circle program.")
     if not 1 <= len(circle.mentors) <= program.circle_mentors:
         raise ValidationError(

@@ -110,7 +110,7 @@ def match_run_start(
         raise ValidationError(
             "Every mentor is at capacity: approve more mentors or raise capacities."
         )
-    if circle_runs.is_circle_program(program):
+    if program.is_circle:
         plan = circle_runs.circle_plan(program, pool, progress)
         with transaction.atomic():
             run = _new_run(
@@ -233,14 +233,14 @@ def _pool_for(run: MatchRun) -> Pool:
 
 def _refresh_total(run: MatchRun) -> None:
     rows = MatchProposal.objects.filter(run=run)
-    if circle_runs.is_circle_program(run.program):
+    if run.program.is_circle:
         rows = DraftCircle.objects.filter(run=run)  # type: ignore[assignment]  # both have a score
     run.total_score = sum(rows.values_list("score", flat=True))
     run.save(update_fields=["total_score"])
 
 
 def _refuse_in_circles(run: MatchRun, what: str) -> None:
-    if circle_runs.is_circle_program(run.program):
+    if run.program.is_circle:
         raise ValidationError(
             f"{what} is for pairs: in a circle draft, move a mentee to another circle, "
             "remove a mentee or a whole circle, or run the match again."
@@ -494,7 +494,7 @@ def match_run_approve(
                 "Enrolments or pairs of this program changed after the draft was made: "
                 "run the match again and review the new draft."
             )
-        if circle_runs.is_circle_program(program):
+        if program.is_circle:
             mentorships = circle_runs.circle_draft_approve(organization, program, run)
             _approved(organization, actor, run, program)
             return mentorships

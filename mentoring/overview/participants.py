@@ -19,7 +19,6 @@ from programs.models import (
     EnrollmentStatus,
     Goal,
     GoalStatus,
-    ProgramFormat,
     ProgramStatus,
 )
 from sessions.models import ActionItem, AgendaItem, Session, SessionStatus
@@ -103,7 +102,7 @@ def my_open_pairs(profile: Profile, clock: Clock) -> list[Mentorship]:
         )
         .order_by("-started_on", "pk")
     )
-    circles = [pair for pair in pairs if pair.program.format == ProgramFormat.CIRCLE]
+    circles = [pair for pair in pairs if pair.program.is_circle]
     if circles:
         prefetch_related_objects(
             circles, Prefetch("members", MentorshipMember.objects.select_related("person"))
@@ -121,7 +120,7 @@ def side(pair: Mentorship) -> MentorshipRow:
 def side_of_person(pair: Mentorship, profile: Profile) -> MentorshipRow:
     """``matching.access.side_of`` by profile (the home page has the profile, not always
     its user loaded): a circle's row from its prefetched members."""
-    if pair.program.format != ProgramFormat.CIRCLE:
+    if not pair.program.is_circle:
         return MentorshipRow(mentorship=pair, is_mentee=pair.mentee.person_id == profile.pk)
     members = circle_members(pair)
     mine = next(m for m in members if m.person_id == profile.pk)

@@ -17,7 +17,7 @@ from mentoring.common.guards import check_same_organization
 from mentoring.common.locks import lock
 from mentoring.common.time_zones import time_zone_of
 
-from ..members import is_circle, member_people, own_experiments_only
+from ..members import member_people, own_experiments_only
 from ..models import (
     ActionItem,
     ActionStatus,
@@ -80,7 +80,7 @@ def session_log(
         AgendaItem.objects.filter(session=session, pk__in=list(covered_item_ids)).update(
             is_covered=True
         )
-        if is_circle(session.mentorship) and status == SessionStatus.HELD:
+        if session.mentorship.is_circle and status == SessionStatus.HELD:
             _record_attendance(organization, session, set(absent_ids))
         _record_notes(organization, actor, session, person, private_note, action_items)
     return session
@@ -231,7 +231,7 @@ def session_log_past(
             logged_at=now,
             created_by=person,
         )
-        if is_circle(mentorship):
+        if mentorship.is_circle:
             _record_attendance(organization, session, set(absent_ids))
         _record_notes(organization, actor, session, person, private_note, action_items)
     return session
@@ -242,7 +242,7 @@ def _same_meeting_message(session: Session, person: Profile, mentorship: Mentors
         return "You had planned a session at about that time: log that one instead."
     if session.logged_by_id == person.pk:
         return "You have already logged a meeting at about that time: nothing was added twice."
-    who = "Someone in your circle has" if is_circle(mentorship) else "Your partner has"
+    who = "Someone in your circle has" if mentorship.is_circle else "Your partner has"
     return (
         f"{who} just logged a meeting at about that time: "
         "open it to add to it rather than logging it twice."

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from matching.models import MentorshipMember
 from mentoring.people.selectors import profile_of
 
-from ..members import is_circle
 from ..models import NOTES_MAX_CHARS, Session, SessionStatus
 
 if TYPE_CHECKING:
@@ -28,7 +27,7 @@ def pair_member(actor: User, mentorship: Mentorship) -> Profile:
     if person.pk in (mentorship.mentee.person_id, mentorship.mentor.person_id):
         return person  # a pair's two, a circle's first mentee and mentor: no query
     if not MentorshipMember.objects.filter(mentorship=mentorship, person=person).exists():
-        if is_circle(mentorship):
+        if mentorship.is_circle:
             raise ValidationError("Only the members of this circle can do this.")
         raise ValidationError("Only the two people of this mentorship can do this.")
     return person
