@@ -17,6 +17,10 @@ WORKDIR /app
 RUN groupadd --system --gid 1000 app \
     && useradd --system --uid 1000 --gid app --home-dir /app --no-create-home app
 
+# Where every process writes its metrics (PROMETHEUS_MULTIPROC_DIR, docs/operations.md);
+# the Compose volume mounted there takes this owner.
+RUN mkdir -p /var/lib/mentoring/metrics && chown app:app /var/lib/mentoring/metrics
+
 COPY . .
 RUN pip install .
 
@@ -36,4 +40,6 @@ USER app
 EXPOSE 8000
 
 # Gunicorn reads its worker count from WEB_CONCURRENCY (default 3, set above).
-CMD ["gunicorn", "mentoring.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# No gunicorn access log: the request line of mentoring.ops.logs names the URL pattern,
+# never the raw path (calendar feed addresses carry a secret token).
+CMD ["gunicorn", "mentoring.wsgi:application", "--config", "python:mentoring.ops.gunicorn", "--bind", "0.0.0.0:8000"]

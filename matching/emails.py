@@ -1,8 +1,11 @@
 """Emails about matching's events, written to the outbox in the same transaction as the
 decision: new pairs and circles (with the reasons they were matched), mentor requests and
-answers."""
+answers, and what a member's departure ended (to the program managers)."""
 
 from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
 
 from mentoring.notifications.models import Kind
 from mentoring.notifications.outbox import Message, enqueue
@@ -12,6 +15,10 @@ from programs.models import EnrollmentRole
 
 from . import explain
 from .models import MentorshipMember
+from .notices import program_managers
+
+if TYPE_CHECKING:
+    from .services.departures import Departure
 
 
 def pairs_published(organization, mentorships) -> int:
@@ -132,5 +139,44 @@ def mentor_request_answered(organization, request) -> int:
                     ),
                 },
             )
+        ],
+    )
+
+
+DEPARTURE_KIND = Kind.MEMBER_LEFT
+
+
+def member_left(organization, departure: Departure) -> int:
+    """Each program manager hears once what a member's departure ended, with links to the
+    mentorships in the admin. The key names what ended, which can end only once."""
+
+    def admin_link(mentorship) -> dict:
+        url = organization_link(
+            organization, "admin:matching_mentorship_change", object_id=mentorship.pk
+        )
+        return {"mentorship": mentorship, "url": url}
+
+    ended = sorted(m.pk for m in [*departure.ended, *departure.circles_left])
+    what = f"{ended}:{sorted(e.pk for e in departure.withdrawn)}"
+    digest = hashlib.sha256(what.encode()).hexdigest()[:16]
+    context = {
+        "departed": departure.person,
+        "how": departure.reason_words,
+        "pairs": [admin_link(m) for m in departure.ended_pairs],
+        "circles_ended": [admin_link(m) for m in departure.ended_circles],
+        "circles_left": [admin_link(m) for m in departure.circles_left],
+        "withdrawn": departure.withdrawn,
+    }
+    return enqueue(
+        organization,
+        [
+            Message(
+                kind=DEPARTURE_KIND,
+                dedupe_key=f"member-left:{departure.person.pk}:{digest}:{manager.pk}",
+                recipient=manager,
+                template="member_left",
+                context=context,
+            )
+            for manager in program_managers()
         ],
     )

@@ -20,9 +20,11 @@ from . import jobs, privacy
 from .access import member_filter
 from .models import OPEN_MENTORSHIP, MatchRun, Mentorship
 from .services import onboarding_match
+from .services.departures import departure_end_mentoring
 
 hooks.register(hooks.PRIVACY_RULES, privacy.RULES)
 hooks.register(hooks.JOB_KINDS, jobs.KIND)
+hooks.register(hooks.MEMBER_LEFT, departure_end_mentoring)
 
 
 @hooks.register(ENROLLMENT_APPROVED)

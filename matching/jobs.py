@@ -8,6 +8,7 @@ from mentoring.jobs.kinds import JobFailed, JobKind, JobResult
 from mentoring.jobs.models import Job
 from mentoring.jobs.progress import Progress
 from mentoring.jobs.services import job_start
+from mentoring.ops import metrics
 from programs.models import Program
 
 from . import services
@@ -39,6 +40,7 @@ def _run(job: Job, progress: Progress) -> JobResult:
         weights=job.params["weights"],
         progress=progress,
     )
+    metrics.MATCH_RUN_SECONDS.observe(run.seconds)
     return JobResult(
         summary=f"Draft ready in {run.seconds:.1f} s: review the pairs, change what you "
         "need, then approve it.",

@@ -70,18 +70,19 @@ ENTRIES = (
 )
 
 
-def leave_open_circles(profile, now: datetime) -> int:
+def leave_open_circles(profile, now: datetime) -> list[Mentorship]:
     """Take ``profile`` out of their open circles: where they are the circle's first mentee
     or mentor (``Mentorship.mentee``/``mentor``), the row is re-pointed to the next member of
     the same role (the database's trigger then drops their member row); their other member
     rows are deleted. A circle's only mentor stays, under their former-member name: a
-    circle names one mentor at least. Returns how many circles they left."""
+    circle names one mentor at least (and its last mentee stays the same way). Returns the
+    circles they left, with their program and focus skill."""
     mine = MentorshipMember.objects.filter(
         person=profile,
         mentorship__status__in=OPEN_STATUSES,
         mentorship__program__format=ProgramFormat.CIRCLE,
-    ).select_related("mentorship")
-    left = 0
+    ).select_related("mentorship__program", "mentorship__focus_skill")
+    left = []
     for member in mine:
         circle = member.mentorship
         first = circle.mentee_id if member.role == EnrollmentRole.MENTEE else circle.mentor_id
@@ -99,7 +100,7 @@ def leave_open_circles(profile, now: datetime) -> int:
                 **{field: successor.enrollment_id}, updated_at=now
             )
         MentorshipMember.objects.filter(pk=member.pk).delete()
-        left += 1
+        left.append(circle)
     return left
 
 
@@ -120,7 +121,7 @@ def erase(erasure: Erasure) -> dict[str, int]:
         "fit_checks": FitCheck.objects.filter(
             Q(mentorship__in=pairs) | Q(mentorship__in=circles, respondent=profile)
         ).update(comment=""),
-        "circles_left": leave_open_circles(profile, erasure.now),
+        "circles_left": len(leave_open_circles(profile, erasure.now)),
     }
 
 

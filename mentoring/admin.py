@@ -18,6 +18,7 @@ from mentoring.accounts.models import Invitation
 from mentoring.accounts.organizations import organization_create, validate_new_slug
 from mentoring.audit import admin as audit_admin  # noqa: F401  (registers the audit log)
 from mentoring.common.admin import ServiceFormAdmin
+from mentoring.directory import admin as directory_admin  # noqa: F401  (directory sync)
 from mentoring.jobs.admin import start_job
 from mentoring.people.forms import ProfileForm
 from mentoring.people.models import Department, Profile, SeniorityLevel

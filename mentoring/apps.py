@@ -18,6 +18,7 @@ class MentoringConfig(AppConfig):
         from .accounts.access import remember_organization
         from .api import schema  # noqa: F401  (registers the OpenAPI security schemes)
         from .audit import capture, context, sign_ins
+        from .directory import privacy as directory_privacy  # noqa: F401  (its privacy rules)
         from .privacy import jobs as privacy_jobs  # noqa: F401  (registers the export jobs)
         from .privacy import notices  # noqa: F401  (the "what's new" list's privacy rules)
         from .tenancy import database

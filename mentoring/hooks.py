@@ -52,6 +52,11 @@ INVITATION_ACCEPTED = define(
     "fn(*, organization, invitation, person): the person joined through this invitation, "
     "after MEMBER_JOINED, in the same transaction",
 )
+MEMBER_LEFT = define(
+    "member_left",
+    "fn(*, organization, person, reason): a person's membership ended (for example the "
+    "directory deactivated them), inside its transaction; end what they take part in",
+)
 REMINDER_SOURCES = define(
     "reminder_sources", "a ReminderSource: what the dispatcher should send, and how"
 )

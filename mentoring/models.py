@@ -3,6 +3,7 @@
 from mentoring.accounts.models import IdentityProvider, Invitation, VerifiedDomain
 from mentoring.api.models import ApiKey
 from mentoring.audit.models import AuditAction, AuditEvent
+from mentoring.directory.models import DirectoryGroup, DirectoryGroupMember, DirectoryUser
 from mentoring.jobs.models import Job
 from mentoring.notifications.models import Notice, NotificationSetting, OutboxMessage
 from mentoring.people.models import Department, Profile, SeniorityLevel
@@ -13,6 +14,9 @@ __all__ = [
     "AuditAction",
     "AuditEvent",
     "Department",
+    "DirectoryGroup",
+    "DirectoryGroupMember",
+    "DirectoryUser",
     "IdentityProvider",
     "Invitation",
     "Job",

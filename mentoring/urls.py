@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("feedback.urls")),
     path("api/", include("mentoring.api.urls")),
+    path("scim/v2/", include("mentoring.directory.scim.urls")),
     path("accounts/3rdparty/", sso_connections_closed),
     path("accounts/", include("allauth.urls")),
     path("", include("mentoring.privacy.urls")),  # before admin/: its settings page

@@ -167,7 +167,8 @@ def test_web_worker_and_beat_share_one_image_and_differ_only_in_what_they_run():
     assert web["image"] == worker["image"] == beat["image"] == services["migrate"]["image"]
 
     def shared(service: dict) -> dict:
-        return {key: value for key, value in service.items() if key not in {"command", "ports"}}
+        own = {"command", "ports", "healthcheck"}
+        return {key: value for key, value in service.items() if key not in own}
 
     assert shared(web) == shared(worker) == shared(beat)
     assert command_of(web)[:2] == ["gunicorn", "mentoring.wsgi:application"]
@@ -195,6 +196,32 @@ def test_the_processes_start_after_migrate_has_finished_successfully():
     for name in APP_PROCESSES:
         dependency = services[name]["depends_on"]["migrate"]
         assert dependency["condition"] == "service_completed_successfully", name
+
+
+def test_compose_checks_the_health_of_the_web_process_the_worker_and_both_stores():
+    services = compose_services()
+    checks = {
+        name: " ".join(services[name]["healthcheck"]["test"])
+        for name in ("postgres", "redis", "web", "worker")
+    }
+    assert "pg_isready" in checks["postgres"]
+    assert "redis-cli ping" in checks["redis"]
+    assert "http://127.0.0.1:8000/healthz" in checks["web"]
+    assert "inspect ping" in checks["worker"]
+    for name in ("migrate", *APP_PROCESSES):
+        for store in ("postgres", "redis"):
+            assert services[name]["depends_on"][store]["condition"] == "service_healthy"
+
+
+def test_web_runs_gunicorn_with_the_hook_that_forgets_dead_workers_metrics():
+    services = compose_services()
+    command = command_of(services["web"])
+    assert command[command.index("--config") + 1] == "python:mentoring.ops.gunicorn"
+    environment = app_environment(services["web"])
+    metrics_dir = environment["PROMETHEUS_MULTIPROC_DIR"]
+    # Web, worker and beat write to one directory, so web's /metrics adds up all of them.
+    for name in APP_PROCESSES:
+        assert f"metrics:{metrics_dir}" in services[name]["volumes"], name
 
 
 def test_compose_gives_the_application_everything_production_settings_require():

@@ -129,11 +129,13 @@ MENTORSHIP_TRANSITIONS = {
 def mentorship_set_status(
     *,
     organization: Organization,
-    actor: User,
+    actor: User | None,
     mentorship: Mentorship,
     status: str,
     reason: str = "",
 ) -> Mentorship:
+    """Move a mentorship along its lifecycle (``MENTORSHIP_TRANSITIONS``); ending it early
+    needs a reason, which its people see. ``actor`` None: the platform (a member left)."""
     check_same_organization(organization, mentorship)
     with transaction.atomic():
         mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)

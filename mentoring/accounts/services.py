@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -167,6 +168,21 @@ def _announce_created(
             actor=actor,
             invitations=invitations,
             choices=choices,
+        )
+
+
+def invitation_to_choose_password(*, organization: Organization, email: str) -> None:
+    """Email a person the directory made a member here (``mentoring.directory``), who has no
+    password yet, a link to choose one; nothing when an invitation of theirs is open."""
+    if not Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).exists():
+        _new_invitation(
+            organization=organization,
+            actor=None,
+            email=normalize_email(email),
+            role=Role.MEMBER,
+            display_name="",
+            department=None,
+            job_title="",
         )
 
 
@@ -354,7 +370,17 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 
 def existing_user_for(invitation: Invitation) -> User | None:
-    return User.objects.filter(email__iexact=invitation.email).first()
+    """The account to sign in with, if the address has one with a password. An account
+    without one (made by an organization's directory) chooses its password on accepting."""
+    return (
+        _accounts_of(invitation.email)
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .first()
+    )
+
+
+def _accounts_of(email: str):
+    return User.objects.filter(email__iexact=email).order_by("pk")
 
 
 def _lock_usable(token: str) -> Invitation:
@@ -373,18 +399,30 @@ def _lock_usable(token: str) -> Invitation:
 
 
 def _join(invitation: Invitation, user: User) -> Membership:
-    if Membership.objects.filter(user=user).exists():
+    """Make the membership and profile, or, for a person the organization's directory
+    provisioned, take the ones it made (their role and fields stay the directory's)."""
+    membership = Membership.objects.filter(user=user).first()
+    profile = Profile.objects.filter(user=user, directory_users__isnull=False).first()
+    if profile is not None:
+        if membership is None or not membership.is_active:
+            raise InvitationError(
+                "Your access to this organization has ended. Ask your program manager."
+            )
+    elif membership is not None:
         raise InvitationError("You are already a member of this organization. Sign in instead.")
-    membership = Membership.objects.create(
-        organization_id=invitation.organization_id, user=user, role=invitation.role
-    )
-    profile = Profile.objects.create(
-        organization_id=invitation.organization_id,
-        user=user,
-        display_name=invitation.display_name or user.get_full_name() or user.email.split("@")[0],
-        department=invitation.department,
-        job_title=invitation.job_title,
-    )
+    else:
+        membership = Membership.objects.create(
+            organization_id=invitation.organization_id, user=user, role=invitation.role
+        )
+        profile = Profile.objects.create(
+            organization_id=invitation.organization_id,
+            user=user,
+            display_name=invitation.display_name
+            or user.get_full_name()
+            or user.email.split("@")[0],
+            department=invitation.department,
+            job_title=invitation.job_title,
+        )
     hooks.run(hooks.MEMBER_JOINED, organization=invitation.organization, person=profile)
     hooks.run(
         hooks.INVITATION_ACCEPTED,
@@ -409,11 +447,18 @@ def invitation_accept_new_user(*, token: str, display_name: str, password: str) 
         if existing_user_for(invitation) is not None:
             raise InvitationError("An account with this email exists already: sign in with it.")
         email = invitation.email
-        user = User.objects.create_user(
-            username=email if len(email) <= 150 else secrets.token_hex(16),
-            email=email,
-            password=password,
-        )
+        # An account without a password (a directory made it): the link reached its
+        # mailbox, so its owner chooses the password now.
+        user = _accounts_of(email).first()
+        if user is None:
+            user = User.objects.create_user(
+                username=email if len(email) <= 150 else secrets.token_hex(16),
+                email=email,
+                password=password,
+            )
+        else:
+            user.set_password(password)
+            user.save(update_fields=["password"])
         invitation.display_name = display_name.strip() or invitation.display_name
         _join(invitation, user)
         return user

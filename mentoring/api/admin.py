@@ -1,4 +1,5 @@
-"""Program managers create and revoke their organization's HR API keys."""
+"""Program managers create and revoke their organization's API keys: for the HR API, or
+for directory sync (SCIM)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,7 +16,7 @@ from .models import ApiKey
 class ApiKeyForm(forms.ModelForm):
     class Meta:
         model = ApiKey
-        fields = ["name", "expires_at"]
+        fields = ["name", "purpose", "expires_at"]
 
     def clean_expires_at(self):
         # Checked here, where the admin shows the message: save_model is too late.
@@ -28,7 +29,16 @@ class ApiKeyForm(forms.ModelForm):
 @admin.register(ApiKey, site=organization_admin_site)
 class ApiKeyAdmin(TenantModelAdmin):
     form = ApiKeyForm
-    list_display = ["name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_display = [
+        "name",
+        "purpose",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
+    list_filter = ["purpose"]
     readonly_fields = ["prefix", "created_at", "revoked_at", "last_used_at"]
     actions = ["revoke"]
 
@@ -42,6 +52,7 @@ class ApiKeyAdmin(TenantModelAdmin):
                 actor_profile=Profile.objects.filter(user=request.user).first(),
                 name=form.cleaned_data["name"],
                 expires_at=form.cleaned_data["expires_at"],
+                purpose=form.cleaned_data["purpose"],
             )
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from error

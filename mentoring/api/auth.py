@@ -12,6 +12,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 from mentoring.tenancy.models import Role
 
 from .keys import api_key_check
+from .models import KeyPurpose
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Send the key as: Authorization: Bearer <key>.")
         if getattr(request._request, "organization", None) is None:
             raise exceptions.AuthenticationFailed("Call the API on your organization's address.")
-        api_key = api_key_check(key.strip())
+        api_key = api_key_check(key.strip(), purpose=KeyPurpose.HR_API)
         if api_key is None:
             raise exceptions.AuthenticationFailed(
                 "This key is not valid here: unknown, revoked or expired."

@@ -10,9 +10,22 @@ from mentoring.tenancy.models import TenantModel
 KEY_PREFIX = "mntr"
 
 
+class KeyPurpose(models.TextChoices):
+    """What a key opens: one purpose each, so a leaked reporting key cannot change people."""
+
+    HR_API = "hr_api", _("HR API (read progress)")
+    DIRECTORY_SYNC = "directory_sync", _("Directory sync (SCIM provisioning)")
+
+
 class ApiKey(TenantModel):
     name = models.CharField(
         max_length=100, help_text=_("What it is for, e.g. “HR data warehouse”.")
+    )
+    purpose = models.CharField(
+        max_length=20,
+        choices=KeyPurpose.choices,
+        default=KeyPurpose.HR_API,
+        help_text=_("What the key opens. A key opens one thing only."),
     )
     prefix = models.CharField(max_length=12, editable=False)
     key_hash = models.CharField(max_length=64, editable=False)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentoring import hooks
+from mentoring.ops import metrics
 from mentoring.tenancy import activate
 from mentoring.tenancy.models import Organization
 
@@ -76,6 +77,7 @@ def dispatch_organization(organization: Organization, now: datetime) -> Counter:
     return Counter(row.kind for row in rows)
 
 
+@metrics.DISPATCH_SECONDS.time()
 def dispatch_due(now=None, dry_run: bool = False) -> dict[tuple[str, str], int]:
     """Write every due notification of every active organization; {(slug, kind): queued}."""
     now = now or timezone.now()

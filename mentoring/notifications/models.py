@@ -41,6 +41,10 @@ class Kind(models.TextChoices):
     ENROLLED = "enrolled", _("Being enrolled in a program")
     TRAINING_REMINDER = "training_reminder", _("A reminder to finish a program's mentor training")
     OBSERVATION_SHARED = "observation_shared", _("Observations my mentee shares with me")
+    MEMBER_LEFT = (
+        "member_left",
+        _("Members who leave, and what of their mentoring ended (program managers)"),
+    )
 
 
 # People cannot turn these off, and why (shown on the preferences page).

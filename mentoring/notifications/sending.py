@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mentoring.ops import metrics
+
 from .models import OutboxMessage, Status
 
 logger = logging.getLogger(__name__)
@@ -124,15 +126,18 @@ def send_pending(*, seconds: float | None = None) -> dict[str, int]:
                 row.lease_until = None if failed else timezone.now() + _retry_delay(row.attempts)
                 row.last_error = f"{type(error).__name__}: {error}"[:500]
                 outcome["failed" if failed else "retry"] += 1
+                metrics.EMAILS_FAILED.labels(final=str(failed).lower()).inc()
                 logger.warning("outbox %s: %s (attempt %s)", row.pk, row.last_error, row.attempts)
             except Exception as error:  # a message that can never be sent as it is
                 row.status, row.lease_until = Status.FAILED, None
                 row.last_error = f"{type(error).__name__}: {error}"[:500]
                 outcome["failed"] += 1
+                metrics.EMAILS_FAILED.labels(final="true").inc()
                 logger.exception("outbox %s failed for good", row.pk)
             else:
                 row.status, row.lease_until, row.sent_at = Status.SENT, None, timezone.now()
                 outcome["sent"] += 1
+                metrics.EMAILS_SENT.inc()
             row.save(update_fields=["status", "lease_until", "last_error", "sent_at"])
         if stop_at is not None and time.monotonic() > stop_at:  # a batch at least, then stop
             outcome["more"] = int(OutboxMessage.objects.filter(claimable(timezone.now())).exists())

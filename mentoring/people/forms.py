@@ -20,6 +20,7 @@ TIME_ZONE_HELP = (
     "the offset shown is today's."
 )
 SEARCH_TERM_MAX_LENGTH = 100
+SYNCED_HELP = "Synced from your organization's directory: change it there."
 PROFILE_FORM_FIELDS = [
     "display_name",
     "department",
@@ -107,6 +108,10 @@ class MemberProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._zone_found_by_search = False
+        for name in self.instance.synced_fields:
+            if name in self.fields:  # set by the directory: shown, not editable
+                self.fields[name].disabled = True
+                self.fields[name].help_text = SYNCED_HELP
         field = self.fields["time_zone"]
         field.widget.term = ""
         choices = time_zone_choices()

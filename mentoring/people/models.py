@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring.tenancy.models import TenantModel
 
+# The profile fields an organization's directory may set (mentoring.directory); the rest
+# stay the member's own.
+SYNCABLE_FIELDS = ("display_name", "job_title", "department", "manager")
+
 LANGUAGE_CHOICES = sorted(settings.LANGUAGES, key=lambda item: str(item[1]))
 
 
@@ -80,6 +84,10 @@ class Profile(TenantModel):
         models.CharField(max_length=16, choices=LANGUAGE_CHOICES), default=list, blank=True
     )
     bio = models.TextField(max_length=2000, blank=True)
+    # Which of SYNCABLE_FIELDS the directory sets: read-only for the member and managers.
+    synced_fields = ArrayField(
+        models.CharField(max_length=32), default=list, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(TenantModel.Meta):

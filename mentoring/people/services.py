@@ -1,4 +1,4 @@
-"""Writes on people: organization defaults and profile edits."""
+"""Writes on people: organization defaults, profile edits and the end of a membership."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from mentoring import hooks
 from mentoring.tenancy.models import Membership, Role
 
-from .models import Profile, SeniorityLevel
+from .models import SYNCABLE_FIELDS, Profile, SeniorityLevel
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -78,15 +79,36 @@ def _managed_changes(profile: Profile, changes: dict[str, Any]) -> set[str]:
     return changed
 
 
+def _synced_changes(profile: Profile, changes: dict[str, Any]) -> list[str]:
+    """The fields the directory sets that ``changes`` would give another value."""
+    changed = []
+    for field in SYNCABLE_FIELDS:
+        if field in changes and field in profile.synced_fields:
+            value = changes[field]
+            if field in MANAGED_FIELDS:
+                value = value.pk if value is not None else None
+                field_value = getattr(profile, f"{field}_id")
+            else:
+                field_value = getattr(profile, field)
+            if value != field_value:
+                changed.append(field)
+    return changed
+
+
 def profile_update(
     *, organization: Organization, actor: User | None, profile: Profile, **changes: Any
 ) -> Profile:
     """Change a profile's own fields; related rows must belong to ``organization``. The
     department, seniority level and manager change only for a program manager or the
-    platform."""
+    platform; what the organization's directory sets changes only through it (``actor``
+    None)."""
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
         raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    synced = _synced_changes(profile, changes) if actor is not None else []
+    if synced:
+        names = ", ".join(name.replace("_", " ") for name in synced)
+        raise ValidationError(SYNCED_BY_DIRECTORY.format(fields=names))
     if _managed_changes(profile, changes) and not _may_set_managed_fields(
         organization=organization, actor=actor
     ):
@@ -105,3 +127,22 @@ def profile_update(
         profile.full_clean()
         profile.save(update_fields=[*changes, "updated_at"])
     return profile
+
+
+SYNCED_BY_DIRECTORY = (
+    "Your organization's directory sets these, so they cannot be changed here: {fields}."
+)
+
+
+def membership_end(*, organization: Organization, profile: Profile, reason: str) -> bool:
+    """End ``profile``'s membership of ``organization`` (they can no longer sign in here) and
+    tell the apps (``hooks.MEMBER_LEFT``), which end what the person takes part in. Their
+    history stays. False when the membership had ended already (nothing is told twice)."""
+    with transaction.atomic():
+        ended = Membership.objects.filter(
+            organization=organization, user_id=profile.user_id, is_active=True
+        ).update(is_active=False)
+        if ended:
+            for hook in hooks.get_hooks(hooks.MEMBER_LEFT):
+                hook(organization=organization, person=profile, reason=reason)
+    return bool(ended)

@@ -120,6 +120,7 @@ def erase_person_data(*, organization, profile: Profile) -> dict[str, int]:
     profile.languages = []
     profile.manager = None
     profile.time_zone = "UTC"
+    profile.synced_fields = []  # the directory's record goes too (mentoring.directory.privacy)
     profile.save()
     changed["memberships"] = Membership.objects.filter(user=user).update(
         user=holder, is_active=False

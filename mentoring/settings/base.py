@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 from mentoring.schedule import BEAT_SCHEDULE
 
@@ -68,7 +69,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that unreachable storage anywhere below answers 503 (with handler500).
+    # First: health checks and metrics answer on any host without touching tenant data;
+    # every other request gets its id for the logs and is counted.
+    "mentoring.ops.middleware.OpsMiddleware",
+    # Then, so that unreachable storage anywhere below answers 503 (with handler500).
     "mentoring.resilience.StorageOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "mentoring.security.SecurityHeadersMiddleware",
@@ -298,13 +302,82 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # How long a worker may take to send one outbox message before another may claim it.
 NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # An unreachable database or Redis is logged in one line per request, not a traceback.
-    "filters": {"outage": {"()": "mentoring.resilience.OutageTracebackFilter"}},
-    "loggers": {"django.request": {"filters": ["outage"]}},
-}
+# Operations (docs/operations.md): health checks, metrics, logs.
+READINESS_MIGRATIONS_CACHE_SECONDS = env.int("READINESS_MIGRATIONS_CACHE_SECONDS", default=30)
+# /metrics answers a bearer token or a client address in these networks; else 401 or 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery"])
+# Computed when /metrics is scraped (mentoring.ops.metrics.ScrapeTimeCollectors).
+METRICS_COLLECTORS = [
+    "mentoring.notifications.metrics.outbox_backlog",
+    "mentoring.ops.metrics.celery_queue_length",
+]
+# Workers log through LOGGING below (with the task id and organization id), not Celery's.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+
+def logging_config(log_format: str) -> dict:
+    """LOGGING for ``LOG_FORMAT``: "json" (one object a line) or "plain" (text)."""
+    if log_format not in {"json", "plain"}:
+        raise ImproperlyConfigured(f"LOG_FORMAT is {log_format!r}; use json or plain.")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "plain": {
+                "format": "%(levelname)s %(name)s [%(request_id)s org=%(organization_id)s "
+                "task=%(task_id)s] %(message)s"
+            },
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": [
+                    "asctime",
+                    "levelname",
+                    "name",
+                    "message",
+                    "request_id",
+                    "organization_id",
+                    "task_id",
+                ],
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+                # django.request attaches the request, whose text holds the full path.
+                "reserved_attrs": [*RESERVED_ATTRS, "request"],
+            },
+        },
+        "filters": {
+            # request_id, organization_id, task_id on every line; email addresses masked.
+            "context": {
+                "()": "mentoring.ops.logs.ContextFilter",
+                "organization_id": "mentoring.tenancy.current_organization_id",
+            },
+            # An unreachable database or Redis is logged in one line per request, not a
+            # traceback.
+            "outage": {"()": "mentoring.resilience.OutageTracebackFilter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["context"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+        "loggers": {"django.request": {"filters": ["outage"]}},
+    }
+
+
+LOGGING = logging_config(env.str("LOG_FORMAT", default="plain"))
+
+
+def sentry_from_environment(default_environment: str) -> None:
+    """Report errors to Sentry when SENTRY_DSN is set (personal data scrubbed)."""
+    if dsn := env.str("SENTRY_DSN", default=""):
+        from mentoring.ops.sentry import init_sentry
+
+        init_sentry(
+            dsn=dsn,
+            environment=env.str("SENTRY_ENVIRONMENT", default=default_environment),
+            release=env.str("SENTRY_RELEASE", default=""),
+            traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        )

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from mentoring.devstack import stored_installation_secret
 
 from .base import *  # noqa: F403
-from .base import encryption_keys, env
+from .base import encryption_keys, env, sentry_from_environment
 
 
 def _installation_secret(name: str) -> str:
@@ -36,3 +36,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+sentry_from_environment("development")

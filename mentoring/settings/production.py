@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, logging_config, sentry_from_environment
 
 _REQUIRED = (
     "SECRET_KEY",
@@ -35,3 +35,7 @@ SECURE_HSTS_PRELOAD = True
 # Only a local stack served over plain http (docker compose) turns these off.
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# One JSON object a line: what log collectors expect (LOG_FORMAT=plain for text).
+LOGGING = logging_config(env.str("LOG_FORMAT", default="json"))
+sentry_from_environment("production")

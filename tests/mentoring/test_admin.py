@@ -55,6 +55,7 @@ def admin_world(world):
                 data=b"email\n",
                 choices={},
             )
+        add_directory_rows(org)
         add_program_rows(org)
         add_matching_rows(org)
         with activate(org.organization):  # the prompt library (sessions.admin)
@@ -70,6 +71,26 @@ def admin_world(world):
         add_feedback_rows(org)
     run_queued_jobs()  # the jobs end (failed: the file names nobody), leaving room for more
     return world
+
+
+def add_directory_rows(org):
+    """A person and a group the directory provisioned (mentoring.directory.admin)."""
+    from mentoring.directory.models import DirectoryGroup, DirectoryGroupMember, DirectoryUser
+    from mentoring.people.models import Profile
+
+    with activate(org.organization):
+        person = DirectoryUser.objects.create(
+            organization=org.organization,
+            profile=Profile.objects.get(user=org.mentees[0]),
+            user_name=f"mentee-{org.sentinel.lower()}@{org.organization.slug}.example",
+            given_name=f"Mentee {org.sentinel}",
+        )
+        group = DirectoryGroup.objects.create(
+            organization=org.organization, display_name=f"Mentors {org.sentinel}"
+        )
+        DirectoryGroupMember.objects.create(
+            organization=org.organization, group=group, member=person
+        )
 
 
 def add_feedback_rows(org):

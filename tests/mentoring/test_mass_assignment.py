@@ -35,6 +35,7 @@ from matching import services as matching_services
 from matching.models import FitCheck, MentorRequest
 from mentoring.accounts import services as invitations
 from mentoring.accounts.models import IdentityProvider
+from mentoring.directory.models import DirectoryGroup
 from mentoring.notifications.models import Kind, NotificationSetting, OutboxMessage, Status
 from mentoring.notifications.outbox import preferences_token
 from mentoring.people.models import Department, Profile, SeniorityLevel
@@ -1180,6 +1181,9 @@ CHANGE_ROW: dict[str, Callable[[AdminScene], models.Model]] = {
         program=s.pair.mentorship.program,
         resource=s.lesson(),
         reflection_prompt="What did you try?",
+    ),
+    "mentoring.DirectoryGroup": lambda s: DirectoryGroup.objects.create(
+        organization=s.organization, display_name="Everyone in sales"
     ),
     "mentoring.IdentityProvider": lambda s: IdentityProvider.objects.create(
         organization=s.organization,

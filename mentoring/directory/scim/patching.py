@@ -1,0 +1,21 @@
+"""PATCH requests (RFC 7644 §3.5.2) as Entra ID and Okta send them, applied to the
+resource as we would serve it: the result is what a PUT would have sent."""
+
+from __future__ import annotations
+
+from scim2_models import AnyResource, Context, PatchOp
+
+from .resources import PROVIDER
+
+
+def patched(resource: AnyResource, payload: dict) -> AnyResource:
+    """A copy of ``resource`` with the operations of ``payload`` applied (scim2-models
+    accepts ``Replace``, string booleans, path-less values and URN paths; the
+    provider's policy takes Entra's ``remove`` with a value and filters on new entries).
+    Raises pydantic's ValidationError or a SCIMException for what it cannot apply."""
+    patch = PatchOp.__class_getitem__(type(resource)).model_validate(
+        payload, scim_ctx=Context.RESOURCE_PATCH_REQUEST, scim_provider=PROVIDER
+    )
+    result = resource.model_copy(deep=True)
+    patch.patch(result, scim_policy=PROVIDER.policy)
+    return result

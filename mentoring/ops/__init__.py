@@ -1,0 +1,1 @@
+"""Operations: health checks, metrics, logs and error reporting (docs/operations.md)."""
