@@ -159,6 +159,23 @@ def test_a_manager_is_set_by_id_and_shown_with_its_address(scim):
     }
 
 
+def test_entra_sets_a_manager_by_the_bare_id(scim):
+    boss = created(scim, "boss@acme.example")
+    user = created(scim)
+
+    response = scim.patch(
+        f"/Users/{user['id']}",
+        [{"op": "Replace", "path": f"{ENTERPRISE}:manager", "value": boss["id"]}],
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()[ENTERPRISE]["manager"]["value"] == boss["id"]
+    with activate(scim.organization):
+        profile = DirectoryUser.objects.get(scim_id=user["id"]).profile
+        assert profile.manager.display_name == "Ada Lovelace"
+        assert "manager" in profile.synced_fields
+
+
 def test_a_stale_if_match_is_refused_and_a_current_if_none_match_answers_304(scim):
     user = created(scim)
     path = f"/Users/{user['id']}"
