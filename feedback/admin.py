@@ -13,8 +13,14 @@ nowhere, neither in a figure nor as a record, until its period is released, and 
 answer stored after its period was released never changes what was shown.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import ReadOnlyTenantAdmin, organization_admin_site
@@ -30,6 +36,9 @@ from .selectors.statistics import (
 )
 from .services import PROGRAM_QUESTIONS, PULSE_QUESTIONS
 from .suppression import MIN_GROUP, NO_ANSWER_NOTE, RESIDUAL, RESIDUAL_NOTE, TOO_FEW_NOTE
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _hidden_note(result) -> str:
@@ -49,14 +58,15 @@ def _reason_note(reason: str | None) -> str:
 
 def _period(release) -> str:
     if release.kind == SurveyKind.PROGRAM:
-        return f"answers until {date_format(release.closes_on)}"
-    return (
-        f"period {release.number}, {date_format(release.opens_on)} to "
-        f"{date_format(release.closes_on)}"
-    )
+        return _("answers until %(date)s") % {"date": date_format(release.closes_on)}
+    return _("period %(number)s, %(start)s to %(end)s") % {
+        "number": release.number,
+        "start": date_format(release.opens_on),
+        "end": date_format(release.closes_on),
+    }
 
 
-def survey_table(title: str, released, questions: dict[str, str]) -> dict:
+def survey_table(title: StrOrPromise, released, questions: dict[str, str]) -> dict:
     """Rows of one released period's results: a group, its number of people, then one
     average per question (none when the group is hidden) and the recommendation score."""
     keys = list(questions)
@@ -111,7 +121,7 @@ def _panel(overview) -> dict:
     }
 
 
-PULSE_TITLE, PROGRAM_TITLE = "Relationship pulse", "Program usefulness"
+PULSE_TITLE, PROGRAM_TITLE = gettext_lazy("Relationship pulse"), gettext_lazy("Program usefulness")
 # Not whether an answer is current: a later answer would change it on a released record.
 RECORD_FIELDS: tuple[str, ...] = ("program", "kind", "respondent_role", "period", "answered_on")
 
@@ -134,7 +144,7 @@ class SurveyResponseAdmin(ReadOnlyTenantAdmin):
         answers = super().get_queryset(request)
         return answers.filter(released_filter(Program.objects.all()))
 
-    @admin.display(description="Answered on", ordering="created_at")
+    @admin.display(description=gettext_lazy("Answered on"), ordering="created_at")
     def answered_on(self, response):
         return response.created_at.date()
 

@@ -4,8 +4,11 @@ and its messages land on the fields through ``add_service_errors``."""
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from mentoring.common.forms import ServiceForm
+from mentoring.common.forms import ServiceForm, too_long
 from mentoring.people.models import Profile
 from programs.selectors import program_focus_skills
 
@@ -27,7 +30,7 @@ def _text(label: str, help_text: str, rows: int = 2, required: str = "") -> form
         help_text=help_text,
         error_messages={
             "required": required,
-            "max_length": f"Keep it under {TEXT_LIMIT:,} characters.",
+            "max_length": too_long(TEXT_LIMIT),
         },
     )
 
@@ -40,55 +43,59 @@ class SkillField(forms.ModelChoiceField):
 class SessionField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         when = date_format(timezone.localtime(obj.starts_at), "j M Y")
-        return f"{obj.get_kind_display()} of {when}"
+        return gettext("%(kind)s of %(date)s") % {"kind": obj.get_kind_display(), "date": when}
 
 
 class FeedbackForm(ServiceForm):
     # Only in a circle: whom the feedback is for (a pair's goes to the other person).
     receiver = forms.TypedChoiceField(
-        label="Who is it for?",
+        label=_("Who is it for?"),
         coerce=int,
-        help_text="One member of your circle: only they and you can read it.",
+        help_text=_("One member of your circle: only they and you can read it."),
         error_messages={
-            "required": "Choose whom this feedback is for.",
-            "invalid_choice": "Choose one of the other members of your circle.",
+            "required": _("Choose whom this feedback is for."),
+            "invalid_choice": _("Choose one of the other members of your circle."),
         },
     )
     skill = SkillField(
         queryset=None,
-        label="Skill",
-        empty_label="Choose a skill",
-        help_text="The skill this feedback is about: one of the program's focus skills.",
+        label=_("Skill"),
+        empty_label=_("Choose a skill"),
+        help_text=_("The skill this feedback is about: one of the program's focus skills."),
         error_messages={
-            "required": "Choose the skill this feedback is about.",
-            "invalid_choice": "Choose one of the program's focus skills.",
+            "required": _("Choose the skill this feedback is about."),
+            "invalid_choice": _("Choose one of the program's focus skills."),
         },
     )
     session = SessionField(
         queryset=None,
         required=False,
-        label="Session (optional)",
-        empty_label="Not about one session",
-        error_messages={"invalid_choice": "Choose one of your sessions together."},
+        label=_("Session (optional)"),
+        empty_label=_("Not about one session"),
+        error_messages={"invalid_choice": _("Choose one of your sessions together.")},
     )
     situation = _text(
-        "Situation", "When and where it happened.", required="Say when and where it happened."
+        _("Situation"),
+        _("When and where it happened."),
+        required=_("Say when and where it happened."),
     )
     behaviour = _text(
-        "Behaviour",
-        "What the person said or did: what a camera would have caught, not a judgement.",
+        _("Behaviour"),
+        _("What the person said or did: what a camera would have caught, not a judgement."),
         rows=3,
-        required="Describe what the person said or did: that is the heart of feedback.",
+        required=_("Describe what the person said or did: that is the heart of feedback."),
     )
-    impact = _text("Impact", "What it changed: for the people there, or for the result.")
-    suggestion = _text("Suggestion for next time", "One concrete thing to keep doing or to try.")
+    impact = _text(_("Impact"), _("What it changed: for the people there, or for the result."))
+    suggestion = _text(
+        _("Suggestion for next time"), _("One concrete thing to keep doing or to try.")
+    )
     kind = forms.ChoiceField(
-        label="Is this something to…",
+        label=_("Is this something to…"),
         choices=FeedbackKind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose “keep doing” or “try differently”.",
-            "invalid_choice": "Choose “keep doing” or “try differently”.",
+            "required": _("Choose “keep doing” or “try differently”."),
+            "invalid_choice": _("Choose “keep doing” or “try differently”."),
         },
     )
 
@@ -103,7 +110,7 @@ class FeedbackForm(ServiceForm):
             del self.fields["receiver"]
         else:
             self.fields["receiver"].choices = [
-                ("", "Choose a member of your circle"),
+                ("", gettext("Choose a member of your circle")),
                 *((person.pk, person.display_name) for person in recipients),
             ]
         # Querysets are built here, inside the request's organization and for this pair.
@@ -136,46 +143,48 @@ def coach_texts(data) -> dict[str, str]:
 
 class ReflectionForm(ServiceForm):
     reflection = forms.CharField(
-        label="Your reflection",
+        label=_("Your reflection"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What do you take from it? The person who gave it can read your reply.",
-        error_messages={"max_length": "Keep it under 4,000 characters."},
+        help_text=_("What do you take from it? The person who gave it can read your reply."),
+        error_messages={"max_length": too_long(4000)},
     )
 
 
-LEVEL_CHOICES = [(level, f"{level}. {text}") for level, text in sorted(RATING_LEVELS.items())]
-LEVEL_ERROR = "A rating is a level from 1 to 5: choose one of the five."
+LEVEL_CHOICES = [
+    (level, format_lazy("{}. {}", level, text)) for level, text in sorted(RATING_LEVELS.items())
+]
+LEVEL_ERROR = _("A rating is a level from 1 to 5: choose one of the five.")
 
 
 class RatingForm(ServiceForm):
     level = forms.TypedChoiceField(
-        label="Your rating",
+        label=_("Your rating"),
         choices=LEVEL_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": LEVEL_ERROR, "invalid_choice": LEVEL_ERROR},
     )
     moment = forms.ChoiceField(
-        label="When is this rating?",
+        label=_("When is this rating?"),
         choices=RatingMoment.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Say when: at the start, at a goal review or at the end.",
-            "invalid_choice": "Rate at the start, at a goal review or at the end.",
+            "required": _("Say when: at the start, at a goal review or at the end."),
+            "invalid_choice": _("Rate at the start, at a goal review or at the end."),
         },
     )
     period = forms.IntegerField(
-        label="Which goal review?",
+        label=_("Which goal review?"),
         required=False,
         min_value=1,
         max_value=99,
-        help_text="Only for a goal review: 1 for the first, 2 for the second…",
+        help_text=_("Only for a goal review: 1 for the first, 2 for the second…"),
         error_messages={
-            "invalid": "Enter the number of the goal review, such as 1.",
-            "min_value": "Goal reviews are numbered from 1.",
-            "max_value": "Goal reviews are numbered from 1 to 99.",
+            "invalid": _("Enter the number of the goal review, such as 1."),
+            "min_value": _("Goal reviews are numbered from 1."),
+            "max_value": _("Goal reviews are numbered from 1 to 99."),
         },
     )
 
@@ -184,27 +193,27 @@ class RatingForm(ServiceForm):
         super().__init__(*args, **kwargs)
         # No role word here: in a peer pair the observer is a peer partner, not a mentor.
         self.fields["level"].label = (
-            "How often does it show now? (your self view)"
+            gettext("How often does it show now? (your self view)")
             if rater_role == RaterRole.SELF
-            else "How often did you observe it? (what you saw)"
+            else gettext("How often did you observe it? (what you saw)")
         )
 
     def clean(self):
         data = super().clean()
         is_review = data.get("moment") == RatingMoment.REVIEW
         if is_review and not data.get("period") and "period" not in self.errors:
-            self.add_error("period", "Say which goal review this is: 1 for the first.")
+            self.add_error("period", gettext("Say which goal review this is: 1 for the first."))
         return data
 
 
 AGREEMENT = {
-    1: "Strongly disagree",
-    2: "Disagree",
-    3: "Neither agree nor disagree",
-    4: "Agree",
-    5: "Strongly agree",
+    1: _("Strongly disagree"),
+    2: _("Disagree"),
+    3: _("Neither agree nor disagree"),
+    4: _("Agree"),
+    5: _("Strongly agree"),
 }
-LIKELIHOOD = {0: "Not at all likely", 10: "Extremely likely"}
+LIKELIHOOD = {0: _("Not at all likely"), 10: _("Extremely likely")}
 
 
 def _scale_choices(low: int, high: int) -> list[tuple[int, str]]:
@@ -223,24 +232,27 @@ class SurveyForm(ServiceForm):
         self.questions = questions
         for key, text in questions.items():
             low, high = scales.get(key, (1, 5))
-            message = f"Choose a value from {low} to {high}."
+            message = gettext("Choose a value from %(low)s to %(high)s.") % {
+                "low": low,
+                "high": high,
+            }
             self.fields[key] = forms.TypedChoiceField(
-                label=text,
+                label=gettext(text),
                 choices=_scale_choices(low, high),
                 coerce=int,
                 widget=forms.RadioSelect,
                 error_messages={"required": message, "invalid_choice": message},
             )
         self.fields["comment"] = forms.CharField(
-            label="Comment (optional)",
+            label=_("Comment (optional)"),
             required=False,
             max_length=2000,
             widget=forms.Textarea(attrs={"rows": 3}),
-            help_text=(
+            help_text=_(
                 "For yourself: only you see it here. Program managers see averages of groups "
                 "of five people or more, never a comment."
             ),
-            error_messages={"max_length": "Keep it under 2,000 characters."},
+            error_messages={"max_length": too_long(2000)},
         )
 
     @classmethod

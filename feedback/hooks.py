@@ -1,6 +1,7 @@
 """What feedback registers with the core's hooks (see mentoring/hooks.py)."""
 
 from django.urls import path
+from django.utils.translation import gettext
 
 from mentoring import hooks
 from mentoring.common.admin import changelist_url
@@ -41,7 +42,7 @@ def api_routes() -> list:
 def program_survey_links(program) -> list[tuple[str, str]]:
     return [
         (
-            "Survey results and feedback statistics",
+            gettext("Survey results and feedback statistics"),
             changelist_url(SurveyResponse, program__id__exact=program.pk),
         )
     ]

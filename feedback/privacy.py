@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.privacy.registry import person
 from mentoring.privacy.rules import REMOVED, Erasure, PrivacyRules, holding_text
@@ -17,15 +18,15 @@ FEEDBACK_TEXTS = ("situation", "behaviour", "impact", "suggestion", "reflection"
 ENTRIES = (
     person(
         "feedback.Feedback",
-        "Feedback you gave and received",
+        _("Feedback you gave and received"),
         lambda s: Q(giver=s.profile) | Q(receiver=s.profile),
     ),
     person(
         "feedback.SkillRating",
-        "Skill ratings of you, and ratings you gave",
+        _("Skill ratings of you, and ratings you gave"),
         lambda s: Q(enrollment__person=s.profile) | Q(rater=s.profile),
     ),
-    person("feedback.SurveyResponse", "Your survey answers", lambda s: Q(respondent=s.profile)),
+    person("feedback.SurveyResponse", _("Your survey answers"), lambda s: Q(respondent=s.profile)),
 )
 
 

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from matching.models import Mentorship, MentorshipMember
+from mentoring.common.forms import too_long
 from mentoring.common.guards import check_same_organization
 from mentoring.common.locks import lock, refuse_repeat
 from mentoring.people.models import Profile
@@ -39,18 +41,20 @@ if TYPE_CHECKING:
 
 TEXT_LIMIT = 2000
 PULSE_QUESTIONS = {
-    "useful": "Our recent conversations helped me with real situations at work.",
-    "candid": "I can be candid with my mentoring partner.",
+    "useful": gettext_noop("Our recent conversations helped me with real situations at work."),
+    "candid": gettext_noop("I can be candid with my mentoring partner."),
 }
 # The pulse of a circle asks the same two things (the same keys, so the figures add up)
 # about the group rather than one partner.
 CIRCLE_PULSE_QUESTIONS = {
     "useful": PULSE_QUESTIONS["useful"],
-    "candid": "I can be candid with the people of my circle.",
+    "candid": gettext_noop("I can be candid with the people of my circle."),
 }
 PROGRAM_QUESTIONS = {
-    "useful": "The program helped me grow the skills I chose.",
-    "recommend": "How likely are you to recommend this program to a colleague? (0 to 10)",
+    "useful": gettext_noop("The program helped me grow the skills I chose."),
+    "recommend": gettext_noop(
+        "How likely are you to recommend this program to a colleague? (0 to 10)"
+    ),
 }
 
 
@@ -62,7 +66,7 @@ def _pair_roles(actor: User, mentorship: Mentorship) -> tuple[Profile, Profile]:
         return person, mentor
     if person.pk == mentor.pk:
         return person, mentee
-    raise ValidationError("Only the two people of this mentorship can do this.")
+    raise ValidationError(gettext("Only the two people of this mentorship can do this."))
 
 
 def _circle_member(actor: User, mentorship: Mentorship) -> MentorshipMember:
@@ -73,7 +77,7 @@ def _circle_member(actor: User, mentorship: Mentorship) -> MentorshipMember:
         .first()
     )
     if member is None:
-        raise ValidationError("Only the members of this circle can do this.")
+        raise ValidationError(gettext("Only the members of this circle can do this."))
     return member
 
 
@@ -85,17 +89,23 @@ def _giver_and_receiver(
     if not mentorship.is_circle:
         giver, other = _pair_roles(actor, mentorship)
         if receiver is not None and receiver.pk == giver.pk:
-            raise ValidationError({"receiver": "Feedback is for someone else, not yourself."})
+            raise ValidationError(
+                {"receiver": gettext("Feedback is for someone else, not yourself.")}
+            )
         if receiver is not None and receiver.pk != other.pk:
-            raise ValidationError({"receiver": "In a pair, feedback goes to the other person."})
+            raise ValidationError(
+                {"receiver": gettext("In a pair, feedback goes to the other person.")}
+            )
         return giver, other
     giver = _circle_member(actor, mentorship).person
     if receiver is None:
-        raise ValidationError({"receiver": "Choose whom this feedback is for."})
+        raise ValidationError({"receiver": gettext("Choose whom this feedback is for.")})
     if receiver.pk == giver.pk:
-        raise ValidationError({"receiver": "Feedback is for someone else, not yourself."})
+        raise ValidationError({"receiver": gettext("Feedback is for someone else, not yourself.")})
     if not MentorshipMember.objects.filter(mentorship=mentorship, person=receiver).exists():
-        raise ValidationError({"receiver": "Choose one of the other members of your circle."})
+        raise ValidationError(
+            {"receiver": gettext("Choose one of the other members of your circle.")}
+        )
     return giver, receiver
 
 
@@ -127,20 +137,22 @@ def feedback_give(
     }
     for name, text in texts.items():
         if len(text) > TEXT_LIMIT:
-            errors[name] = f"Keep it under {TEXT_LIMIT:,} characters."
+            errors[name] = str(too_long(TEXT_LIMIT))
     if not behaviour.strip():
-        errors["behaviour"] = "Describe what the person said or did: that is the heart of feedback."
+        errors["behaviour"] = gettext(
+            "Describe what the person said or did: that is the heart of feedback."
+        )
     if not situation.strip():
-        errors["situation"] = "Say when and where it happened."
+        errors["situation"] = gettext("Say when and where it happened.")
     if kind not in FeedbackKind.values:
-        errors["kind"] = "Choose “keep doing” or “try differently”."
+        errors["kind"] = gettext("Choose “keep doing” or “try differently”.")
     if not ProgramSkill.objects.filter(program=mentorship.program_id, skill=skill).exists():
-        errors["skill"] = "Choose one of the program's focus skills."
+        errors["skill"] = gettext("Choose one of the program's focus skills.")
     if session is not None and session.mentorship_id != mentorship.pk:
         errors["session"] = (
-            "That session belongs to another circle."
+            gettext("That session belongs to another circle.")
             if mentorship.is_circle
-            else "That session belongs to another pair."
+            else gettext("That session belongs to another pair.")
         )
     if errors:
         raise ValidationError(errors)
@@ -157,7 +169,7 @@ def feedback_give(
                 kind=kind,
                 **texts,
             ),
-            "You have already given this feedback.",
+            gettext("You have already given this feedback."),
         )
         feedback = Feedback.objects.create(
             organization=organization,
@@ -177,7 +189,7 @@ def feedback_give(
 
 def _received(actor: User, feedback: Feedback) -> None:
     if profile_of(actor).pk != feedback.receiver_id:
-        raise ValidationError("Only the person who received this feedback can do this.")
+        raise ValidationError(gettext("Only the person who received this feedback can do this."))
 
 
 def feedback_reflect(
@@ -187,9 +199,9 @@ def feedback_reflect(
     _received(actor, feedback)
     reflection = reflection.strip()
     if not reflection:
-        raise ValidationError({"reflection": "Write a line: what do you take from it?"})
+        raise ValidationError({"reflection": gettext("Write a line: what do you take from it?")})
     if len(reflection) > 4000:
-        raise ValidationError({"reflection": "Keep it under 4,000 characters."})
+        raise ValidationError({"reflection": str(too_long(4000))})
     feedback.reflection, feedback.reflected_at = reflection, timezone.now()
     feedback.save(update_fields=["reflection", "reflected_at", "updated_at"])
     return feedback
@@ -208,9 +220,9 @@ def feedback_to_experiment(
             .get(pk=feedback.pk)
         )
         if feedback.experiment_id:
-            raise ValidationError("This suggestion is already an experiment.")
+            raise ValidationError(gettext("This suggestion is already an experiment."))
         if not feedback.suggestion:
-            raise ValidationError("This feedback has no suggestion to try.")
+            raise ValidationError(gettext("This feedback has no suggestion to try."))
         item = sessions.action_item_add(
             organization=organization,
             actor=actor,
@@ -248,16 +260,20 @@ def skill_rating_add(
         person, _other = _pair_roles(actor, mentorship)
         rated, errors = enrollment or mentorship.mentee, {}
         if rated.pk == mentorship.mentor_id and not words_for(mentorship.program).is_mutual:
-            errors["enrollment"] = "In this program, ratings are about the mentee's focus skills."
+            errors["enrollment"] = gettext(
+                "In this program, ratings are about the mentee's focus skills."
+            )
         elif rated.pk not in (mentorship.mentee_id, mentorship.mentor_id):
-            errors["enrollment"] = "Rate one of the two people of this pair."
+            errors["enrollment"] = gettext("Rate one of the two people of this pair.")
     if level not in range(1, 6):
-        errors["level"] = "A rating is a level from 1 to 5."
+        errors["level"] = gettext("A rating is a level from 1 to 5.")
     if moment not in RatingMoment.values:
-        errors["moment"] = "Rate at the start, at a goal review or at the end."
+        errors["moment"] = gettext("Rate at the start, at a goal review or at the end.")
     if rated is not None and "enrollment" not in errors and not _has_skill(rated, skill):
         errors["skill"] = (
-            f"Rate one of {'your' if rated.person_id == person.pk else 'their'} focus skills."
+            gettext("Rate one of your focus skills.")
+            if rated.person_id == person.pk
+            else gettext("Rate one of their focus skills.")
         )
     if errors:
         raise ValidationError(errors)
@@ -303,16 +319,26 @@ def _circle_rated(
     member = _circle_member(actor, mentorship)
     if member.role == EnrollmentRole.MENTEE:
         if enrollment is not None and enrollment.pk != member.enrollment_id:
-            message = "In a circle you rate your own skills; the mentors rate what they observe."
+            message = gettext(
+                "In a circle you rate your own skills; the mentors rate what they observe."
+            )
             return member.person, None, {"enrollment": message}
         return member.person, member.enrollment, {}
     if enrollment is None:
-        return member.person, None, {"enrollment": "Choose the mentee whose skill you rate."}
+        return (
+            member.person,
+            None,
+            {"enrollment": gettext("Choose the mentee whose skill you rate.")},
+        )
     is_mentee = MentorshipMember.objects.filter(
         mentorship=mentorship, enrollment=enrollment, role=EnrollmentRole.MENTEE
     ).exists()
     if not is_mentee:
-        return member.person, None, {"enrollment": "Rate one of the mentees of this circle."}
+        return (
+            member.person,
+            None,
+            {"enrollment": gettext("Rate one of the mentees of this circle.")},
+        )
     return member.person, enrollment, {}
 
 
@@ -324,7 +350,10 @@ def _check_scale(
         low, high = scales.get(key, (1, 5))
         value = answers.get(key)
         if not isinstance(value, int) or not low <= value <= high:
-            errors[key] = f"Choose a value from {low} to {high}."
+            errors[key] = gettext("Choose a value from %(low)s to %(high)s.") % {
+                "low": low,
+                "high": high,
+            }
         else:
             clean[key] = value
     if errors:
@@ -357,7 +386,7 @@ def survey_answer(
     elif kind == SurveyKind.PROGRAM:
         clean = _check_scale(answers, PROGRAM_QUESTIONS, {"recommend": (0, 10)})
     else:
-        raise ValidationError("Unknown survey.")
+        raise ValidationError(gettext("Unknown survey."))
     comment = comment.strip()[:2000]
     with transaction.atomic():
         # The respondent's row, locked, puts their answers in a row: there may be no

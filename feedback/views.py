@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching.access import access_pair
@@ -71,11 +72,18 @@ def feedback_new(request, mentorship_id: int):
 
 
 def _saved_message(feedback) -> str:
-    score = f"The coach scored it {feedback.specificity} of 4"
-    saved = f"Your feedback is saved and {feedback.receiver.display_name} can read it now."
+    values = {"name": feedback.receiver.display_name, "score": feedback.specificity}
     if feedback.specificity == 4:
-        return f"{saved} {score}: it names a situation, a behaviour, its impact and a next step."
-    return f"{saved} {score}; below it, what would make the next one more specific."
+        text = gettext(
+            "Your feedback is saved and %(name)s can read it now. The coach scored it "
+            "%(score)s of 4: it names a situation, a behaviour, its impact and a next step."
+        )
+    else:
+        text = gettext(
+            "Your feedback is saved and %(name)s can read it now. The coach scored it "
+            "%(score)s of 4; below it, what would make the next one more specific."
+        )
+    return text % values
 
 
 @member_required
@@ -138,7 +146,7 @@ def feedback_reflect(request, mentorship_id: int, feedback_id: int):
             form.add_service_errors(error)
         else:
             messages.success(
-                request, "Your reflection is saved; the person who gave it can read it."
+                request, gettext("Your reflection is saved; the person who gave it can read it.")
             )
             return redirect(_url("list", mentorship_id, f"feedback-{feedback.pk}"))
     page = feedback_page(
@@ -166,8 +174,11 @@ def feedback_to_experiment(request, mentorship_id: int, feedback_id: int):
         due_on = date_format(item.due_on, "j M Y")
         messages.success(
             request,
-            f"The suggestion is now an experiment of yours, to try by {due_on}. "
-            "You find it with your experiments.",
+            gettext(
+                "The suggestion is now an experiment of yours, to try by %(on)s. "
+                "You find it with your experiments."
+            )
+            % {"on": due_on},
         )
     return redirect(_url("list", mentorship_id, f"feedback-{feedback.pk}"))
 
@@ -238,18 +249,22 @@ def skill_rate(request, mentorship_id: int, skill_id: int):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            moment = RatingMoment(rating.moment).label.lower()
-            if rating.moment == RatingMoment.REVIEW:
-                moment = f"at goal review {rating.period}"
-            whose = (
-                ""
-                if row.is_mine or row.enrollment is None
-                else f" {row.enrollment.person.display_name}'s"
-            )
-            messages.success(
-                request,
-                f"Your rating of{whose} {row.skill.name} is saved: level {rating.level}, {moment}.",
-            )
+            moments = {
+                RatingMoment.START: gettext("at the start"),
+                RatingMoment.REVIEW: gettext("at goal review %(period)s")
+                % {"period": rating.period},
+                RatingMoment.END: gettext("at the end"),
+            }
+            moment = moments[RatingMoment(rating.moment)]
+            values = {"skill": row.skill.name, "level": rating.level, "moment": moment}
+            if row.is_mine or row.enrollment is None:
+                text = gettext("Your rating of %(skill)s is saved: level %(level)s, %(moment)s.")
+            else:
+                values["name"] = row.enrollment.person.display_name
+                text = gettext(
+                    "Your rating of %(name)s's %(skill)s is saved: level %(level)s, %(moment)s."
+                )
+            messages.success(request, text % values)
             return redirect(_url("progress", mentorship_id, row.key))
     return _render_progress(request, page, bound_form=form)
 
@@ -273,7 +288,7 @@ def _survey(request, page, action_url: str):
     )
     if request.method == "POST":
         if is_closed:
-            messages.error(request, "This mentorship has ended: its pulse is closed.")
+            messages.error(request, gettext("This mentorship has ended: its pulse is closed."))
             return redirect(action_url)
         if form.is_valid():
             try:
@@ -288,8 +303,13 @@ def _survey(request, page, action_url: str):
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
-                replaced = " It replaces your earlier answer." if page.current else ""
-                messages.success(request, f"Thank you: your answers are saved.{replaced}")
+                if page.current:
+                    text = gettext(
+                        "Thank you: your answers are saved. It replaces your earlier answer."
+                    )
+                else:
+                    text = gettext("Thank you: your answers are saved.")
+                messages.success(request, text)
                 return redirect(action_url)
     context = {
         "page": page,

@@ -5,15 +5,21 @@ side, and the 404."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from mentoring.people.models import Profile
 from programs.formats import RoleWords, words_for
 from programs.models import EnrollmentRole
 
 from .models import Mentorship, MentorshipMember
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAIR_PEOPLE = ("program", "mentee__person", "mentor__person", "focus_skill")
 
@@ -40,7 +46,7 @@ def names_sentence(names: list[str]) -> str:
     """ "Ana", "Ana and Ben", "Ana, Ben and Cleo"."""
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def circle_members(mentorship: Mentorship) -> list[MentorshipMember]:
@@ -123,15 +129,15 @@ class MentorshipRow:
         return words_for(self.mentorship.program)
 
     @property
-    def my_role(self) -> str:
+    def my_role(self) -> StrOrPromise:
         """What this person is called in the pair: "mentee", "peer partner"..."""
         return self.words.role(self.is_mentee)
 
     @property
-    def other_word(self) -> str:
+    def other_word(self) -> StrOrPromise:
         """What the other person is called in the pair: "mentor", "peer partner"..."""
         if self.is_circle:
-            return "circle"
+            return pgettext("the other side of a pair", "circle")
         return self.words.role(not self.is_mentee)
 
     @property
@@ -140,14 +146,14 @@ class MentorshipRow:
         "My peer partner, Ana", "My reverse mentor, Ben"; a circle: "Listening circle"."""
         if self.is_circle:
             skill = self.mentorship.focus_skill
-            return f"{skill.name} circle" if skill else "My circle"
+            return _("%(skill)s circle") % {"skill": skill.name} if skill else _("My circle")
         name = self.other.display_name
         if self.is_mentor and not self.words.is_mutual:
-            return f"Mentoring {name}"
-        return f"My {self.other_word}, {name}"
+            return _("Mentoring %(name)s") % {"name": name}
+        return _("My %(role)s, %(name)s") % {"role": self.other_word, "name": name}
 
     @property
-    def other_role(self) -> str:
+    def other_role(self) -> StrOrPromise:
         """What this person calls the other one: "your mentor", "your peer partner"..."""
         return self.words.other(self.is_mentee)
 

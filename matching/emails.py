@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from django.utils.functional import lazy
+
 from mentoring.notifications.models import Kind
 from mentoring.notifications.outbox import Message, enqueue
 from mentoring.tenancy.hosts import organization_link
@@ -14,6 +16,7 @@ from programs.formats import words_for
 from programs.models import EnrollmentRole
 
 from . import explain
+from .access import names_sentence
 from .models import MentorshipMember
 from .notices import program_managers
 
@@ -52,9 +55,12 @@ def pairs_published(organization, mentorships) -> int:
     return enqueue(organization, messages)
 
 
-def _names(people) -> str:
-    names = [person.display_name for person in people]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+# Joined when the email is rendered, in its recipient's language ("Ana and Ben").
+_names_sentence = lazy(names_sentence, str)
+
+
+def _names(people):
+    return _names_sentence([person.display_name for person in people])
 
 
 def circles_published(organization, mentorships) -> int:

@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 
 from mentoring.people.models import Profile
 from programs.formats import words_for
 
+from .access import names_sentence
 from .pool import Pool
 from .scoring import (
     CLOSE_LEVELS,
@@ -40,25 +42,43 @@ def _names(pool: Pool, words: np.ndarray) -> list[str]:
     ]
 
 
-def _levels(count: int) -> str:
-    return f"{count} level{'s' if count != 1 else ''}"
-
-
 def _seniority_label(pool: Pool, i: int, j: int) -> str:
     """The mentor's level against the mentee's, said the way the format reads it."""
     gap = int(pool.problem.mentors.rank[j]) - int(pool.problem.mentees.rank[i])
+    count = {"count": abs(gap)}
     if pool.problem.seniority is Seniority.CLOSE:
-        apart = "same level" if gap == 0 else f"{_levels(abs(gap))} apart"
-        close = "close" if abs(gap) <= CLOSE_LEVELS else "not close"
-        return f"{close} in seniority ({apart})"
+        if gap == 0:
+            apart = _("same level")
+        else:
+            apart = ngettext("%(count)s level apart", "%(count)s levels apart", abs(gap)) % count
+        if abs(gap) <= CLOSE_LEVELS:
+            return _("close in seniority (%(apart)s)") % {"apart": apart}
+        return _("not close in seniority (%(apart)s)") % {"apart": apart}
     if pool.problem.seniority is Seniority.BELOW:
         if gap == 0:
-            return "same level as the mentee"
-        side = "less" if gap < 0 else "more"
-        return f"{_levels(abs(gap))} {side} senior than the mentee"
+            return _("same level as the mentee")
+        if gap < 0:
+            return (
+                ngettext(
+                    "%(count)s level less senior than the mentee",
+                    "%(count)s levels less senior than the mentee",
+                    abs(gap),
+                )
+                % count
+            )
+        return (
+            ngettext(
+                "%(count)s level more senior than the mentee",
+                "%(count)s levels more senior than the mentee",
+                abs(gap),
+            )
+            % count
+        )
     if gap > 0:
-        return f"{_levels(gap)} more senior"
-    return "same level" if gap == 0 else f"{_levels(-gap)} less senior"
+        return ngettext("%(count)s level more senior", "%(count)s levels more senior", gap) % count
+    if gap == 0:
+        return _("same level")
+    return ngettext("%(count)s level less senior", "%(count)s levels less senior", -gap) % count
 
 
 def _label(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
@@ -66,23 +86,28 @@ def _label(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
     if criterion is Criterion.FOCUS_SKILLS:
         covered = _names(pool, mentee.skills[i] & mentor.skills[j])
         if not covered:
-            return f"covers none of the {words_for(pool.program).mentee}'s focus skills"
-        return f"covers focus skill{'s' if len(covered) > 1 else ''} {', '.join(covered)}"
+            return _("covers none of the %(mentee)s's focus skills") % {
+                "mentee": words_for(pool.program).mentee
+            }
+        # "covers focus skill A" for one, "covers focus skills A, B" for more
+        return ngettext(
+            "covers focus skill %(skills)s", "covers focus skills %(skills)s", len(covered)
+        ) % {"skills": ", ".join(covered)}
     if criterion is Criterion.CROSS_FUNCTIONAL:
         if mentee.department[i] < 0 or mentor.department[j] < 0:
-            return "department unknown"
+            return _("department unknown")
         return (
-            "different department"
+            _("different department")
             if mentee.department[i] != mentor.department[j]
-            else "same department"
+            else _("same department")
         )
     if criterion is Criterion.SENIORITY:
         if mentee.rank[i] < 0 or mentor.rank[j] < 0:
-            return "seniority unknown"
+            return _("seniority unknown")
         return _seniority_label(pool, i, j)
     if criterion is Criterion.TIME_ZONE:
         hours = abs(float(mentee.utc_offset[i]) - float(mentor.utc_offset[j]))
-        return f"{min(hours, 24 - hours):g} h time-zone difference"
+        return _("%(hours)s h time-zone difference") % {"hours": f"{min(hours, 24 - hours):g}"}
     if criterion is Criterion.LANGUAGE:
         shared = [
             code
@@ -90,13 +115,17 @@ def _label(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
             if int(mentee.languages[i][bit // 64] & mentor.languages[j][bit // 64]) >> (bit % 64)
             & 1
         ]
-        return f"shared language: {', '.join(shared)}" if shared else "no shared language"
+        if not shared:
+            return _("no shared language")
+        return _("shared language: %(languages)s") % {"languages": ", ".join(shared)}
     if criterion is Criterion.PREFERENCE:
-        return (
-            f"the {words_for(pool.program).mentee} asked for this {words_for(pool.program).mentor}"
-            if (i, j) in pool.preferred
-            else f"not requested by the {words_for(pool.program).mentee}"
-        )
+        words = words_for(pool.program)
+        if (i, j) in pool.preferred:
+            return _("the %(mentee)s asked for this %(mentor)s") % {
+                "mentee": words.mentee,
+                "mentor": words.mentor,
+            }
+        return _("not requested by the %(mentee)s") % {"mentee": words.mentee}
     raise ValueError(criterion)
 
 
@@ -104,10 +133,6 @@ def _label(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
 WORKING_DAY_HOURS = 8
 # Less overlap than this is not something to tell the pair as a reason.
 MIN_OVERLAP_TO_MENTION = 4
-
-
-def _and_list(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 @lru_cache(maxsize=256)
@@ -120,9 +145,13 @@ def _language_name(code: str) -> str:
 
 # Why the seniority of the two speaks for the pair, per direction (said to the two people).
 SENIORITY_REASON = {
-    Seniority.ABOVE: "The mentor is a little further along and can share what helped them",
-    Seniority.CLOSE: "You are at a similar stage, so each of you can learn from the other",
-    Seniority.BELOW: (
+    Seniority.ABOVE: gettext_lazy(
+        "The mentor is a little further along and can share what helped them"
+    ),
+    Seniority.CLOSE: gettext_lazy(
+        "You are at a similar stage, so each of you can learn from the other"
+    ),
+    Seniority.BELOW: gettext_lazy(
         "You see the organization from different levels, so the reverse mentor can show "
         "what is hard to see from higher up"
     ),
@@ -142,25 +171,30 @@ def _plain(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
     mentee, mentor = pool.problem.mentees, pool.problem.mentors
     if criterion is Criterion.FOCUS_SKILLS:
         covered = _names(pool, mentee.skills[i] & mentor.skills[j])
-        return f"You both work on {_and_list([n.lower() for n in covered])}" if covered else ""
+        if not covered:
+            return ""
+        return _("You both work on %(skills)s") % {
+            "skills": names_sentence([n.lower() for n in covered])
+        }
     if criterion is Criterion.CROSS_FUNCTIONAL:
         known = mentee.department[i] >= 0 and mentor.department[j] >= 0
         if known and mentee.department[i] != mentor.department[j]:
-            return "You work in different parts of the organization, so each brings a fresh view"
+            return _("You work in different parts of the organization, so each brings a fresh view")
         return ""
     if criterion is Criterion.SENIORITY:
         if mentee.rank[i] < 0 or mentor.rank[j] < 0:
             return ""
-        return SENIORITY_REASON[pool.problem.seniority] if _fits(pool, i, j) else ""
+        # str(): the breakdown is stored, in the language of the run
+        return str(SENIORITY_REASON[pool.problem.seniority]) if _fits(pool, i, j) else ""
     if criterion is Criterion.TIME_ZONE:
         hours = abs(float(mentee.utc_offset[i]) - float(mentor.utc_offset[j]))
         hours = min(hours, 24 - hours)
         if hours == 0:
-            return "You work in the same time zone"
+            return _("You work in the same time zone")
         overlap = WORKING_DAY_HOURS - hours
         if overlap < MIN_OVERLAP_TO_MENTION:
             return ""
-        return f"Your working hours overlap by {overlap:g} hours"
+        return _("Your working hours overlap by %(hours)s hours") % {"hours": f"{overlap:g}"}
     if criterion is Criterion.LANGUAGE:
         shared = [
             _language_name(code)
@@ -168,11 +202,19 @@ def _plain(pool: Pool, criterion: Criterion, i: int, j: int) -> str:
             if int(mentee.languages[i][bit // 64] & mentor.languages[j][bit // 64]) >> (bit % 64)
             & 1
         ]
-        return f"You can talk in {_and_list(shared)}" if shared else ""
+        return (
+            _("You can talk in %(languages)s") % {"languages": names_sentence(shared)}
+            if shared
+            else ""
+        )
     if criterion is Criterion.PREFERENCE:
         words = words_for(pool.program)
-        asked = f"The {words.mentee} asked to work with this {words.mentor}"
-        return asked if (i, j) in pool.preferred else ""
+        if (i, j) not in pool.preferred:
+            return ""
+        return _("The %(mentee)s asked to work with this %(mentor)s") % {
+            "mentee": words.mentee,
+            "mentor": words.mentor,
+        }
     raise ValueError(criterion)
 
 
@@ -212,41 +254,83 @@ def reasons_for_people(parts: list[dict]) -> list[str]:
 def _must_rule(pool: Pool, criterion: Criterion, i: int, j: int, mentee: str, mentor: str) -> str:
     """One required criterion the pair fails, said with the two names."""
     problem = pool.problem
+    names = {"mentee": mentee, "mentor": mentor}
     if criterion is Criterion.FOCUS_SKILLS:
-        return f"{mentor} covers none of {mentee}'s focus skills: the program requires at least one"
+        return (
+            _(
+                "%(mentor)s covers none of %(mentee)s's focus skills: the program requires "
+                "at least one"
+            )
+            % names
+        )
     if criterion is Criterion.CROSS_FUNCTIONAL:
         if problem.mentees.department[i] < 0 or problem.mentors.department[j] < 0:
             return (
-                f"the department of {mentee} or {mentor} is not known: the program requires "
-                "mentor and mentee from different departments"
+                _(
+                    "the department of %(mentee)s or %(mentor)s is not known: the program "
+                    "requires mentor and mentee from different departments"
+                )
+                % names
             )
         return (
-            f"{mentee} and {mentor} work in the same department: the program requires "
-            "different departments"
+            _(
+                "%(mentee)s and %(mentor)s work in the same department: the program requires "
+                "different departments"
+            )
+            % names
         )
     if criterion is Criterion.SENIORITY:
         if problem.mentees.rank[i] < 0 or problem.mentors.rank[j] < 0:
-            return f"the seniority of {mentee} or {mentor} is not known: the program requires a gap"
-        if problem.seniority is Seniority.CLOSE:
             return (
-                f"{mentee} and {mentor} are more than {_levels(CLOSE_LEVELS)} apart: the program "
-                "pairs people of similar seniority"
+                _(
+                    "the seniority of %(mentee)s or %(mentor)s is not known: the program "
+                    "requires a gap"
+                )
+                % names
             )
-        way = "less" if problem.seniority is Seniority.BELOW else "more"
+        if problem.seniority is Seniority.CLOSE:
+            return ngettext(
+                "%(mentee)s and %(mentor)s are more than %(count)s level apart: the program "
+                "pairs people of similar seniority",
+                "%(mentee)s and %(mentor)s are more than %(count)s levels apart: the program "
+                "pairs people of similar seniority",
+                CLOSE_LEVELS,
+            ) % {**names, "count": CLOSE_LEVELS}
+        gap = {**names, "count": problem.min_seniority_gap}
+        if problem.seniority is Seniority.BELOW:
+            return (
+                ngettext(
+                    "%(mentor)s is not %(count)s level less senior than %(mentee)s: the program "
+                    "requires that gap",
+                    "%(mentor)s is not %(count)s levels less senior than %(mentee)s: the program "
+                    "requires that gap",
+                    problem.min_seniority_gap,
+                )
+                % gap
+            )
         return (
-            f"{mentor} is not {_levels(problem.min_seniority_gap)} {way} senior than {mentee}: "
-            "the program requires that gap"
+            ngettext(
+                "%(mentor)s is not %(count)s level more senior than %(mentee)s: the program "
+                "requires that gap",
+                "%(mentor)s is not %(count)s levels more senior than %(mentee)s: the program "
+                "requires that gap",
+                problem.min_seniority_gap,
+            )
+            % gap
         )
     if criterion is Criterion.TIME_ZONE:
         hours = abs(float(problem.mentees.utc_offset[i]) - float(problem.mentors.utc_offset[j]))
-        return (
-            f"{mentee} and {mentor} are {min(hours, 24 - hours):g} hours apart: the program "
-            f"allows at most {MUST_MAX_HOURS:g}"
-        )
+        return _(
+            "%(mentee)s and %(mentor)s are %(hours)s hours apart: the program allows at most "
+            "%(most)s"
+        ) % {**names, "hours": f"{min(hours, 24 - hours):g}", "most": f"{MUST_MAX_HOURS:g}"}
     if criterion is Criterion.LANGUAGE:
-        return f"{mentee} and {mentor} share no language: the program requires one"
+        return _("%(mentee)s and %(mentor)s share no language: the program requires one") % names
     if criterion is Criterion.PREFERENCE:
-        return f"{mentee} did not ask for {mentor}: the program pairs only requested mentors"
+        return (
+            _("%(mentee)s did not ask for %(mentor)s: the program pairs only requested mentors")
+            % names
+        )
     raise ValueError(criterion)
 
 
@@ -262,7 +346,7 @@ def broken_rules(pool: Pool, i: int, j: int, load: int = 0) -> list[str]:
     mentee_name, mentor_name = str(people[mentee_person]), str(people[mentor_person])
     rules = []
     if mentee_person == mentor_person:
-        rules.append(f"{mentee_name} cannot be their own mentor")
+        rules.append(_("%(name)s cannot be their own mentor") % {"name": mentee_name})
     if (i, j) in pool.reporting_line:
         # Said from the one lower in the line: the mentee, unless the mentee is above.
         low, high = (mentee_person, mentor_person)
@@ -270,19 +354,30 @@ def broken_rules(pool: Pool, i: int, j: int, load: int = 0) -> list[str]:
             low, high = high, low
         direct = people[low].manager_id == high
         lower, upper = str(people[low]), str(people[high])
+        line = {"lower": lower, "upper": upper}
         rules.append(
-            f"{lower} reports to {upper}: pairs in one reporting line need an override reason"
+            _("%(lower)s reports to %(upper)s: pairs in one reporting line need an override reason")
+            % line
             if direct
-            else f"{upper} is above {lower} in their reporting line: pairs in one "
-            "reporting line need an override reason"
+            else _(
+                "%(upper)s is above %(lower)s in their reporting line: pairs in one "
+                "reporting line need an override reason"
+            )
+            % line
         )
     elif (i, j) in pool.excluded:
         rules.append(
-            f"{mentee_name} and {mentor_name} were paired before: pairing them again needs an "
-            "override reason"
+            _(
+                "%(mentee)s and %(mentor)s were paired before: pairing them again needs an "
+                "override reason"
+            )
+            % {"mentee": mentee_name, "mentor": mentor_name}
         )
     if problem.capacity[j] - load <= 0:
-        rules.append(f"{mentor_name} has no free place left: going over capacity needs a reason")
+        rules.append(
+            _("%(name)s has no free place left: going over capacity needs a reason")
+            % {"name": mentor_name}
+        )
     mentee, mentor = problem.mentees.take([i]), problem.mentors.take([j])
     preferred = np.array([[(i, j) in pool.preferred]])
     for criterion, weight in problem.weights.items():

@@ -1,6 +1,8 @@
 from django import forms
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.common.forms import ServiceForm
 from programs.models import Enrollment, Program, ProgramStatus
@@ -9,14 +11,20 @@ from .models import MatchProposal
 from .scoring import Criterion, Weight
 
 CRITERION_LABELS = {
-    Criterion.FOCUS_SKILLS: "Focus-skill coverage",
-    Criterion.CROSS_FUNCTIONAL: "Different department",
-    Criterion.SENIORITY: "Seniority gap",
-    Criterion.TIME_ZONE: "Time-zone overlap",
-    Criterion.LANGUAGE: "Shared language",
-    Criterion.PREFERENCE: "Mentee's stated preferences",
+    Criterion.FOCUS_SKILLS: _("Focus-skill coverage"),
+    Criterion.CROSS_FUNCTIONAL: _("Different department"),
+    Criterion.SENIORITY: _("Seniority gap"),
+    Criterion.TIME_ZONE: _("Time-zone overlap"),
+    Criterion.LANGUAGE: _("Shared language"),
+    Criterion.PREFERENCE: _("Mentee's stated preferences"),
 }
-WEIGHT_CHOICES = [(w.value, w.value.capitalize()) for w in Weight]
+WEIGHT_CHOICES = [
+    (Weight.MUST.value, _("Must")),
+    (Weight.HIGH.value, _("High")),
+    (Weight.MEDIUM.value, _("Medium")),
+    (Weight.LOW.value, _("Low")),
+    (Weight.OFF.value, _("Off")),
+]
 
 
 class WeightsForm(forms.Form):
@@ -38,7 +46,7 @@ class StartRunForm(forms.Form):
         self.fields["program"].queryset = Program.objects.filter(status=ProgramStatus.MATCHING)
 
 
-REASON_HELP = "It is recorded with this pair and shown on its mentorship."
+REASON_HELP = _("It is recorded with this pair and shown on its mentorship.")
 
 
 class Picker(forms.Widget):
@@ -94,13 +102,16 @@ class PickedField(forms.ModelChoiceField):
             queryset=MatchProposal.objects.none(),
             label=label,
             widget=Picker(kind=kind, legend=label, search_label=search_label, hint=hint),
-            error_messages={"invalid_choice": invalid, "required": f"Choose {hint_object(kind)}."},
+            error_messages={"invalid_choice": invalid, "required": CHOOSE_ONE[kind]},
             **kwargs,
         )
 
 
-def hint_object(kind: str) -> str:
-    return {"pairs": "a pair", "mentees": "a mentee", "mentors": "a mentor"}[kind]
+CHOOSE_ONE = {
+    "pairs": _("Choose a pair."),
+    "mentees": _("Choose a mentee."),
+    "mentors": _("Choose a mentor."),
+}
 
 
 def pick_again(form: forms.Form, name: str, label_of) -> None:
@@ -121,7 +132,7 @@ def pair_label(proposal) -> str:
     return f"{proposal.mentor.person} → {proposal.mentee.person}"
 
 
-STALE_PAIR = (
+STALE_PAIR = _(
     "Select a valid choice: that pair is not in this draft (any more). Someone may have "
     "changed the draft meanwhile; search again and choose a pair listed."
 )
@@ -132,17 +143,17 @@ class SwapForm(forms.Form):
     that breaks a rule (``needs_reason``: field name → (new pair's name, its rules))."""
 
     first = PickedField(
-        label="Pair",
+        label=_("Pair"),
         kind="pairs",
-        search_label="Find the first pair by a name",
-        hint="Type part of the mentor's or the mentee's name.",
+        search_label=_("Find the first pair by a name"),
+        hint=_("Type part of the mentor's or the mentee's name."),
         invalid=STALE_PAIR,
     )
     second = PickedField(
-        label="with pair",
+        label=_("with pair"),
         kind="pairs",
-        search_label="Find the second pair by a name",
-        hint="Type part of the mentor's or the mentee's name.",
+        search_label=_("Find the second pair by a name"),
+        hint=_("Type part of the mentor's or the mentee's name."),
         invalid=STALE_PAIR,
     )
     first_reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
@@ -160,7 +171,7 @@ class SwapForm(forms.Form):
         for name, (pair_name, _rules) in (needs_reason or {}).items():
             field = self.fields[name]
             field.widget = forms.Textarea(attrs={"rows": 2, "cols": 60})
-            field.label = f"Reason for the new pair {pair_name}"
+            field.label = gettext("Reason for the new pair %(pair)s") % {"pair": pair_name}
             field.help_text = REASON_HELP
 
     def show_choices(self, search_url: str) -> None:
@@ -177,14 +188,14 @@ class ReviewSearchForm(forms.Form):
     """The pairs of a draft to show: a name (either person), which pairs, the order."""
 
     q = forms.CharField(
-        label="Person",
+        label=_("Person"),
         required=False,
         max_length=100,
         strip=True,
-        help_text="Part of a mentor's or a mentee's name.",
+        help_text=_("Part of a mentor's or a mentee's name."),
     )
-    only = forms.ChoiceField(label="Show", required=False, choices=[])
-    order = forms.ChoiceField(label="Order", required=False, choices=[])
+    only = forms.ChoiceField(label=_("Show"), required=False, choices=[])
+    order = forms.ChoiceField(label=_("Order"), required=False, choices=[])
 
     def __init__(self, *args, orders: dict, filters: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,24 +220,24 @@ class ManualPairForm(forms.Form):
     with a reason) and, in the list of best mentors for the chosen mentee, the score."""
 
     mentee = PickedField(
-        label="Mentee",
+        label=_("Mentee"),
         kind="mentees",
-        search_label="Find a mentee left unmatched",
-        hint="Type part of the mentee's name.",
-        invalid=(
+        search_label=_("Find a mentee left unmatched"),
+        hint=_("Type part of the mentee's name."),
+        invalid=_(
             "Select a valid choice: that mentee is not waiting in this draft (any more). "
             "Someone may have changed the draft meanwhile; search again."
         ),
     )
     mentor = PickedField(
-        label="Mentor",
+        label=_("Mentor"),
         kind="mentors",
-        search_label="Find a mentor of the program",
-        hint=(
+        search_label=_("Find a mentor of the program"),
+        hint=_(
             "Type part of the mentor's name. Free places count the pairs already in this "
             "draft; choose the mentee and press “Show the best mentors” to see scores."
         ),
-        invalid=(
+        invalid=_(
             "Select a valid choice: that person is not an approved mentor of this program "
             "(any more)."
         ),
@@ -234,7 +245,7 @@ class ManualPairForm(forms.Form):
     override_reason = forms.CharField(
         required=False,
         max_length=500,
-        help_text="Required when the pair breaks one of the program's rules; it is recorded.",
+        help_text=_("Required when the pair breaks one of the program's rules; it is recorded."),
     )
 
     def __init__(self, *args, run, **kwargs):
@@ -274,46 +285,48 @@ class MentorRequestForm(ServiceForm):
     """A mentee's short message to the mentor they ask (self-match)."""
 
     message = forms.CharField(
-        label="Your message",
+        label=_("Your message"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A sentence or two: what you want to work on, and why you ask this mentor.",
+        help_text=_("A sentence or two: what you want to work on, and why you ask this mentor."),
     )
 
     def __init__(self, *args, mentor_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if mentor_name:
-            self.fields["message"].label = f"Your message to {mentor_name}"
+            self.fields["message"].label = gettext("Your message to %(name)s") % {
+                "name": mentor_name
+            }
 
 
 class MentorRequestDeclineForm(ServiceForm):
     reason = forms.CharField(
-        label="Your reason, for the mentee",
+        label=_("Your reason, for the mentee"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The mentee reads it. A short, kind sentence helps them ask someone else.",
+        help_text=_("The mentee reads it. A short, kind sentence helps them ask someone else."),
     )
 
 
-FIT_CHOICES = [("yes", "Yes, it is a good fit"), ("no", "No, it is not a good fit")]
+FIT_CHOICES = [("yes", _("Yes, it is a good fit")), ("no", _("No, it is not a good fit"))]
 
 
 class FitCheckForm(ServiceForm):
     is_good_fit = forms.TypedChoiceField(
-        label="Is this pairing a good fit?",
+        label=_("Is this pairing a good fit?"),
         choices=FIT_CHOICES,
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes or no."},
+        error_messages={"required": _("Choose yes or no.")},
     )
     comment = forms.CharField(
-        label="Comment (optional)",
+        label=_("Comment (optional)"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=(
+        help_text=_(
             "What works, or what does not. Program managers read your answer; "
             "the other person does not."
         ),

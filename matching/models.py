@@ -1,13 +1,19 @@
 """Match runs (drafts a manager reviews), their proposals, mentorships (the pairs),
 mentor requests of self-match programs and fit checks."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mentoring.people.models import Profile
 from mentoring.tenancy.models import TenantModel
 from programs.models import Enrollment, EnrollmentRole, Program, Skill
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class MatchRunStatus(models.TextChoices):
@@ -65,7 +71,7 @@ class DraftCircle(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"Circle {self.number}"
+        return _("Circle %(number)s") % {"number": self.number}
 
 
 class MatchProposal(TenantModel):
@@ -144,6 +150,15 @@ class MentorshipStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     COMPLETED = "completed", _("Completed")
     ENDED_EARLY = "ended_early", _("Ended early")
+
+
+# A mentorship's status inside a sentence ("2 mentorships now paused.").
+MENTORSHIP_STATUS_IN_A_SENTENCE: "dict[str, StrOrPromise]" = {
+    MentorshipStatus.ACTIVE: pgettext_lazy("mentorship status in a sentence", "active"),
+    MentorshipStatus.PAUSED: pgettext_lazy("mentorship status in a sentence", "paused"),
+    MentorshipStatus.COMPLETED: pgettext_lazy("mentorship status in a sentence", "completed"),
+    MentorshipStatus.ENDED_EARLY: pgettext_lazy("mentorship status in a sentence", "ended early"),
+}
 
 
 OPEN_STATUSES = (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)

@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.privacy.registry import Subject, organization, person
 from mentoring.privacy.rules import REMOVED, Erasure, PrivacyRules
@@ -41,32 +42,32 @@ def _member(s: Subject) -> Q:
 
 
 ENTRIES = (
-    organization("matching.MatchRun", "Matching runs"),
+    organization("matching.MatchRun", _("Matching runs")),
     person(
         "matching.LeftOutMentor",
-        "Matching runs that left you out, and why",
+        _("Matching runs that left you out, and why"),
         lambda s: Q(mentor__person=s.profile),
     ),
-    person("matching.MatchProposal", "Matching proposals about you", _pair),
+    person("matching.MatchProposal", _("Matching proposals about you"), _pair),
     person(
         "matching.UnmatchedMentee",
-        "Matching runs that found you no mentor",
+        _("Matching runs that found you no mentor"),
         lambda s: Q(mentee__person=s.profile),
     ),
-    person("matching.Mentorship", "Your mentorships", _member),
+    person("matching.Mentorship", _("Your mentorships"), _member),
     person(
         "matching.MentorshipMember",
-        "Who is in your mentorships and circles, by name",
+        _("Who is in your mentorships and circles, by name"),
         lambda s: person_filter(s.profile, "mentorship__"),
         names=(("name", "person__display_name"),),
     ),
     person(
         "matching.DraftCircle",
-        "Draft circles you were proposed to guide",
+        _("Draft circles you were proposed to guide"),
         lambda s: Q(mentor__person=s.profile) | Q(co_mentor__person=s.profile),
     ),
-    person("matching.MentorRequest", "Mentor requests you sent or received", _pair),
-    person("matching.FitCheck", "Your fit-check answers", lambda s: Q(respondent=s.profile)),
+    person("matching.MentorRequest", _("Mentor requests you sent or received"), _pair),
+    person("matching.FitCheck", _("Your fit-check answers"), lambda s: Q(respondent=s.profile)),
 )
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.common.forms import error_text
@@ -83,8 +84,11 @@ def mentor_request_create(request, program_id: int, mentor_id: int):
         else:
             messages.success(
                 request,
-                f"Your request is on its way to {mentor.person.display_name}. "
-                "You will see their answer under “My requests”.",
+                _(
+                    "Your request is on its way to %(name)s. "
+                    "You will see their answer under “My requests”."
+                )
+                % {"name": mentor.person.display_name},
             )
             return redirect(f"{url}#my-requests")
     page = selectors.self_match_page(
@@ -142,8 +146,11 @@ def mentor_request_accept(request, request_id: int):
     else:
         messages.success(
             request,
-            f"You accepted {mentor_request.mentee.person.display_name}'s request: "
-            "your mentorship has started. You will find it under “My mentorships”.",
+            _(
+                "You accepted %(name)s's request: "
+                "your mentorship has started. You will find it under “My mentorships”."
+            )
+            % {"name": mentor_request.mentee.person.display_name},
         )
     return redirect("matching:inbox")
 
@@ -169,8 +176,8 @@ def mentor_request_decline(request, request_id: int):
         else:
             messages.success(
                 request,
-                f"You declined {mentor_request.mentee.person.display_name}'s request; "
-                "they will see your reason.",
+                _("You declined %(name)s's request; they will see your reason.")
+                % {"name": mentor_request.mentee.person.display_name},
             )
             return redirect("matching:inbox")
     return _render_inbox(request, decline_form=form)
@@ -225,10 +232,10 @@ def fit_check_answer(request, mentorship_id: int):
     )
     url = reverse("matching:mentorship", kwargs={"mentorship_id": mentorship_id})
     if page.row.is_circle:
-        messages.error(request, "A circle has no fit check: talk about how it goes together.")
+        messages.error(request, _("A circle has no fit check: talk about how it goes together."))
         return redirect(url)
     if not page.fit_check_is_open:
-        messages.error(request, "The fit check is open while the mentorship is active.")
+        messages.error(request, _("The fit check is open while the mentorship is active."))
         return redirect(f"{url}#fit-check")
     form = FitCheckForm.for_answer(page.my_fit_check, request.POST)
     if form.is_valid():
@@ -243,12 +250,14 @@ def fit_check_answer(request, mentorship_id: int):
             form.add_service_errors(error)
         else:
             if check.is_good_fit:
-                messages.success(request, "Thank you: your answer is saved.")
+                messages.success(request, _("Thank you: your answer is saved."))
             else:
                 messages.success(
                     request,
-                    "Thank you for saying so. A program manager will see your answer and can "
-                    "find a better match; nothing changes for anyone else.",
+                    _(
+                        "Thank you for saying so. A program manager will see your answer "
+                        "and can find a better match; nothing changes for anyone else."
+                    ),
                 )
             return redirect(f"{url}#fit-check")
     return _render_mentorship(request, page, form=form)

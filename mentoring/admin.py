@@ -8,6 +8,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 import mentoring.api.admin  # noqa: F401  (registers the API keys' admin)
 from mentoring.accounts import admin as sso_admin  # noqa: F401  (registers the SSO providers)
@@ -86,7 +88,7 @@ class MembershipAdmin(TenantModelAdmin):
     fields = ["user_email", "role", "is_active"]
     readonly_fields = ["user_email"]
 
-    @admin.display(description="Email", ordering="user__email")
+    @admin.display(description=gettext_lazy("Email"), ordering="user__email")
     def user_email(self, membership):
         return membership.user.email
 
@@ -114,9 +116,9 @@ class InvitationAdmin(ServiceFormAdmin):
 
     def save_model(self, request, obj, form, change):
         # InvitationForm.save_through_service wrote it during validation.
-        messages.info(request, f"Invitation emailed to {obj.email}.")
+        messages.info(request, _("Invitation emailed to %(email)s.") % {"email": obj.email})
 
-    @admin.action(description="Send the selected invitations again")
+    @admin.action(description=gettext_lazy("Send the selected invitations again"))
     def resend(self, request, queryset):
         sent = 0
         for invitation in queryset.filter(accepted_at__isnull=True):
@@ -124,7 +126,13 @@ class InvitationAdmin(ServiceFormAdmin):
                 organization=request.organization, actor=request.user, invitation=invitation
             )
             sent += 1
-        messages.success(request, f"{sent} invitation(s) sent again.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s invitation(s) sent again.", "%(count)s invitation(s) sent again.", sent
+            )
+            % {"count": sent},
+        )
 
     def get_urls(self):
         extra = [
@@ -156,7 +164,7 @@ class InvitationAdmin(ServiceFormAdmin):
                 return started
         context = {
             **self.admin_site.each_context(request),
-            "title": "Invite people from a CSV file",
+            "title": _("Invite people from a CSV file"),
             "form": form,
             "opts": self.model._meta,
         }
@@ -165,13 +173,13 @@ class InvitationAdmin(ServiceFormAdmin):
 
 class OrganizationCreateForm(forms.ModelForm):
     admin_email = forms.EmailField(
-        label="First program manager's email",
-        help_text="They receive an invitation link to set up the organization.",
+        label=gettext_lazy("First program manager's email"),
+        help_text=gettext_lazy("They receive an invitation link to set up the organization."),
     )
 
     class Meta:
         model = Organization
-        fields = ["name", "slug"]
+        fields = ["name", "slug", "language"]
 
     def clean_slug(self):
         try:
@@ -198,7 +206,7 @@ class OrganizationAdmin(privacy_admin.OrganizationExportAdmin, admin.ModelAdmin)
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["name", "slug", "admin_email"]
+            return ["name", "slug", "language", "admin_email"]
         return ["name", "slug", "is_active", "require_two_factor_for_managers"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -212,9 +220,12 @@ class OrganizationAdmin(privacy_admin.OrganizationExportAdmin, admin.ModelAdmin)
             name=form.cleaned_data["name"],
             admin_email=form.cleaned_data["admin_email"],
             actor=request.user,
+            language=form.cleaned_data["language"],
         )
         obj.pk = organization.pk
-        messages.info(request, f"Invitation for the first program manager: {link}")
+        messages.info(
+            request, _("Invitation for the first program manager: %(link)s") % {"link": link}
+        )
 
 
 platform_admin_site.register(get_user_model(), UserAdmin)

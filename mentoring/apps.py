@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class MentoringConfig(AppConfig):
     name = "mentoring"
-    verbose_name = "Organization"
+    verbose_name = _("Organization")
 
     def ready(self) -> None:
         from celery.signals import task_postrun, task_prerun
@@ -19,12 +20,14 @@ class MentoringConfig(AppConfig):
         from .api import schema  # noqa: F401  (registers the OpenAPI security schemes)
         from .audit import capture, context, sign_ins
         from .directory import privacy as directory_privacy  # noqa: F401  (its privacy rules)
+        from .people.language import remember_on_sign_in
         from .privacy import jobs as privacy_jobs  # noqa: F401  (registers the export jobs)
         from .privacy import notices  # noqa: F401  (the "what's new" list's privacy rules)
         from .tenancy import database
 
         post_migrate.connect(database.sync_after_migrate, sender=self, dispatch_uid="tenancy-rls")
         user_logged_in.connect(remember_organization, dispatch_uid="session-organization")
+        user_logged_in.connect(remember_on_sign_in, dispatch_uid="session-language")
         # The audit log: every change to tenant data, sign-ins and sign-outs, and who acts
         # in a Celery task.
         capture.connect()

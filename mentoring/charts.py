@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 36, 12, 16, 34
@@ -94,7 +95,7 @@ def bar_chart(title: str, labels: list[str], values: Sequence[float]) -> SafeStr
     description = ", ".join(
         f"{label}: {value:g}" for label, value in zip(labels, values, strict=True)
     )
-    return _frame(title, description or "No data yet.", bars, labels, top)
+    return _frame(title, description or gettext("No data yet."), bars, labels, top)
 
 
 def line_chart(
@@ -138,7 +139,9 @@ def line_chart(
         )
         for line in series
     )
-    return _frame(title, description or "No data yet.", SafeString("".join(parts)), labels, top)
+    return _frame(
+        title, description or gettext("No data yet."), SafeString("".join(parts)), labels, top
+    )
 
 
 def keyed_bar_chart(key: str, title: str, labels: list[str], values: Sequence[float]) -> SafeString:

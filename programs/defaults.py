@@ -1,4 +1,5 @@
-"""What a new organization starts with: a soft-skill catalogue and prep checklists.
+"""What a new organization starts with: a soft-skill catalogue, prep checklists and
+mentor training lessons, in the organization's language.
 
 Written for this platform; managers edit, extend or archive all of it in the admin.
 """
@@ -9,108 +10,108 @@ from .models import ChecklistAudience
 
 SKILLS = [
     (
-        "Communication",
-        "Getting a message across so that the other person understands it and can act on it.",
+        _("Communication"),
+        _("Getting a message across so that the other person understands it and can act on it."),
         [
-            "States the main point and the request in the first two sentences",
-            "Adapts detail and vocabulary to the audience in the room",
-            "Checks understanding by asking the listener to say what they will do next",
-            "Follows up a conversation with a short written summary of decisions",
+            _("States the main point and the request in the first two sentences"),
+            _("Adapts detail and vocabulary to the audience in the room"),
+            _("Checks understanding by asking the listener to say what they will do next"),
+            _("Follows up a conversation with a short written summary of decisions"),
         ],
     ),
     (
-        "Active listening",
-        "Taking in what is said, and what is left unsaid, before preparing an answer.",
+        _("Active listening"),
+        _("Taking in what is said, and what is left unsaid, before preparing an answer."),
         [
-            "Lets the speaker finish without interrupting or finishing their sentences",
-            "Summarizes what they heard before giving their own view",
-            "Asks a follow-up question about feelings or reasons, not only facts",
-            "Notices and names a topic the speaker avoided or hurried past",
+            _("Lets the speaker finish without interrupting or finishing their sentences"),
+            _("Summarizes what they heard before giving their own view"),
+            _("Asks a follow-up question about feelings or reasons, not only facts"),
+            _("Notices and names a topic the speaker avoided or hurried past"),
         ],
     ),
     (
-        "Empathy",
-        "Understanding how a situation looks and feels from someone else's position.",
+        _("Empathy"),
+        _("Understanding how a situation looks and feels from someone else's position."),
         [
-            "Describes a colleague's point of view in terms that colleague would accept",
-            "Asks how a decision affects the people it lands on before making it",
-            "Acknowledges a feeling out loud before moving to solutions",
+            _("Describes a colleague's point of view in terms that colleague would accept"),
+            _("Asks how a decision affects the people it lands on before making it"),
+            _("Acknowledges a feeling out loud before moving to solutions"),
         ],
     ),
     (
-        "Emotional intelligence and relationship-building",
-        "Reading emotions, handling one's own reactions, and building trust over time.",
+        _("Emotional intelligence and relationship-building"),
+        _("Reading emotions, handling one's own reactions, and building trust over time."),
         [
-            "Pauses before answering when a discussion gets heated",
-            "Names their own reaction calmly instead of acting it out",
-            "Keeps small promises to stakeholders, visibly and on time",
-            "Reaches out to people outside their team before they need something",
+            _("Pauses before answering when a discussion gets heated"),
+            _("Names their own reaction calmly instead of acting it out"),
+            _("Keeps small promises to stakeholders, visibly and on time"),
+            _("Reaches out to people outside their team before they need something"),
         ],
     ),
     (
-        "Problem-solving and critical thinking",
-        "Breaking a messy problem down, weighing options fairly and deciding under pressure.",
+        _("Problem-solving and critical thinking"),
+        _("Breaking a messy problem down, weighing options fairly and deciding under pressure."),
         [
-            "Writes the problem down in one sentence before proposing answers",
-            "Lays out at least two options with their costs before choosing",
-            "Separates facts from assumptions when presenting a case",
-            "Makes a decision by the agreed time and says what would change it",
+            _("Writes the problem down in one sentence before proposing answers"),
+            _("Lays out at least two options with their costs before choosing"),
+            _("Separates facts from assumptions when presenting a case"),
+            _("Makes a decision by the agreed time and says what would change it"),
         ],
     ),
     (
-        "Leadership and influence",
-        "Moving people towards a shared goal, with or without formal authority.",
+        _("Leadership and influence"),
+        _("Moving people towards a shared goal, with or without formal authority."),
         [
-            "Explains the why of a request, not only the what",
-            "Brings a disagreement into the open and steers it to a decision",
-            "Gives credit to others by name in public",
-            "Aligns two teams on one objective they both write down",
+            _("Explains the why of a request, not only the what"),
+            _("Brings a disagreement into the open and steers it to a decision"),
+            _("Gives credit to others by name in public"),
+            _("Aligns two teams on one objective they both write down"),
         ],
     ),
     (
-        "Confidence and self-advocacy",
-        "Speaking up for one's ideas, needs and achievements in the moment they matter.",
+        _("Confidence and self-advocacy"),
+        _("Speaking up for one's ideas, needs and achievements in the moment they matter."),
         [
-            "Asks for the resources or support they need, with a reason",
-            "Describes their own contribution plainly in reviews and meetings",
-            "Says no, or not now, to work that does not fit, and offers an alternative",
-            "Raises a concern in the meeting rather than after it",
+            _("Asks for the resources or support they need, with a reason"),
+            _("Describes their own contribution plainly in reviews and meetings"),
+            _("Says no, or not now, to work that does not fit, and offers an alternative"),
+            _("Raises a concern in the meeting rather than after it"),
         ],
     ),
     (
-        "Collaboration",
-        "Working with others so that the result is better than anyone's alone.",
+        _("Collaboration"),
+        _("Working with others so that the result is better than anyone's alone."),
         [
-            "Shares unfinished work early and asks for input",
-            "Builds on a colleague's idea before offering a different one",
-            "Makes who does what explicit at the end of a meeting",
+            _("Shares unfinished work early and asks for input"),
+            _("Builds on a colleague's idea before offering a different one"),
+            _("Makes who does what explicit at the end of a meeting"),
         ],
     ),
     (
-        "Flexibility",
-        "Adjusting plans and approach when the situation changes, without losing the goal.",
+        _("Flexibility"),
+        _("Adjusting plans and approach when the situation changes, without losing the goal."),
         [
-            "Changes their approach after feedback within the same week",
-            "Names what stays fixed and what can change when plans shift",
-            "Tries a colleague's way of working before judging it",
+            _("Changes their approach after feedback within the same week"),
+            _("Names what stays fixed and what can change when plans shift"),
+            _("Tries a colleague's way of working before judging it"),
         ],
     ),
     (
-        "Creativity",
-        "Finding new options, and helping others find them.",
+        _("Creativity"),
+        _("Finding new options, and helping others find them."),
         [
-            "Proposes more than one solution before settling on one",
-            "Invites quieter people to add ideas before the group converges",
-            "Runs a small, cheap experiment to test an idea",
+            _("Proposes more than one solution before settling on one"),
+            _("Invites quieter people to add ideas before the group converges"),
+            _("Runs a small, cheap experiment to test an idea"),
         ],
     ),
     (
-        "Persuasion",
-        "Bringing others to agree through evidence, timing and the other side's interests.",
+        _("Persuasion"),
+        _("Bringing others to agree through evidence, timing and the other side's interests."),
         [
-            "Opens with the outcome that matters to the listener",
-            "Backs a claim with one concrete example or number",
-            "Addresses the strongest objection before it is raised",
+            _("Opens with the outcome that matters to the listener"),
+            _("Backs a claim with one concrete example or number"),
+            _("Addresses the strongest objection before it is raised"),
         ],
     ),
 ]
@@ -141,9 +142,9 @@ CHECKLISTS = {
 # reflection the mentor writes. (title, one-line description, lesson, reflection prompt)
 TRAINING_LESSONS = [
     (
-        "Listening actively",
-        "Hear the whole story, including what is left out, before you answer.",
-        """Most of what a mentee needs from you in the first minutes is attention, not advice.
+        _("Listening actively"),
+        _("Hear the whole story, including what is left out, before you answer."),
+        _("""Most of what a mentee needs from you in the first minutes is attention, not advice.
 Listening well is a skill you can practise, and your mentee will notice it at once.
 
 # What to do in a session
@@ -164,14 +165,16 @@ In your next two conversations at work, summarise what the other person said bef
 reply. Watch how they react: do they correct you, add something, relax?
 
 Listening is also how you earn the right to give feedback later: people take feedback
-from someone who has clearly understood them.""",
-        "Think of a recent conversation where you were tempted to jump in with advice. "
-        "What did you hear, and what might you have missed?",
+from someone who has clearly understood them."""),
+        _(
+            "Think of a recent conversation where you were tempted to jump in with advice. "
+            "What did you hear, and what might you have missed?"
+        ),
     ),
     (
-        "Asking open questions",
-        "Questions that make your mentee think, rather than answer yes or no.",
-        """A good question does more work than a good piece of advice: the mentee finds the
+        _("Asking open questions"),
+        _("Questions that make your mentee think, rather than answer yes or no."),
+        _("""A good question does more work than a good piece of advice: the mentee finds the
 answer themselves, so they own it and remember it.
 
 # Open, not closed
@@ -197,13 +200,15 @@ hoped?" Open questions usually start with *what*, *how* or *tell me about*.
 
 # A small practice
 
-Write down three open questions for your first session and keep them in front of you.""",
-        "Write down an open question you will ask in your first session, and say why you chose it.",
+Write down three open questions for your first session and keep them in front of you."""),
+        _(
+            "Write down an open question you will ask in your first session, and say why you chose it."
+        ),
     ),
     (
-        "Showing empathy",
-        "See the situation from where your mentee stands, and let them know you do.",
-        """Empathy means imagining how a situation looks and feels from the other person's
+        _("Showing empathy"),
+        _("See the situation from where your mentee stands, and let them know you do."),
+        _("""Empathy means imagining how a situation looks and feels from the other person's
 position, and showing them that you are trying. It does not mean agreeing with everything,
 or fixing the feeling.
 
@@ -227,14 +232,16 @@ your sessions, you show what it looks like with their colleagues too.
 # A small practice
 
 Before your next difficult conversation at work, spend a minute writing down how the other
-person probably sees the issue, in words they would accept.""",
-        "Describe a time someone showed you empathy at work. What did they do that "
-        "made the difference?",
+person probably sees the issue, in words they would accept."""),
+        _(
+            "Describe a time someone showed you empathy at work. What did they do that "
+            "made the difference?"
+        ),
     ),
     (
-        "Feedback on behaviour",
-        "Feedback your mentee can act on: what they did, and what it caused.",
-        """General praise or criticism ("good job", "be more confident") is hard to act on.
+        _("Feedback on behaviour"),
+        _("Feedback your mentee can act on: what they did, and what it caused."),
+        _("""General praise or criticism ("good job", "be more confident") is hard to act on.
 Feedback helps when it names something your mentee did that others could see, and what
 it led to.
 
@@ -259,8 +266,30 @@ it led to.
 # A small practice
 
 After your next meeting, write one piece of behaviour-based feedback for a colleague, in
-the four steps above, and offer it to them.""",
-        "Write one piece of feedback you could give a colleague this week, naming the "
-        "situation, the behaviour and its impact.",
+the four steps above, and offer it to them."""),
+        _(
+            "Write one piece of feedback you could give a colleague this week, naming the "
+            "situation, the behaviour and its impact."
+        ),
     ),
 ]
+
+
+# The tables in the active language, as plain text: the installers call them inside
+# ``translation.override(organization.language or "en")``.
+def skills() -> list[tuple[str, str, list[str]]]:
+    """(name, description, behaviours) of each default skill."""
+    return [(str(name), str(text), list(map(str, shown))) for name, text, shown in SKILLS]
+
+
+def checklists() -> dict[str, list[str]]:
+    """The prep checklist items of each audience, in order."""
+    return {audience: list(map(str, texts)) for audience, texts in CHECKLISTS.items()}
+
+
+def training_lessons() -> list[tuple[str, str, str, str]]:
+    """(title, description, lesson, reflection prompt) of each default lesson."""
+    return [
+        (str(title), str(text), str(body), str(prompt))
+        for title, text, body, prompt in TRAINING_LESSONS
+    ]

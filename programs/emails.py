@@ -3,6 +3,8 @@ decision: application decisions (always sent) and goal reviews shared within a p
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from mentoring.notifications.models import Kind
 from mentoring.notifications.outbox import Message, enqueue
 from mentoring.tenancy.hosts import organization_link
@@ -56,16 +58,19 @@ def goal_review_shared(organization, review, *, recipients, what: str) -> int:
     )
 
 
+# Lazy: the email is rendered in its recipient's language.
 ENROLLED_NEXT_STEPS = {
     "mentee": [
-        "Open your enrolment and check your focus skills and your goal.",
-        "Think of two or three recent situations where those skills mattered: they make a "
-        "good start for the first session.",
-        "You will hear from us as soon as you have a mentor.",
+        _("Open your enrolment and check your focus skills and your goal."),
+        _(
+            "Think of two or three recent situations where those skills mattered: they make a "
+            "good start for the first session."
+        ),
+        _("You will hear from us as soon as you have a mentor."),
     ],
     "mentor": [
-        "Open your enrolment and check the skills you offer and how many mentees you can take.",
-        "You will hear from us as soon as a mentee is paired with you.",
+        _("Open your enrolment and check the skills you offer and how many mentees you can take."),
+        _("You will hear from us as soon as a mentee is paired with you."),
     ],
 }
 

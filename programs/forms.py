@@ -2,6 +2,9 @@
 and their messages land on the fields through ``add_service_errors``."""
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.common.forms import ServiceForm
 
@@ -24,38 +27,38 @@ class MenteeApplicationForm(ServiceForm):
     focus_skills = SkillChoiceField(
         queryset=None,
         required=False,
-        label="Focus skills",
-        help_text="Choose one or two. Working on few skills at once makes progress visible.",
-        error_messages={"invalid_choice": "Choose focus skills among this program's skills."},
+        label=_("Focus skills"),
+        help_text=_("Choose one or two. Working on few skills at once makes progress visible."),
+        error_messages={"invalid_choice": _("Choose focus skills among this program's skills.")},
     )
     goal_statement = forms.CharField(
-        label="Your goal",
+        label=_("Your goal"),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One sentence: what you will do differently, and where others will notice it.",
+        help_text=_("One sentence: what you will do differently, and where others will notice it."),
     )
     goal_skill = forms.ModelChoiceField(
         queryset=None,
         required=False,
-        label="Which focus skill is this goal about?",
-        empty_label="The first focus skill I chose",
-        error_messages={"invalid_choice": "Choose one of this program's focus skills."},
+        label=_("Which focus skill is this goal about?"),
+        empty_label=_("The first focus skill I chose"),
+        error_messages={"invalid_choice": _("Choose one of this program's focus skills.")},
     )
     situation_1 = forms.CharField(
-        label="Situation 1",
+        label=_("Situation 1"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     situation_2 = forms.CharField(
-        label="Situation 2",
+        label=_("Situation 2"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     situation_3 = forms.CharField(
-        label="Situation 3 (optional)",
+        label=_("Situation 3 (optional)"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -81,21 +84,21 @@ class MentorApplicationForm(ServiceForm):
     skills = SkillChoiceField(
         queryset=None,
         required=False,
-        label="Skills you can help with",
-        help_text="Choose the skills you practise well enough to guide someone else.",
-        error_messages={"invalid_choice": "Choose skills from the organization's catalogue."},
+        label=_("Skills you can help with"),
+        help_text=_("Choose the skills you practise well enough to guide someone else."),
+        error_messages={"invalid_choice": _("Choose skills from the organization's catalogue.")},
     )
     capacity = forms.IntegerField(
-        label="How many mentees can you take?",
+        label=_("How many mentees can you take?"),
         required=False,
-        error_messages={"invalid": "Enter a whole number of mentees."},
+        error_messages={"invalid": _("Enter a whole number of mentees.")},
     )
     growth_story = forms.CharField(
-        label="How you grew these skills yourself",
+        label=_("How you grew these skills yourself"),
         max_length=3000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=(
+        help_text=_(
             "A few sentences mentees can relate to: where you started, what helped, "
             "what you still practise."
         ),
@@ -107,9 +110,9 @@ class MentorApplicationForm(ServiceForm):
         capacity = self.fields["capacity"]
         capacity.initial = program.default_mentees_per_mentor
         capacity.widget.attrs.update({"min": 1, "max": program.max_mentees_per_mentor})
-        capacity.help_text = (
-            f"From 1 to {program.max_mentees_per_mentor}, this program's maximum per mentor."
-        )
+        capacity.help_text = gettext("From 1 to %(most)s, this program's maximum per mentor.") % {
+            "most": program.max_mentees_per_mentor
+        }
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
@@ -122,26 +125,26 @@ class MentorApplicationForm(ServiceForm):
 
 class GoalForm(ServiceForm):
     statement = forms.CharField(
-        label="Goal",
+        label=_("Goal"),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What you will do, in which situation, so that someone else could see it.",
+        help_text=_("What you will do, in which situation, so that someone else could see it."),
     )
     skill = forms.ModelChoiceField(
         queryset=None,
-        label="Focus skill",
+        label=_("Focus skill"),
         error_messages={
-            "required": "Choose which focus skill this goal is about.",
-            "invalid_choice": "Choose one of the program's focus skills.",
+            "required": _("Choose which focus skill this goal is about."),
+            "invalid_choice": _("Choose one of the program's focus skills."),
         },
     )
     target_on = forms.DateField(
-        label="Target date",
+        label=_("Target date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Optional: when you would like to see it happen.",
-        error_messages={"invalid": "Enter a date such as 2030-06-30."},
+        help_text=_("Optional: when you would like to see it happen."),
+        error_messages={"invalid": _("Enter a date such as 2030-06-30.")},
     )
 
     def __init__(self, *args, program, with_status: bool = False, **kwargs):
@@ -150,7 +153,7 @@ class GoalForm(ServiceForm):
         if with_status:
             # "Not pursued" is set with the enrolment's end, never chosen
             choices = [c for c in GoalStatus.choices if c[0] != GoalStatus.CLOSED]
-            self.fields["status"] = forms.ChoiceField(label="Status", choices=choices)
+            self.fields["status"] = forms.ChoiceField(label=_("Status"), choices=choices)
 
     @classmethod
     def for_goal(cls, goal, data=None):
@@ -163,38 +166,40 @@ class GoalForm(ServiceForm):
         return cls(data, initial=initial, program=goal.enrollment.program, with_status=True)
 
 
-PROGRESS_CHOICES = [(level, f"{level}. {anchor}") for level, anchor in PROGRESS_ANCHORS.items()]
+PROGRESS_CHOICES = [
+    (level, format_lazy("{}. {}", level, anchor)) for level, anchor in PROGRESS_ANCHORS.items()
+]
 
 
 class GoalReviewForm(ServiceForm):
     progress = forms.TypedChoiceField(
-        label="Where are you now?",
+        label=_("Where are you now?"),
         choices=PROGRESS_CHOICES,
         coerce=int,
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
-        help_text="Pick the sentence that best describes what happens in real situations.",
+        help_text=_("Pick the sentence that best describes what happens in real situations."),
     )
     what_changed = forms.CharField(
-        label="What changed since the last review",
+        label=_("What changed since the last review"),
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A situation that went differently, or one that did not, and why.",
+        help_text=_("A situation that went differently, or one that did not, and why."),
     )
     next_steps = forms.CharField(
-        label="Next steps",
+        label=_("Next steps"),
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The next small experiment to try before the following review.",
+        help_text=_("The next small experiment to try before the following review."),
     )
     adjusted_focus = forms.CharField(
-        label="Adjusted focus (optional)",
+        label=_("Adjusted focus (optional)"),
         max_length=300,
         required=False,
-        help_text="If the goal needs sharpening, say how.",
+        help_text=_("If the goal needs sharpening, say how."),
     )
 
 
@@ -208,11 +213,11 @@ class GoalObservationForm(ServiceForm):
     the mentor saw when they opened the page: the service refuses to overwrite a newer one."""
 
     text = forms.CharField(
-        label="Your observation",
+        label=_("Your observation"),
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What you have seen change (or not) in real situations, and what you suggest.",
+        help_text=_("What you have seen change (or not) in real situations, and what you suggest."),
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 

@@ -2,14 +2,20 @@
 bank, prep checklists and mentor recognition. Invariants live here as constraints;
 workflows live in ``programs.services``."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mentoring.people.models import Profile
 from mentoring.tenancy.models import TenantModel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Skill(TenantModel):
@@ -46,6 +52,16 @@ class ProgramStatus(models.TextChoices):
     MATCHING = "matching", _("Matching")
     RUNNING = "running", _("Running")
     CLOSED = "closed", _("Closed")
+
+
+# A program's status inside a sentence ("“Mentoring 2027” is already running.").
+STATUS_IN_A_SENTENCE: "dict[str, StrOrPromise]" = {
+    ProgramStatus.DRAFT: pgettext_lazy("program status in a sentence", "draft"),
+    ProgramStatus.ENROLLING: pgettext_lazy("program status in a sentence", "enrolling"),
+    ProgramStatus.MATCHING: pgettext_lazy("program status in a sentence", "matching"),
+    ProgramStatus.RUNNING: pgettext_lazy("program status in a sentence", "running"),
+    ProgramStatus.CLOSED: pgettext_lazy("program status in a sentence", "closed"),
+}
 
 
 class EnrollmentMode(models.TextChoices):

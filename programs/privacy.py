@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.privacy.registry import of_person, organization, person
 from mentoring.privacy.rules import REMOVED, Erasure, PrivacyRules
@@ -10,37 +11,37 @@ from mentoring.privacy.rules import REMOVED, Erasure, PrivacyRules
 from .models import Enrollment, Goal, GoalReview, Recognition, TrainingCompletion
 
 ENTRIES = (
-    organization("programs.Skill", "Skill catalogue"),
-    organization("programs.Program", "Programs"),
-    organization("programs.ProgramSkill", "Focus skills of programs"),
-    person("programs.Enrollment", "Your enrolments and applications", of_person),
+    organization("programs.Skill", _("Skill catalogue")),
+    organization("programs.Program", _("Programs")),
+    organization("programs.ProgramSkill", _("Focus skills of programs")),
+    person("programs.Enrollment", _("Your enrolments and applications"), of_person),
     person(
         "programs.EnrollmentSkill",
-        "Skills of your enrolments",
+        _("Skills of your enrolments"),
         lambda s: Q(enrollment__person=s.profile),
     ),
-    person("programs.Goal", "Your goals", lambda s: Q(enrollment__person=s.profile)),
+    person("programs.Goal", _("Your goals"), lambda s: Q(enrollment__person=s.profile)),
     person(
         "programs.GoalReview",
-        "Reviews of your goals, reviews you wrote, and your observations on them",
+        _("Reviews of your goals, reviews you wrote, and your observations on them"),
         lambda s: (
             Q(author=s.profile) | Q(goal__enrollment__person=s.profile) | Q(observed_by=s.profile)
         ),
     ),
-    organization("programs.Resource", "Resource bank"),
-    organization("programs.ChecklistItem", "Preparation checklists"),
-    person("programs.ChecklistCompletion", "Checklist items you ticked", of_person),
-    organization("programs.TrainingModule", "Mentor training modules of programs"),
-    organization("programs.SessionPlanStep", "Session plans of programs"),
+    organization("programs.Resource", _("Resource bank")),
+    organization("programs.ChecklistItem", _("Preparation checklists")),
+    person("programs.ChecklistCompletion", _("Checklist items you ticked"), of_person),
+    organization("programs.TrainingModule", _("Mentor training modules of programs")),
+    organization("programs.SessionPlanStep", _("Session plans of programs")),
     person(
         "programs.TrainingCompletion",
-        "Training modules you finished, with your reflections",
+        _("Training modules you finished, with your reflections"),
         of_person,
     ),
-    person("programs.Recognition", "Recognition you received", lambda s: Q(mentor=s.profile)),
+    person("programs.Recognition", _("Recognition you received"), lambda s: Q(mentor=s.profile)),
     person(
         "programs.InvitationEnrolment",
-        "Programs you were invited to join",
+        _("Programs you were invited to join"),
         lambda s: (
             Q(invitation__accepted_by_id=s.profile.user_id)
             | Q(invitation__email__iexact=s.profile.user.email)

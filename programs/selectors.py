@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from mentoring import hooks
 from mentoring.people.models import Profile
@@ -99,6 +100,14 @@ def my_enrollment_in(
     return Enrollment.objects.filter(program=program, person__user=user).first()
 
 
+# The resource bank's headings, by kind (lessons are read in the mentor training instead).
+_GROUP_LABELS = {
+    ResourceKind.ARTICLE: gettext_lazy("Articles"),
+    ResourceKind.VIDEO: gettext_lazy("Videos"),
+    ResourceKind.EXERCISE: gettext_lazy("Exercises"),
+}
+
+
 @dataclass
 class ResourceGroup:
     label: str
@@ -137,8 +146,8 @@ def program_page(*, organization: Organization, user: User, program_id: int) -> 
     for resource in resources:
         by_kind.setdefault(resource.kind, []).append(resource)
     groups = [
-        ResourceGroup(label=str(kind.label), resources=by_kind[kind])
-        for kind in ResourceKind
+        ResourceGroup(label=str(_GROUP_LABELS[kind]), resources=by_kind[kind])
+        for kind in _GROUP_LABELS
         if kind in by_kind
     ]
     recognitions = list(
@@ -455,7 +464,7 @@ def checklists_for(
     if is_manager:
         launch = ChecklistSection(
             key=LAUNCH_SECTION,
-            title="Launching a program",
+            title=gettext("Launching a program"),
             audience=ChecklistAudience.MANAGER_LAUNCH,
         )
         launch.items = [i for i in items if i.audience == ChecklistAudience.MANAGER_LAUNCH]

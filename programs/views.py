@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.tenancy.access import member_required
@@ -63,12 +65,19 @@ def _apply(request, program_id: int, *, form_class, service, role: str, template
             form.add_service_errors(error)
         else:
             if enrollment.status == EnrollmentStatus.APPROVED:
-                messages.success(request, f"You have joined “{program}” as {role}.")
+                messages.success(
+                    request,
+                    _("You have joined “%(program)s” as %(role)s.")
+                    % {"program": program, "role": role},
+                )
             else:
                 messages.success(
                     request,
-                    f"Your application to “{program}” as {role} is in. A program manager "
-                    "will review it; the decision will show on this page.",
+                    _(
+                        "Your application to “%(program)s” as %(role)s is in. A program "
+                        "manager will review it; the decision will show on this page."
+                    )
+                    % {"program": program, "role": role},
                 )
             return redirect("programs:enrollment", enrollment_id=enrollment.pk)
     return render(request, template, {"page": page, "program": program, "form": form})
@@ -82,7 +91,7 @@ def apply_mentee(request, program_id: int):
         program_id,
         form_class=MenteeApplicationForm,
         service=services.enrollment_apply_mentee,
-        role="mentee",
+        role=gettext_lazy("mentee"),
         template="programs/apply_mentee.html",
     )
 
@@ -95,7 +104,7 @@ def apply_mentor(request, program_id: int):
         program_id,
         form_class=MentorApplicationForm,
         service=services.enrollment_apply_mentor,
-        role="mentor",
+        role=gettext_lazy("mentor"),
         template="programs/apply_mentor.html",
     )
 
@@ -171,7 +180,10 @@ def enrollment_withdraw(request, enrollment_id: int):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"You have withdrawn from “{enrollment.program}”.")
+            messages.success(
+                request,
+                _("You have withdrawn from “%(program)s”.") % {"program": enrollment.program},
+            )
         return redirect("programs:enrollment", enrollment_id=enrollment.pk)
     return render(
         request,
@@ -201,7 +213,7 @@ def goal_add(request, enrollment_id: int):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Your goal is added.")
+            messages.success(request, _("Your goal is added."))
             return redirect("programs:enrollment", enrollment_id=enrollment.pk)
     context = {"form": form, "enrollment": enrollment, "program": enrollment.program}
     return render(request, "programs/goal_form.html", context)
@@ -225,7 +237,7 @@ def goal_edit(request, goal_id: int):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Your goal is saved.")
+            messages.success(request, _("Your goal is saved."))
             return redirect("programs:enrollment", enrollment_id=goal.enrollment_id)
     context = {
         "form": form,
@@ -254,7 +266,7 @@ def goal_review_add(request, goal_id: int):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Your review is saved.")
+            messages.success(request, _("Your review is saved."))
             url = reverse("programs:enrollment", kwargs={"enrollment_id": goal.enrollment_id})
             return redirect(f"{url}#goal-{goal.pk}")
     enrollment = selectors.access_enrollment(
@@ -296,7 +308,10 @@ def goal_review_observe(request, review_id: int):
                 form.data = data
         else:
             owner = role_name(review.goal.enrollment, review.goal.enrollment.program)
-            messages.success(request, f"Your observation is saved: the {owner} can read it now.")
+            messages.success(
+                request,
+                _("Your observation is saved: the %(owner)s can read it now.") % {"owner": owner},
+            )
             url = reverse(
                 "programs:enrollment", kwargs={"enrollment_id": review.goal.enrollment_id}
             )

@@ -4,6 +4,7 @@ module's lesson with the reflection that finishes it."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mentoring.tenancy.access import member_required
@@ -49,10 +50,11 @@ def training_module(request, program_id: int, module_id: int):
             if is_new:
                 messages.success(
                     request,
-                    f"“{step.module}” is finished: {path.finished} of {path.total} modules done.",
+                    _("“%(module)s” is finished: %(finished)s of %(total)s modules done.")
+                    % {"module": step.module, "finished": path.finished, "total": path.total},
                 )
             else:
-                messages.success(request, "Your reflection is saved.")
+                messages.success(request, _("Your reflection is saved."))
             following = path.next_step(after=step) if is_new else None
             if following is None:
                 return redirect("programs:training", program_id=program_id)

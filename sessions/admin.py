@@ -12,6 +12,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
 from programs.models import Skill
@@ -19,13 +21,20 @@ from programs.models import Skill
 from .models import Prompt
 from .questions import CLOSED, LEADING, OPEN, QuestionAdvice, assess_question
 
-COACH_KINDS = {CLOSED: "Yes/no question", LEADING: "Leading question", OPEN: "Open question"}
+COACH_KINDS = {
+    CLOSED: gettext_lazy("Yes/no question"),
+    LEADING: gettext_lazy("Leading question"),
+    OPEN: gettext_lazy("Open question"),
+}
 
 
 def coach_advice(advice: QuestionAdvice) -> str:
     """The coach's advice in one sentence or two; "" when it has nothing to say."""
     if advice.rewrite:
-        return f"{advice.reason} An open way to ask it: “{advice.rewrite}”"
+        return _("%(reason)s An open way to ask it: “%(rewrite)s”") % {
+            "reason": advice.reason,
+            "rewrite": advice.rewrite,
+        }
     return advice.reason
 
 
@@ -33,11 +42,11 @@ class QuestionKindFilter(admin.SimpleListFilter):
     """Prompts the coach would rewrite. The rules run in Python, over the organization's
     library (a few hundred short rows at most): one query of ids and texts."""
 
-    title = "question"
+    title = gettext_lazy("question")
     parameter_name = "question"
 
     def lookups(self, request, model_admin):
-        return [("rewrite", "Closed or leading questions"), (OPEN, "Open questions")]
+        return [("rewrite", _("Closed or leading questions")), (OPEN, _("Open questions"))]
 
     def queryset(self, request, queryset):
         if self.value() not in ("rewrite", OPEN):
@@ -57,11 +66,15 @@ class PromptForm(forms.ModelForm):
         fields = ["text", "phase", "skill", "position", "is_active"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "text": "Ask about a real, recent situation: what happened, what went well, what "
-            "they would do differently, what they noticed in others.",
-            "position": "Lower numbers come first within a phase.",
-            "is_active": "Switched off, a prompt is no longer offered for new agendas; agendas "
-            "that already use it keep their text.",
+            "text": gettext_lazy(
+                "Ask about a real, recent situation: what happened, what went well, what "
+                "they would do differently, what they noticed in others."
+            ),
+            "position": gettext_lazy("Lower numbers come first within a phase."),
+            "is_active": gettext_lazy(
+                "Switched off, a prompt is no longer offered for new agendas; agendas "
+                "that already use it keep their text."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -72,7 +85,7 @@ class PromptForm(forms.ModelForm):
             self.fields["skill"].queryset = Skill.objects.filter(
                 Q(is_archived=False) | Q(pk=self.instance.skill_id)
             ).order_by("name")
-            self.fields["skill"].empty_label = "Any skill"
+            self.fields["skill"].empty_label = _("Any skill")
 
 
 @admin.register(Prompt, site=organization_admin_site)
@@ -94,18 +107,20 @@ class PromptAdmin(TenantModelAdmin):
     readonly_fields = ["question_coach"]
     actions = ["switch_on", "switch_off"]
 
-    @admin.display(description="Prompt", ordering="text")
+    @admin.display(description=gettext_lazy("Prompt"), ordering="text")
     def prompt_text(self, prompt):
         return Truncator(prompt.text).chars(120)
 
-    @admin.display(description="Reads as", empty_value="Not a question")
+    @admin.display(description=gettext_lazy("Reads as"), empty_value=gettext_lazy("Not a question"))
     def question_kind(self, prompt):
         return COACH_KINDS.get(assess_question(prompt.text).kind)
 
-    @admin.display(description="Open-question coach", empty_value="Nothing to add.")
+    @admin.display(
+        description=gettext_lazy("Open-question coach"), empty_value=gettext_lazy("Nothing to add.")
+    )
     def question_coach(self, prompt):
         if prompt.pk is None:
-            return "The coach reads the prompt once it is saved."
+            return _("The coach reads the prompt once it is saved.")
         return coach_advice(assess_question(prompt.text)) or None
 
     def save_model(self, request, obj, form, change):
@@ -114,19 +129,29 @@ class PromptAdmin(TenantModelAdmin):
         if "text" in form.changed_data and advice.needs_rewrite:
             # advice only: the prompt is saved as written
             self.message_user(
-                request, f"About this prompt: {coach_advice(advice)}", messages.WARNING
+                request,
+                _("About this prompt: %(advice)s") % {"advice": coach_advice(advice)},
+                messages.WARNING,
             )
 
-    @admin.display(description="Skill", ordering="skill__name", empty_value="Any skill")
+    @admin.display(
+        description=gettext_lazy("Skill"),
+        ordering="skill__name",
+        empty_value=gettext_lazy("Any skill"),
+    )
     def focus_skill(self, prompt):
         return prompt.skill
 
-    @admin.action(description="Offer the selected prompts for new agendas")
+    @admin.action(description=gettext_lazy("Offer the selected prompts for new agendas"))
     def switch_on(self, request, queryset):
         count = queryset.update(is_active=True)
-        self.message_user(request, f"{count} prompt{'s' if count != 1 else ''} switched on.")
+        message = ngettext("%(count)s prompt switched on.", "%(count)s prompts switched on.", count)
+        self.message_user(request, message % {"count": count})
 
-    @admin.action(description="Stop offering the selected prompts")
+    @admin.action(description=gettext_lazy("Stop offering the selected prompts"))
     def switch_off(self, request, queryset):
         count = queryset.update(is_active=False)
-        self.message_user(request, f"{count} prompt{'s' if count != 1 else ''} switched off.")
+        message = ngettext(
+            "%(count)s prompt switched off.", "%(count)s prompts switched off.", count
+        )
+        self.message_user(request, message % {"count": count})

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentoring.tenancy.hosts import organization_link
 
@@ -44,11 +45,15 @@ def _summary(session: Session | SessionSeries, kind: str) -> str:
     pair = session.mentorship
     if pair.program.is_circle:
         skill = pair.focus_skill
-        return f"Mentoring circle ({kind.lower()}): {skill.name if skill else 'circle'}"
-    return (
-        f"Mentoring ({kind.lower()}): "
-        f"{pair.mentor.person.display_name} and {pair.mentee.person.display_name}"
-    )
+        return _("Mentoring circle (%(kind)s): %(name)s") % {
+            "kind": kind.lower(),
+            "name": skill.name if skill else _("circle"),
+        }
+    return _("Mentoring (%(kind)s): %(mentor)s and %(mentee)s") % {
+        "kind": kind.lower(),
+        "mentor": pair.mentor.person.display_name,
+        "mentee": pair.mentee.person.display_name,
+    }
 
 
 class EventWords:
@@ -108,7 +113,11 @@ def _people(organization: Organization, pair, planner: Profile | None):
     member as an attendee (both of a pair, everyone of a circle); the planner has accepted,
     the others have not answered yet."""
     planner = planner or pair.mentee.person
-    organizer = ics.Person(f"{planner.display_name} via {organization.name}", platform_address())
+    organizer = ics.Person(
+        _("%(planner)s via %(organization)s")
+        % {"planner": planner.display_name, "organization": organization.name},
+        platform_address(),
+    )
     people = member_people(pair)
     if not pair.program.is_circle:
         people.reverse()  # the mentor first, as a pair's invitations always listed them

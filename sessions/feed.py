@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.http import quote_etag
+from django.utils.translation import gettext as _
+
+from mentoring.people.language import person_language
 
 from . import ics
 from .calendar_files import EventWords, session_event
@@ -40,7 +44,7 @@ FEED_CACHE_SECONDS = 6 * 60 * 60
 
 def feed_name(organization: Organization) -> str:
     """The calendar's name as calendar programs list it (X-WR-CALNAME)."""
-    return f"Mentoring — {organization.name}"
+    return _("Mentoring — %(organization)s") % {"organization": organization.name}
 
 
 def feed_calendar(organization: Organization, sessions: list[Session]) -> str:
@@ -55,21 +59,27 @@ def feed_etag(version: FeedVersion) -> str:
     return quote_etag(f"{FEED_FORMAT}-{version.tag}")
 
 
-def _cache_key(feed: CalendarFeed, version: FeedVersion) -> str:
+def _cache_key(feed: CalendarFeed, version: FeedVersion, language: str) -> str:
     # The token's hash is part of it: a replaced address never finds its old text.
     site = f"{settings.SITE_SCHEME}://{settings.ROOT_DOMAIN}:{settings.SITE_PORT}"
-    return f"calendar-feed:{feed.pk}:{feed.token_hash[:16]}:{FEED_FORMAT}:{version.tag}:{site}"
+    return (
+        f"calendar-feed:{feed.pk}:{feed.token_hash[:16]}:{FEED_FORMAT}:{version.tag}:{site}"
+        f":{language}"
+    )
 
 
 def feed_body(
     organization: Organization, feed: CalendarFeed, version: FeedVersion, since: datetime
 ) -> bytes:
     """The feed's text (UTF-8) at ``version`` (read before it, so the text is never older
-    than its key): from the cache, or rendered and cached. ``feed`` with its person."""
-    key = _cache_key(feed, version)
+    than its key): from the cache, or rendered (in its person's language) and cached.
+    ``feed`` with its person."""
+    language = person_language(feed.person)
+    key = _cache_key(feed, version, language)
     body = cache.get(key)
     if body is None:
         sessions = feed_sessions(organization=organization, person=feed.person, since=since)
-        body = feed_calendar(organization, sessions).encode()
+        with translation.override(language):
+            body = feed_calendar(organization, sessions).encode()
         cache.set(key, body, FEED_CACHE_SECONDS)
     return body

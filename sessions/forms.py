@@ -10,14 +10,16 @@ from datetime import UTC, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.common.forms import ServiceForm
 
 from .models import Prompt, SessionKind, SessionStatus
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-DURATION_HELP = "Between 5 minutes and 8 hours; an hour suits most sessions."
+DURATION_HELP = _("Between 5 minutes and 8 hours; an hour suits most sessions.")
 
 
 def local_input(moment: datetime, time_zone: str) -> str:
@@ -44,20 +46,30 @@ class LocalDateTimeField(forms.DateTimeField):
             round_trip = local.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         except OverflowError:  # year 1 east of UTC, year 9999 west of it: no UTC moment
             raise forms.ValidationError(
-                f"{wall.date().isoformat()} is beyond the dates this site can store on your clock. "
-                "Choose a date in the coming months."
+                gettext(
+                    "%(date)s is beyond the dates this site can store on your clock. "
+                    "Choose a date in the coming months."
+                )
+                % {"date": wall.date().isoformat()}
             ) from None
         if round_trip != wall:
             raise forms.ValidationError(
-                f"{wall:%H:%M} does not exist on {wall.day} {wall:%b %Y} in {self.time_zone}: "
-                "the clocks change then. Choose another time."
+                gettext(
+                    "%(time)s does not exist on %(day)s in %(zone)s: "
+                    "the clocks change then. Choose another time."
+                )
+                % {
+                    "time": f"{wall:%H:%M}",
+                    "day": dateformat.format(wall, "j M Y"),
+                    "zone": self.time_zone,
+                }
             )
         return local
 
 
 def overlap_field() -> forms.BooleanField:
     return forms.BooleanField(
-        label="Plan it anyway: both sessions stay in the calendars", required=False
+        label=_("Plan it anyway: both sessions stay in the calendars"), required=False
     )
 
 
@@ -69,9 +81,9 @@ def is_overlap(error: ValidationError) -> bool:
 
 def place_field() -> forms.CharField:
     return forms.CharField(
-        label="Place or video link (optional)",
+        label=_("Place or video link (optional)"),
         required=False,
-        help_text="A room, or the address of the video call (https://…). Empty: no place.",
+        help_text=_("A room, or the address of the video call (https://…). Empty: no place."),
     )
 
 
@@ -79,16 +91,16 @@ class _WhenForm(ServiceForm):
     """The date, time and duration of a session, on the signed-in person's clock."""
 
     starts_at = LocalDateTimeField(
-        label="Date and time", error_messages={"required": "Choose the date and time."}
+        label=_("Date and time"), error_messages={"required": _("Choose the date and time.")}
     )
     duration_minutes = forms.IntegerField(
-        label="Duration in minutes",
+        label=_("Duration in minutes"),
         initial=60,
         help_text=DURATION_HELP,
         widget=forms.NumberInput(attrs={"min": 5, "max": 480, "step": 5}),
         error_messages={
-            "required": "How long will it last, in minutes?",
-            "invalid": "Give the duration as a number of minutes.",
+            "required": _("How long will it last, in minutes?"),
+            "invalid": _("Give the duration as a number of minutes."),
         },
     )
 
@@ -97,7 +109,9 @@ class _WhenForm(ServiceForm):
         when = self.fields["starts_at"]
         when.time_zone = time_zone
         clock = time_zone.replace("_", " ")
-        when.help_text = f"On your clock ({clock}). The other person sees it on theirs."
+        when.help_text = gettext(
+            "On your clock (%(clock)s). The other person sees it on theirs."
+        ) % {"clock": clock}
         if self.add_prefix("allow_overlap") in self.data:
             self.fields["allow_overlap"] = overlap_field()
 
@@ -111,10 +125,10 @@ class _WhenForm(ServiceForm):
 
 class ScheduleForm(_WhenForm):
     kind = forms.ChoiceField(
-        label="Kind of session",
+        label=_("Kind of session"),
         choices=SessionKind.choices,
         initial=SessionKind.CHECK_IN,
-        help_text="It chooses the prompts the library suggests for the agenda.",
+        help_text=_("It chooses the prompts the library suggests for the agenda."),
     )
     location = place_field()
     field_order = ["starts_at", "duration_minutes", "kind", "location"]
@@ -122,10 +136,10 @@ class ScheduleForm(_WhenForm):
 
 class RescheduleForm(_WhenForm):
     note = forms.CharField(
-        label="A note for the other person (optional)",
+        label=_("A note for the other person (optional)"),
         required=False,
         max_length=500,
-        help_text="Why it moves, in a line.",
+        help_text=_("Why it moves, in a line."),
     )
 
     location = place_field()
@@ -143,10 +157,12 @@ class RescheduleForm(_WhenForm):
 
 class MeetingPlaceForm(ServiceForm):
     location = forms.CharField(
-        label="Where you usually meet",
+        label=_("Where you usually meet"),
         required=False,
-        help_text="A room, or your video call's address (https://…). New sessions start with "
-        "it; each session can still have its own. Empty: none.",
+        help_text=_(
+            "A room, or your video call's address (https://…). New sessions start with "
+            "it; each session can still have its own. Empty: none."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -166,20 +182,22 @@ class SlotPickForm(forms.Form):
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise ValidationError(
-                "That time could not be read: pick one of the times shown."
+                gettext("That time could not be read: pick one of the times shown.")
             ) from None
         if moment.tzinfo is None:
-            raise ValidationError("That time has no time zone: pick one of the times shown.")
+            raise ValidationError(
+                gettext("That time has no time zone: pick one of the times shown.")
+            )
         return moment.astimezone(UTC)
 
 
 class CancelForm(ServiceForm):
     note = forms.CharField(
-        label="Why are you cancelling?",
+        label=_("Why are you cancelling?"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The other person reads it. A line is enough.",
+        help_text=_("The other person reads it. A line is enough."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -191,31 +209,31 @@ class CancelForm(ServiceForm):
 
 class AgreementForm(ServiceForm):
     goals = forms.CharField(
-        label="What we want to achieve together",
+        label=_("What we want to achieve together"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The mentee's goals in your words, and what would make these months worth it.",
+        help_text=_("The mentee's goals in your words, and what would make these months worth it."),
     )
     cadence = forms.CharField(
-        label="How often and how we meet",
+        label=_("How often and how we meet"),
         required=False,
         max_length=200,
-        help_text="For example: an hour every two weeks, by video, Tuesdays after lunch.",
+        help_text=_("For example: an hour every two weeks, by video, Tuesdays after lunch."),
     )
     confidentiality = forms.CharField(
-        label="What stays between us",
+        label=_("What stays between us"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What either of you may share with others (managers included), and what not.",
+        help_text=_("What either of you may share with others (managers included), and what not."),
     )
     mentee_feedback_style = forms.CharField(
-        label="How the mentee likes to receive feedback",
+        label=_("How the mentee likes to receive feedback"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     mentor_feedback_style = forms.CharField(
-        label="How the mentor likes to receive feedback",
+        label=_("How the mentor likes to receive feedback"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -228,20 +246,18 @@ class AgreementForm(ServiceForm):
             )
         super().__init__(*args, **kwargs)
         if side.words.is_mutual:  # peer partners both bring goals
-            self.fields[
-                "goals"
-            ].help_text = (
+            self.fields["goals"].help_text = gettext(
                 "Each of your goals in your own words, and what would make these months worth it."
             )
         pair = side.mentorship
         for role, person in (("mentee", pair.mentee.person), ("mentor", pair.mentor.person)):
-            me = " (you)" if person.pk == side.me.pk else ""
-            self.fields[
-                f"{role}_feedback_style"
-            ].label = f"How {person.display_name}{me} likes to receive feedback"
-            self.fields[
-                f"{role}_feedback_style"
-            ].help_text = (
+            field = self.fields[f"{role}_feedback_style"]
+            if person.pk == side.me.pk:
+                label = gettext("How %(name)s (you) likes to receive feedback")
+            else:
+                label = gettext("How %(name)s likes to receive feedback")
+            field.label = label % {"name": person.display_name}
+            field.help_text = gettext(
                 "Straight away or after a day, written or spoken, in private, with examples…"
             )
 
@@ -251,17 +267,17 @@ class AgreementForm(ServiceForm):
 
 class AgendaItemForm(ServiceForm):
     text = forms.CharField(
-        label="Add a point",
+        label=_("Add a point"),
         required=False,
         widget=forms.TextInput(
-            attrs={"maxlength": 600, "placeholder": "A real situation, a question, a decision…"}
+            attrs={"maxlength": 600, "placeholder": _("A real situation, a question, a decision…")}
         ),
     )
     prompt = forms.ModelChoiceField(
         queryset=Prompt.objects.none(),
         required=False,
         widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "That prompt is no longer in the library."},
+        error_messages={"invalid_choice": _("That prompt is no longer in the library.")},
     )
 
     def __init__(self, *args, focus: bool = False, **kwargs):
@@ -274,7 +290,7 @@ class AgendaItemForm(ServiceForm):
 
 class AgendaEditForm(ServiceForm):
     text = forms.CharField(
-        label="Edit the point",
+        label=_("Edit the point"),
         required=False,
         widget=forms.TextInput(attrs={"maxlength": 600, "autofocus": True}),
     )
@@ -286,7 +302,7 @@ class AgendaEditForm(ServiceForm):
 
 
 class AgendaMoveForm(forms.Form):
-    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+    direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
 
     @property
     def offset(self) -> int:
@@ -303,8 +319,9 @@ def _owner_choices(side) -> tuple[list[tuple[str, str]], str]:
     """Who may own an experiment the person adds, and the default: either of a pair (the
     mentee, mostly), only oneself in a circle."""
     if side.is_circle:
-        return [("me", "Me")], "me"
-    return [("me", "Me"), ("other", side.other.display_name)], ("me" if side.is_mentee else "other")
+        return [("me", gettext("Me"))], "me"
+    choices = [("me", gettext("Me")), ("other", side.other.display_name)]
+    return choices, ("me" if side.is_mentee else "other")
 
 
 def _owner_profiles(side) -> dict:
@@ -314,9 +331,9 @@ def _owner_profiles(side) -> dict:
 
 
 OUTCOME_CHOICES = [
-    (SessionStatus.HELD, "We met"),
-    (SessionStatus.CANCELLED, "It was cancelled"),
-    (SessionStatus.NO_SHOW, "Someone did not come (no-show)"),
+    (SessionStatus.HELD, _("We met")),
+    (SessionStatus.CANCELLED, _("It was cancelled")),
+    (SessionStatus.NO_SHOW, _("Someone did not come (no-show)")),
 ]
 
 
@@ -324,69 +341,78 @@ class _NotesAndExperiments(ServiceForm):
     """The notes and experiments of a logged meeting, planned or not."""
 
     shared_notes = forms.CharField(
-        label="Shared notes (you both see them)",
+        label=_("Shared notes (you both see them)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What you talked about, what you noticed, what you agreed.",
+        help_text=_("What you talked about, what you noticed, what you agreed."),
     )
     real_situations = forms.CharField(
-        label="Real situations you worked on",
+        label=_("Real situations you worked on"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The meetings, messages or conversations you went through, in a few words each.",
+        help_text=_(
+            "The meetings, messages or conversations you went through, in a few words each."
+        ),
     )
     private_note = forms.CharField(
-        label="My private note (only I will ever see it)",
+        label=_("My private note (only I will ever see it)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Not the other person, not program managers, not HR: only you.",
+        help_text=_("Not the other person, not program managers, not HR: only you."),
     )
     service_fields = {"text": "private_note"}
 
     def __init__(self, *args, side, **kwargs):
         super().__init__(*args, **kwargs)
-        others = "the others in your circle" if side.is_circle else side.other_names
-        self.fields[
-            "private_note"
-        ].help_text = f"Not {others}, not program managers, not HR: only you."
         if side.is_circle:
-            self.fields["shared_notes"].label = "Shared notes (everyone in the circle sees them)"
+            self.fields["private_note"].help_text = gettext(
+                "Not the others in your circle, not program managers, not HR: only you."
+            )
+            self.fields["shared_notes"].label = gettext(
+                "Shared notes (everyone in the circle sees them)"
+            )
+        else:
+            self.fields["private_note"].help_text = gettext(
+                "Not %(other)s, not program managers, not HR: only you."
+            ) % {"other": side.other_names}
         if side.is_circle:  # who came, member by member: everyone unless ticked here
             self.fields["absent"] = forms.TypedMultipleChoiceField(
-                label="Who did not come?",
+                label=gettext("Who did not come?"),
                 required=False,
                 coerce=int,
                 widget=forms.CheckboxSelectMultiple,
                 choices=[
                     (
                         member.person_id,
-                        "Me" if member.person_id == side.me.pk else member.person.display_name,
+                        gettext("Me")
+                        if member.person_id == side.me.pk
+                        else member.person.display_name,
                     )
                     for member in side.members
                 ],
-                help_text="Everyone you leave unticked is recorded as having come.",
-                error_messages={"invalid_choice": "Tick only people of this circle."},
+                help_text=gettext("Everyone you leave unticked is recorded as having come."),
+                error_messages={"invalid_choice": gettext("Tick only people of this circle.")},
             )
         owners, default_owner = _owner_choices(side)
         for slot in range(1, EXPERIMENT_SLOTS + 1):
             self.fields[f"experiment_{slot}_description"] = forms.CharField(
-                label="What will be tried",
+                label=_("What will be tried"),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             if not side.is_circle:  # a circle member's experiments are their own
                 self.fields[f"experiment_{slot}_owner"] = forms.ChoiceField(
-                    label="Who tries it",
+                    label=_("Who tries it"),
                     choices=owners,
                     required=False,
                     initial=default_owner,
                     widget=forms.RadioSelect,
                 )
             self.fields[f"experiment_{slot}_due_on"] = forms.DateField(
-                label="By when",
+                label=_("By when"),
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                error_messages={"invalid": "Give the date as year-month-day."},
+                error_messages={"invalid": _("Give the date as year-month-day.")},
             )
 
     @property
@@ -414,10 +440,13 @@ class _NotesAndExperiments(ServiceForm):
             description = (cleaned.get(f"experiment_{slot}_description") or "").strip()
             due_on = cleaned.get(f"experiment_{slot}_due_on")
             if description and due_on is None and f"experiment_{slot}_due_on" not in self.errors:
-                self.add_error(f"experiment_{slot}_due_on", "By when? Give the experiment a date.")
+                self.add_error(
+                    f"experiment_{slot}_due_on", gettext("By when? Give the experiment a date.")
+                )
             if due_on is not None and not description:
                 self.add_error(
-                    f"experiment_{slot}_description", "Describe the experiment, or clear its date."
+                    f"experiment_{slot}_description",
+                    gettext("Describe the experiment, or clear its date."),
                 )
         return cleaned
 
@@ -443,19 +472,21 @@ class _NotesAndExperiments(ServiceForm):
 
 class SessionLogForm(_NotesAndExperiments):
     status = forms.ChoiceField(
-        label="Did the session take place?",
+        label=_("Did the session take place?"),
         choices=OUTCOME_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether you met, it was cancelled, or someone missed it."},
+        error_messages={
+            "required": _("Say whether you met, it was cancelled, or someone missed it.")
+        },
     )
     actual_minutes = forms.IntegerField(
-        label="How long did it last, in minutes?",
+        label=_("How long did it last, in minutes?"),
         required=False,
         widget=forms.NumberInput(attrs={"min": 1, "max": 480}),
-        error_messages={"invalid": "Give the duration as a number of minutes."},
+        error_messages={"invalid": _("Give the duration as a number of minutes.")},
     )
     covered = forms.TypedMultipleChoiceField(
-        label="Which agenda points did you cover?",
+        label=_("Which agenda points did you cover?"),
         required=False,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
@@ -473,7 +504,7 @@ class LogPastForm(_WhenForm, _NotesAndExperiments):
     then the same notes and experiments as a logged session."""
 
     kind = forms.ChoiceField(
-        label="Kind of session",
+        label=_("Kind of session"),
         choices=SessionKind.choices,
         initial=SessionKind.CHECK_IN,
     )
@@ -482,22 +513,24 @@ class LogPastForm(_WhenForm, _NotesAndExperiments):
     def __init__(self, *args, time_zone: str = "UTC", side, **kwargs):
         super().__init__(*args, time_zone=time_zone, side=side, **kwargs)
         when = self.fields["starts_at"]
-        when.label = "When did you meet?"
-        when.error_messages["required"] = "Give the date and time you met."
+        when.label = gettext("When did you meet?")
+        when.error_messages["required"] = gettext("Give the date and time you met.")
         clock = time_zone.replace("_", " ")
-        when.help_text = f"On your clock ({clock}): today or an earlier day, not a time to come."
+        when.help_text = gettext(
+            "On your clock (%(clock)s): today or an earlier day, not a time to come."
+        ) % {"clock": clock}
         when.widget.attrs["max"] = local_input(timezone.now(), time_zone)
         duration = self.fields["duration_minutes"]
-        duration.label = "How long did it last, in minutes?"
-        duration.error_messages["required"] = "How long did it last, in minutes?"
+        duration.label = gettext("How long did it last, in minutes?")
+        duration.error_messages["required"] = gettext("How long did it last, in minutes?")
 
 
 class SharedNotesForm(ServiceForm):
     text = forms.CharField(
-        label="Shared notes",
+        label=_("Shared notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What you talked about, what you noticed, what you agreed.",
+        help_text=_("What you talked about, what you noticed, what you agreed."),
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -507,10 +540,10 @@ class SharedNotesForm(ServiceForm):
 
 class PrivateNoteForm(ServiceForm):
     text = forms.CharField(
-        label="My private note (only I see it)",
+        label=_("My private note (only I see it)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Not the other person, not program managers, not HR. Empty it to delete it.",
+        help_text=_("Not the other person, not program managers, not HR. Empty it to delete it."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -522,10 +555,10 @@ class PrivateNoteForm(ServiceForm):
 
 class ExperimentDoneForm(ServiceForm):
     reflection = forms.CharField(
-        label="What happened when you tried it?",
+        label=_("What happened when you tried it?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What you did, how people reacted, what you would change next time.",
+        help_text=_("What you did, how people reacted, what you would change next time."),
     )
 
     def __init__(self, *args, item, **kwargs):
@@ -534,17 +567,17 @@ class ExperimentDoneForm(ServiceForm):
 
 class ExperimentForm(ServiceForm):
     description = forms.CharField(
-        label="What will be tried",
+        label=_("What will be tried"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Small and concrete: what, where, with whom.",
+        help_text=_("Small and concrete: what, where, with whom."),
     )
-    owner = forms.ChoiceField(label="Who tries it", required=False, widget=forms.RadioSelect)
+    owner = forms.ChoiceField(label=_("Who tries it"), required=False, widget=forms.RadioSelect)
     due_on = forms.DateField(
-        label="By when",
+        label=_("By when"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Give the date as year-month-day."},
+        error_messages={"invalid": _("Give the date as year-month-day.")},
     )
 
     def __init__(self, *args, side, **kwargs):

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from datetime import time
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.common.forms import ServiceForm
 
@@ -26,13 +28,19 @@ def _clock(hours: str, minutes: str | None, text: str) -> time:
     hour, minute = int(hours), int(minutes or 0)
     if hour == 24 and minute == 0:
         raise forms.ValidationError(
-            f"In “{text}”, 24:00 is the next day: end at 23:45 at the latest "
-            "(a window past midnight is two windows, one on each day)."
+            gettext(
+                "In “%(text)s”, 24:00 is the next day: end at 23:45 at the latest "
+                "(a window past midnight is two windows, one on each day)."
+            )
+            % {"text": text}
         )
     if hour > 23 or minute > 59:
         raise forms.ValidationError(
-            f"“{text}” has a time that does not exist: hours go from 00 to 23, "
-            "minutes from 00 to 59."
+            gettext(
+                "“%(text)s” has a time that does not exist: hours go from 00 to 23, "
+                "minutes from 00 to 59."
+            )
+            % {"text": text}
         )
     return time(hour, minute)
 
@@ -47,8 +55,11 @@ def parse_day(text: str) -> list[tuple[time, time]]:
         match = _RANGE.match(piece)
         if match is None:
             raise forms.ValidationError(
-                f"“{piece[:40]}” is not a window this page can read: write a start and an "
-                "end, like 09:00–12:00, and separate windows with commas."
+                gettext(
+                    "“%(text)s” is not a window this page can read: write a start and an "
+                    "end, like 09:00–12:00, and separate windows with commas."
+                )
+                % {"text": piece[:40]}
             )
         h1, m1, m1b, h2, m2, m2b = match.groups()
         windows.append((_clock(h1, m1 or m1b, piece), _clock(h2, m2 or m2b, piece)))
@@ -108,16 +119,16 @@ class AwayForm(ServiceForm):
     prefix = "away"
 
     first_day = forms.DateField(
-        label="First day away", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("First day away"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     last_day = forms.DateField(
-        label="Last day away",
+        label=_("Last day away"),
         required=False,
-        help_text="The same as the first day when you are away for one day.",
+        help_text=_("The same as the first day when you are away for one day."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     note = forms.CharField(
-        label="Note for yourself (optional)",
+        label=_("Note for yourself (optional)"),
         required=False,
-        help_text="A word to remind you, for example “Summer holiday”.",
+        help_text=_("A word to remind you, for example “Summer holiday”."),
     )

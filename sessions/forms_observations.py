@@ -5,11 +5,13 @@ limit of their own: the service's explanation is the one people read."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.common.forms import ServiceForm
 
 
-def _part(label: str, help_text: str) -> forms.CharField:
+def _part(label, help_text) -> forms.CharField:
     return forms.CharField(
         label=label, required=False, help_text=help_text, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -17,31 +19,36 @@ def _part(label: str, help_text: str) -> forms.CharField:
 
 class ObservationForm(ServiceForm):
     observed = forms.CharField(
-        label="Whom you watched (optional)",
+        label=_("Whom you watched (optional)"),
         required=False,
-        help_text="A name or a role. Leave it empty when it was your mentor.",
+        help_text=_("A name or a role. Leave it empty when it was your mentor."),
     )
     skill = forms.ChoiceField(
-        label="Skill it is about (optional)",
+        label=_("Skill it is about (optional)"),
         required=False,
-        error_messages={"invalid_choice": "Choose one of your focus skills, or none."},
+        error_messages={"invalid_choice": _("Choose one of your focus skills, or none.")},
     )
     situation = _part(
-        "The situation",
-        "Where and when, and what was at stake: a tense meeting, a hard question, a disagreement…",
+        _("The situation"),
+        _(
+            "Where and when, and what was at stake: a tense meeting, a hard question, "
+            "a disagreement…"
+        ),
     )
     action = _part(
-        "What they did or said",
-        "What you saw or heard, as a camera would have: their words, their tone, what they "
-        "did first.",
+        _("What they did or said"),
+        _(
+            "What you saw or heard, as a camera would have: their words, their tone, what they "
+            "did first."
+        ),
     )
     effect = _part(
-        "Its effect",
-        "What changed because of it: how people reacted, what happened next.",
+        _("Its effect"),
+        _("What changed because of it: how people reacted, what happened next."),
     )
     adaptation = _part(
-        "What I will adapt to my own style",
-        "Not a copy: what you will try, in your own way, the next time it happens to you.",
+        _("What I will adapt to my own style"),
+        _("Not a copy: what you will try, in your own way, the next time it happens to you."),
     )
 
     def __init__(self, *args, skills, observation=None, **kwargs):
@@ -58,7 +65,7 @@ class ObservationForm(ServiceForm):
             kwargs.setdefault("prefix", "new")
         super().__init__(*args, **kwargs)
         self._skills = {str(skill.pk): skill for skill in skills}
-        self.fields["skill"].choices = [("", "None in particular")] + [
+        self.fields["skill"].choices = [("", gettext("None in particular"))] + [
             (key, skill.name) for key, skill in self._skills.items()
         ]
         if not skills:
@@ -74,17 +81,17 @@ class ObservationForm(ServiceForm):
 
 class ObservationExperimentForm(ServiceForm):
     description = forms.CharField(
-        label="What you will try",
+        label=_("What you will try"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Small and concrete: what, where, with whom.",
+        help_text=_("Small and concrete: what, where, with whom."),
     )
     due_on = forms.DateField(
-        label="By when",
+        label=_("By when"),
         required=False,
-        help_text="A day by which the situation is likely to come up.",
+        help_text=_("A day by which the situation is likely to come up."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Give the date as year-month-day."},
+        error_messages={"invalid": _("Give the date as year-month-day.")},
     )
 
     def __init__(self, *args, observation, **kwargs):

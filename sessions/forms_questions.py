@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.common.forms import ServiceForm
 
@@ -12,11 +13,13 @@ from .services.questions import QUESTION_MAX_CHARS
 
 class PreparedQuestionForm(ServiceForm):
     text = forms.CharField(
-        label="Add a question",
+        label=_("Add a question"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": QUESTION_MAX_CHARS}),
-        help_text="Open questions (what, how, tell me about…) invite a real answer: the coach "
-        "below points out yes/no and leading ones as you type.",
+        help_text=_(
+            "Open questions (what, how, tell me about…) invite a real answer: the coach "
+            "below points out yes/no and leading ones as you type."
+        ),
     )
 
     def __init__(self, *args, focus: bool = False, **kwargs):

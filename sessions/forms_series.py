@@ -6,6 +6,8 @@ are stated in one place."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .forms import _WhenForm, place_field
 from .models import SERIES_MAX_COUNT, SERIES_MAX_INTERVAL_WEEKS, SessionKind
@@ -17,30 +19,30 @@ DEFAULT_COUNT = 6
 
 class SeriesForm(_WhenForm):
     kind = forms.ChoiceField(
-        label="Kind of session",
+        label=_("Kind of session"),
         choices=SessionKind.choices,
         initial=SessionKind.CHECK_IN,
-        help_text="Every session of the series is of this kind: it chooses the prompts the "
-        "library suggests for their agendas.",
+        help_text=_(
+            "Every session of the series is of this kind: it chooses the prompts the "
+            "library suggests for their agendas."
+        ),
     )
     interval_weeks = forms.IntegerField(
-        label="Every how many weeks",
+        label=_("Every how many weeks"),
         initial=DEFAULT_INTERVAL_WEEKS,
-        help_text=f"1 for every week, 2 for every other week, up to {SERIES_MAX_INTERVAL_WEEKS}.",
         widget=forms.NumberInput(attrs={"min": 1, "max": SERIES_MAX_INTERVAL_WEEKS}),
         error_messages={
-            "required": "Every how many weeks do you meet?",
-            "invalid": "Give a whole number of weeks, such as 2.",
+            "required": _("Every how many weeks do you meet?"),
+            "invalid": _("Give a whole number of weeks, such as 2."),
         },
     )
     count = forms.IntegerField(
-        label="How many sessions",
+        label=_("How many sessions"),
         initial=DEFAULT_COUNT,
-        help_text=f"From 2 to {SERIES_MAX_COUNT}. You can cancel or move any of them later.",
         widget=forms.NumberInput(attrs={"min": 2, "max": SERIES_MAX_COUNT}),
         error_messages={
-            "required": "How many sessions should the series have?",
-            "invalid": "Give the number of sessions as a whole number, such as 6.",
+            "required": _("How many sessions should the series have?"),
+            "invalid": _("Give the number of sessions as a whole number, such as 6."),
         },
     )
     location = place_field()
@@ -50,12 +52,18 @@ class SeriesForm(_WhenForm):
         super().__init__(*args, time_zone=time_zone, **kwargs)
         self.time_zone = time_zone
         when = self.fields["starts_at"]
-        when.label = "First session: date and time"
+        when.label = gettext("First session: date and time")
         clock = time_zone.replace("_", " ")
-        when.help_text = (
-            f"On your clock ({clock}). The next ones keep this time on your clock, "
+        when.help_text = gettext(
+            "On your clock (%(clock)s). The next ones keep this time on your clock, "
             "even when the clocks change for summer or winter."
-        )
+        ) % {"clock": clock}
+        self.fields["interval_weeks"].help_text = gettext(
+            "1 for every week, 2 for every other week, up to %(max)s."
+        ) % {"max": SERIES_MAX_INTERVAL_WEEKS}
+        self.fields["count"].help_text = gettext(
+            "From 2 to %(max)s. You can cancel or move any of them later."
+        ) % {"max": SERIES_MAX_COUNT}
 
     def preview(self) -> str:
         """The series in one sentence, once the form was sent with a usable first time,

@@ -13,6 +13,8 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 LINE_OCTETS = 75  # without the CRLF
 PRODID = "-//Mentoring platform//Sessions//EN"
 
@@ -265,14 +267,14 @@ def session_description(
     (where the agenda is built)."""
     parts = []
     if change_note:
-        parts += [f"Note: {change_note}", ""]
+        parts += [_("Note: %(note)s") % {"note": change_note}, ""]
     if place:
-        parts += [f"Where: {place}", ""]
+        parts += [_("Where: %(place)s") % {"place": place}, ""]
     if agenda:
-        parts.append("Agenda:")
+        parts.append(_("Agenda:"))
         parts += [f"{number}. {text}" for number, text in enumerate(agenda, start=1)]
         parts.append("")
     elif agenda is not None:
-        parts += ["No agenda yet: add points on the session's page.", ""]
-    parts.append(f"Session page and agenda: {url}")
+        parts += [_("No agenda yet: add points on the session's page."), ""]
+    parts.append(_("Session page and agenda: %(url)s") % {"url": url})
     return "\n".join(parts)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from matching.access import circle_members
 
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ def others_word(side: PairSide, *, start: bool = False) -> str:
     circle" for a circle (``start``: at the head of a sentence). Singular either way, so
     the verb after it reads "sees"."""
     if side.is_circle:
-        return "Your circle" if start else "your circle"
+        return _("Your circle") if start else _("your circle")
     return side.other.display_name
 
 
@@ -52,5 +54,8 @@ def who_meets(mentorship: Mentorship) -> str:
     (its program and focus skill read with it)."""
     if mentorship.is_circle:
         skill = mentorship.focus_skill
-        return f"the {skill.name} circle" if skill else "your circle"
-    return f"{mentorship.mentor.person.display_name} and {mentorship.mentee.person.display_name}"
+        return _("the %(skill)s circle") % {"skill": skill.name} if skill else _("your circle")
+    return _("%(mentor)s and %(mentee)s") % {
+        "mentor": mentorship.mentor.person.display_name,
+        "mentee": mentorship.mentee.person.display_name,
+    }

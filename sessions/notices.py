@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
 
 from mentoring.common.time_zones import time_zone_of
 from mentoring.notifications.models import Kind
 from mentoring.notifications.outbox import Message, enqueue
+from mentoring.people.language import person_language
 from mentoring.tenancy.hosts import organization_link
 
 from .calendar_files import invitation_attachment, series_invitation, session_invitation
@@ -24,6 +26,8 @@ from .members import member_people
 from .models import AgendaItem
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mentoring.people.models import Profile
     from mentoring.tenancy.models import Organization
 
@@ -71,7 +75,10 @@ def _partner_of(person: Profile, people: list[Profile]) -> Profile | Others:
     if len(others) == 1:
         return others[0]
     names = [other.display_name for other in others]
-    return Others(display_name=f"{', '.join(names[:-1])} and {names[-1]}")
+    return Others(
+        display_name=_("%(names)s and %(last)s")
+        % {"names": ", ".join(names[:-1]), "last": names[-1]}
+    )
 
 
 def _circle_title(mentorship) -> str:
@@ -79,7 +86,7 @@ def _circle_title(mentorship) -> str:
     if not mentorship.program.is_circle:
         return ""
     skill = mentorship.focus_skill
-    return f"{skill.name} circle" if skill else "mentoring circle"
+    return _("%(skill)s circle") % {"skill": skill.name} if skill else _("mentoring circle")
 
 
 def _tell_both(
@@ -91,39 +98,53 @@ def _tell_both(
     actor: Profile,
     change: str,
     key: str,
-    attachment: dict,
-    extra: dict | None = None,
+    attachment: Callable[[], dict],
+    extra: Callable[[], dict] | None = None,
 ) -> int:
     """One email to each member: the partner's ``kind`` to the other person (to everyone
     else of a circle, once each), a ``SESSION_INVITATION`` to the actor, all with the same
     invitation. ``change`` names it in the actor's email (planned, moved, cancelled,
-    series); ``key`` makes the dedupe key unique per change."""
+    series); ``key`` makes the dedupe key unique per change. Each member's words, dates
+    and invitation are in their language (``attachment`` and ``extra`` make them, once
+    per language)."""
     people = member_people(session.mentorship)
-    circle = _circle_title(session.mentorship)
+    for person in people:  # the organization at hand: their language costs no query
+        if person.organization_id == organization.pk:
+            person.organization = organization
     url = organization_link(organization, "sessions:session", session_id=session.pk)
+    in_language: dict[str, tuple[str, dict, dict]] = {}
     messages = []
     for person in people:
+        language = person_language(person)
         is_actor = person.pk == actor.pk
-        partner = _partner_of(person, people)
         message_kind = Kind.SESSION_INVITATION if is_actor else kind
+        with translation.override(language):
+            if language not in in_language:
+                in_language[language] = (
+                    _circle_title(session.mentorship),
+                    attachment(),
+                    extra() if extra else {},
+                )
+            circle, calendar, more = in_language[language]
+            context = {
+                "session": session,
+                "other": actor,
+                "partner": _partner_of(person, people),
+                "circle": circle,
+                "event": change,
+                "note": session.change_note,
+                "url": url,
+                **_when(session, person),
+                **more,
+            }
         messages.append(
             Message(
                 kind=message_kind,
                 dedupe_key=f"{message_kind}:{session.pk}:{key}:{person.pk}",
                 recipient=person,
                 template="session_invitation" if is_actor else template,
-                context={
-                    "session": session,
-                    "other": actor,
-                    "partner": partner,
-                    "circle": circle,
-                    "event": change,
-                    "note": session.change_note,
-                    "url": url,
-                    **_when(session, person),
-                    **(extra or {}),
-                },
-                attachments=[attachment],
+                context=context,
+                attachments=[calendar],
             )
         )
     return enqueue(organization, messages)
@@ -135,9 +156,14 @@ def session_changed(
     """Tell every member about ``kind`` (planned, moved, cancelled) of ``session``, whose
     SEQUENCE the change has just raised (planning: 0). Returns how many emails were
     written."""
-    method, calendar = session_invitation(
-        organization, session, _agenda(session), planner=session.created_by
-    )
+    agenda = _agenda(session)
+
+    def attachment() -> dict:
+        method, calendar = session_invitation(
+            organization, session, agenda, planner=session.created_by
+        )
+        return invitation_attachment(method, calendar)
+
     return _tell_both(
         organization,
         session,
@@ -146,14 +172,18 @@ def session_changed(
         actor=actor,
         change=EVENTS[kind],
         key=f"seq{session.sequence}",
-        attachment=invitation_attachment(method, calendar),
+        attachment=attachment,
     )
 
 
 def series_rule(series: SessionSeries) -> str:
     """The series in words: "6 sessions every 2 weeks"."""
-    every = "every week" if series.interval_weeks == 1 else f"every {series.interval_weeks} weeks"
-    return f"{series.count} sessions {every}"
+    if series.interval_weeks == 1:
+        return _("%(count)s sessions every week") % {"count": series.count}
+    return _("%(count)s sessions every %(weeks)s weeks") % {
+        "count": series.count,
+        "weeks": series.interval_weeks,
+    }
 
 
 def series_planned(organization: Organization, series: SessionSeries, *, actor: Profile) -> int:
@@ -164,7 +194,7 @@ def series_planned(organization: Organization, series: SessionSeries, *, actor: 
         "mentorship__mentee__person__user",
         "mentorship__mentor__person__user",
     )[0]
-    calendar = series_invitation(organization, series, first, _agenda(first))
+    agenda = _agenda(first)
     return _tell_both(
         organization,
         first,
@@ -173,6 +203,8 @@ def series_planned(organization: Organization, series: SessionSeries, *, actor: 
         actor=actor,
         change="series",
         key=f"series{series.pk}",
-        attachment=invitation_attachment("REQUEST", calendar),
-        extra={"series_rule": series_rule(series), "series_zone": series.time_zone},
+        attachment=lambda: invitation_attachment(
+            "REQUEST", series_invitation(organization, series, first, agenda)
+        ),
+        extra=lambda: {"series_rule": series_rule(series), "series_zone": series.time_zone},
     )

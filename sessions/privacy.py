@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from matching.access import person_filter
 from matching.models import Mentorship
@@ -45,76 +46,76 @@ def _in_their_pairs(s: Subject) -> Q:
 
 
 ENTRIES = (
-    organization("mentoring_sessions.Prompt", "Check-in prompt library"),
+    organization("mentoring_sessions.Prompt", _("Check-in prompt library")),
     person(
         "mentoring_sessions.Session",
-        "Sessions you took part in (with shared notes)",
+        _("Sessions you took part in (with shared notes)"),
         _in_their_mentorships(),
     ),
     person(
         "mentoring_sessions.PrivateNote",
-        "Your private notes",
+        _("Your private notes"),
         lambda s: Q(author=s.profile),
     ),
     person(
         "mentoring_sessions.Observation",
-        "Your observation log, and the observations shared with you",
+        _("Your observation log, and the observations shared with you"),
         lambda s: Q(author=s.profile) | (Q(shared_at__isnull=False) & _in_their_mentorships()(s)),
     ),
     person(
         "mentoring_sessions.PreparedQuestion",
-        "Questions you prepared for your sessions",
+        _("Questions you prepared for your sessions"),
         lambda s: Q(author=s.profile),
     ),
     person(
         "mentoring_sessions.ActionItem",
-        "Action items of your pairs, and your own in circles",
+        _("Action items of your pairs, and your own in circles"),
         lambda s: Q(owner=s.profile) | _in_their_pairs(s),
     ),
     person(
         "mentoring_sessions.AgendaItem",
-        "Agenda points of your sessions",
+        _("Agenda points of your sessions"),
         _in_their_mentorships("session__"),
     ),
     person(
         "mentoring_sessions.SessionAttendance",
-        "Whether you were at each session of your circles",
+        _("Whether you were at each session of your circles"),
         of_person,
     ),
     person(
         "mentoring_sessions.SessionVisit",
-        "When you last looked at each of your sessions",
+        _("When you last looked at each of your sessions"),
         lambda s: Q(person=s.profile),
     ),
     person(
         "mentoring_sessions.Agreement",
-        "Agreements of your mentorships",
+        _("Agreements of your mentorships"),
         _in_their_mentorships(),
     ),
     person(
         "mentoring_sessions.SessionSeries",
-        "Series of sessions planned in your mentorships",
+        _("Series of sessions planned in your mentorships"),
         _in_their_mentorships(),
     ),
     person(
         "mentoring_sessions.MeetingPlace",
-        "Where your mentorships usually meet",
+        _("Where your mentorships usually meet"),
         _in_their_mentorships(),
     ),
     person(
         "mentoring_sessions.CalendarFeed",
-        "Your calendar feed (without its secret address)",
+        _("Your calendar feed (without its secret address)"),
         of_person,
         omit=("token",),
     ),
     person(
         "mentoring_sessions.AvailabilityWindow",
-        "The weekly times you said you are free (on your own clock)",
+        _("The weekly times you said you are free (on your own clock)"),
         of_person,
     ),
     person(
         "mentoring_sessions.AwayPeriod",
-        "The days you said you are away",
+        _("The days you said you are away"),
         of_person,
     ),
 )

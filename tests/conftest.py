@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
+from django.utils import translation
 
 from tests.builders.world import World, build_world
 
@@ -84,6 +85,9 @@ def _clear_cache():
     if keys:
         client.delete(*keys)
     yield
+    # A request in German (Django's LocaleMiddleware keeps the browser's language active
+    # in the thread) must not make the next test's figures read "3,7".
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from matching.access import PairSide, access_pair
 from programs.models import Skill
@@ -25,6 +26,7 @@ from ..specificity import Assessment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django_stubs_ext import StrOrPromise
 
     from matching.models import Mentorship
     from mentoring.tenancy.models import Organization
@@ -41,10 +43,10 @@ def pair_sessions_for_feedback(mentorship: Mentorship) -> QuerySet[Session]:
 
 
 PART_NAMES = {
-    "situation": "Situation",
-    "behaviour": "Behaviour",
-    "impact": "Impact",
-    "next_step": "Next step",
+    "situation": _("Situation"),
+    "behaviour": _("Behaviour"),
+    "impact": _("Impact"),
+    "next_step": _("Next step"),
 }
 
 
@@ -53,7 +55,7 @@ class CoachVerdict:
     """The coach's score (0 to 4) and, for each missing part, its name, hint and example."""
 
     score: int
-    hints: list[tuple[str, str, str]]
+    hints: list[tuple[StrOrPromise, StrOrPromise, StrOrPromise]]
 
 
 def coach_verdict(assessment: Assessment) -> CoachVerdict:

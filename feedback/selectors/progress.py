@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.http import Http404
+from django.utils.translation import gettext
 
 from matching.access import PairSide, access_pair
 from mentoring.charts import Series, line_chart
@@ -20,6 +21,7 @@ from ..models import RaterRole, RatingMoment, SkillRating
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django_stubs_ext import StrOrPromise
 
     from matching.models import Mentorship
     from mentoring.tenancy.models import Organization
@@ -51,8 +53,11 @@ def progress_series(
 ) -> tuple[list[str], list[Series]]:
     """The chart's lines; ``observer``: what the program calls the one who observes."""
     return [p.label for p in points], [
-        Series("Self view", [p.self_view for p in points]),
-        Series(f"Observed by the {observer}", [p.observed for p in points]),
+        Series(gettext("Self view"), [p.self_view for p in points]),
+        Series(
+            gettext("Observed by the %(observer)s") % {"observer": observer},
+            [p.observed for p in points],
+        ),
     ]
 
 
@@ -63,8 +68,13 @@ def _progress_points(ratings: Iterable[SkillRating]) -> list[ProgressPoint]:
     order: dict[str, int] = {RatingMoment.START: 0, RatingMoment.REVIEW: 1, RatingMoment.END: 2}
     for rating in ratings:
         key = (order[rating.moment], rating.period)
-        labels: dict[str, str] = {RatingMoment.START: "Start", RatingMoment.END: "End"}
-        label = labels.get(rating.moment, f"Review {rating.period}")
+        labels: dict[str, str] = {
+            RatingMoment.START: gettext("Start"),
+            RatingMoment.END: gettext("End"),
+        }
+        label = labels.get(rating.moment) or gettext("Review %(period)s") % {
+            "period": rating.period
+        }
         points.setdefault(key, {"label": label})[rating.rater_role] = rating.level
     return [
         ProgressPoint(row["label"], row.get(RaterRole.SELF), row.get(RaterRole.MENTOR))
@@ -107,7 +117,7 @@ class SkillProgress:
     skill: Skill
     points: list[ProgressPoint]
     form: object = None  # the view attaches the rating form
-    observer: str = "mentor"  # the program's word for the one who observes
+    observer: StrOrPromise = "mentor"  # the program's word for the one who observes
     # In a peer pair, whose skill (both partners' skills are on the page); else None.
     enrollment: Enrollment | None = None
     is_mine: bool = False  # the viewer's own skill: they rate their self view
@@ -123,7 +133,8 @@ class SkillProgress:
     @property
     def chart(self):
         labels, series = progress_series(self.points, self.observer)
-        return line_chart(f"Progress in {self.skill.name}", labels, series, top=5)
+        title = gettext("Progress in %(skill)s") % {"skill": self.skill.name}
+        return line_chart(title, labels, series, top=5)
 
 
 @dataclass
@@ -151,7 +162,12 @@ class ProgressPage:
     def mentor_names(self) -> str:
         """The circle's mentors by name, for a sentence: "Ana", "Ana and Ben"."""
         names = [person.display_name for person in self.side.mentors]
-        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        if len(names) == 1:
+            return names[0]
+        return gettext("%(names)s and %(last)s") % {
+            "names": ", ".join(names[:-1]),
+            "last": names[-1],
+        }
 
     def row(self, skill_id: int, enrollment_id: str | None = None) -> SkillProgress:
         """A skill on the page; ``enrollment_id`` (posted with a rating): whose skill, by

@@ -5,9 +5,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentoring.common.admin import ServiceFormAdmin, ServiceModelForm
 from mentoring.tenancy.admin import ReadOnlyTenantAdmin, organization_admin_site
@@ -16,7 +17,13 @@ from programs.models import EnrollmentRole
 
 from .. import services
 from ..events import pairs_at_risk
-from ..models import MentorRequest, Mentorship, MentorshipMember, MentorshipStatus
+from ..models import (
+    MENTORSHIP_STATUS_IN_A_SENTENCE,
+    MentorRequest,
+    Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+)
 
 
 class MentorshipForm(ServiceModelForm):
@@ -25,7 +32,7 @@ class MentorshipForm(ServiceModelForm):
     class Meta:
         model = Mentorship
         fields = ["ends_on"]
-        help_texts = {"ends_on": "To extend the mentorship, choose a later date."}
+        help_texts = {"ends_on": gettext_lazy("To extend the mentorship, choose a later date.")}
 
     def save_through_service(self):
         if "ends_on" not in self.changed_data:
@@ -41,11 +48,13 @@ class MentorshipForm(ServiceModelForm):
 
 class EndEarlyForm(forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded on the mentorship, for example “the mentee changed roles”.",
-        error_messages={"required": "Say why the mentorship ends early."},
+        help_text=gettext_lazy(
+            "Recorded on the mentorship, for example “the mentee changed roles”."
+        ),
+        error_messages={"required": gettext_lazy("Say why the mentorship ends early.")},
     )
 
 
@@ -82,11 +91,11 @@ class AtRiskFilter(admin.SimpleListFilter):
     """Pairs at risk by the one rule (``events.pairs_at_risk``: the app that records
     meetings answers), so the list agrees with the home page and the cockpit."""
 
-    title = "at risk"
+    title = gettext_lazy("at risk")
     parameter_name = "at_risk"
 
     def lookups(self, request, model_admin):
-        return [("yes", "At risk now"), ("no", "Not at risk")]
+        return [("yes", _("At risk now")), ("no", _("Not at risk"))]
 
     def queryset(self, request, queryset):
         if self.value() not in ("yes", "no"):
@@ -130,7 +139,7 @@ class MentorshipAdmin(ServiceFormAdmin):
             return [name for name in fields if name != "ends_on"]
         return fields  # a finished mentorship is a record
 
-    @admin.display(description="Members")
+    @admin.display(description=gettext_lazy("Members"))
     def circle_members(self, mentorship):
         members = MentorshipMember.objects.filter(mentorship=mentorship).select_related("person")
         rows = sorted(
@@ -145,19 +154,19 @@ class MentorshipAdmin(ServiceFormAdmin):
             ),
         )
 
-    @admin.display(description="Mentor", ordering="mentor__person__display_name")
+    @admin.display(description=gettext_lazy("Mentor"), ordering="mentor__person__display_name")
     def mentor_name(self, mentorship):
         return mentorship.mentor.person
 
-    @admin.display(description="Mentee", ordering="mentee__person__display_name")
+    @admin.display(description=gettext_lazy("Mentee"), ordering="mentee__person__display_name")
     def mentee_name(self, mentorship):
         return mentorship.mentee.person
 
-    @admin.display(description="Why this pair")
+    @admin.display(description=gettext_lazy("Why this pair"))
     def reasons(self, mentorship):
         if mentorship.program.is_circle:
             return self._circle_reasons(mentorship)
-        return " · ".join(part["label"] for part in mentorship.breakdown) or "Paired by hand"
+        return " · ".join(part["label"] for part in mentorship.breakdown) or _("Paired by hand")
 
     def _circle_reasons(self, mentorship):
         """Each mentee's parts with the circle's first mentor, under the mentee's name."""
@@ -170,27 +179,28 @@ class MentorshipAdmin(ServiceFormAdmin):
         for part in mentorship.breakdown:
             labels.setdefault(part.get("person"), []).append(part["label"])
         if not labels:
-            return "Made by hand"
+            return _("Made by hand")
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
                 "",
                 "<li>{}: {}</li>",
                 (
-                    (names.get(person, "A former member"), " · ".join(parts))
+                    (names.get(person, _("A former member")), " · ".join(parts))
                     for person, parts in labels.items()
                 ),
             ),
         )
 
-    @admin.display(description="Fit check")
+    @admin.display(description=gettext_lazy("Fit check"))
     def fit_checks(self, mentorship):
+        good, not_good = _("good fit"), _("not a good fit")
         answers = [
-            f"{check.respondent}: {'good fit' if check.is_good_fit else 'not a good fit'}"
+            f"{check.respondent}: {good if check.is_good_fit else not_good}"
             + (f" ({check.comment})" if check.comment else "")
             for check in mentorship.fit_checks.select_related("respondent")
         ]
-        return "; ".join(answers) or "Not answered yet"
+        return "; ".join(answers) or _("Not answered yet")
 
     def has_add_permission(self, request):
         return False  # mentorships come from approved runs, self-match and onboarding
@@ -214,22 +224,29 @@ class MentorshipAdmin(ServiceFormAdmin):
             else:
                 done += 1
         if done:
-            label = MentorshipStatus(status).label.lower()
-            messages.success(request, f"{done} mentorship{pluralize(done)} now {label}.")
+            message = ngettext(
+                "%(count)s mentorship now %(status)s.",
+                "%(count)s mentorships now %(status)s.",
+                done,
+            )
+            messages.success(
+                request,
+                message % {"count": done, "status": MENTORSHIP_STATUS_IN_A_SENTENCE[status]},
+            )
 
-    @admin.action(description="Pause", permissions=["change"])
+    @admin.action(description=gettext_lazy("Pause"), permissions=["change"])
     def pause(self, request, queryset):
         self._set_status(request, queryset, MentorshipStatus.PAUSED)
 
-    @admin.action(description="Resume", permissions=["change"])
+    @admin.action(description=gettext_lazy("Resume"), permissions=["change"])
     def resume(self, request, queryset):
         self._set_status(request, queryset, MentorshipStatus.ACTIVE)
 
-    @admin.action(description="Mark completed", permissions=["change"])
+    @admin.action(description=gettext_lazy("Mark completed"), permissions=["change"])
     def complete(self, request, queryset):
         self._set_status(request, queryset, MentorshipStatus.COMPLETED)
 
-    @admin.action(description="End early with a reason…", permissions=["change"])
+    @admin.action(description=gettext_lazy("End early with a reason…"), permissions=["change"])
     def end_early(self, request, queryset):
         form = EndEarlyForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
@@ -239,7 +256,7 @@ class MentorshipAdmin(ServiceFormAdmin):
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "End early with a reason",
+            "title": _("End early with a reason"),
             "opts": self.model._meta,
             "form": form,
             "mentorships": queryset.select_related("mentor__person", "mentee__person"),
@@ -248,7 +265,8 @@ class MentorshipAdmin(ServiceFormAdmin):
         return TemplateResponse(request, "admin/matching/mentorship/end_early.html", context)
 
     @admin.action(
-        description="Re-match (ends the pair, finds the best free mentor)", permissions=["change"]
+        description=gettext_lazy("Re-match (ends the pair, finds the best free mentor)"),
+        permissions=["change"],
     )
     def rematch(self, request, queryset):
         for mentorship in queryset.select_related("mentor__person", "mentee__person", "program"):
@@ -260,7 +278,9 @@ class MentorshipAdmin(ServiceFormAdmin):
                 messages.error(request, f"{mentorship}: {' '.join(error.messages)}")
             else:
                 messages.success(
-                    request, f"{mentorship.mentee.person} now works with {new.mentor.person}."
+                    request,
+                    _("%(mentee)s now works with %(mentor)s.")
+                    % {"mentee": mentorship.mentee.person, "mentor": new.mentor.person},
                 )
 
 
@@ -275,10 +295,10 @@ class MentorRequestAdmin(ReadOnlyTenantAdmin):
     fields = ["program", "mentee_name", "mentor_name", "status", "created_at", "answered_at"]
     readonly_fields = fields
 
-    @admin.display(description="Mentee")
+    @admin.display(description=gettext_lazy("Mentee"))
     def mentee_name(self, request_):
         return request_.mentee.person
 
-    @admin.display(description="Mentor")
+    @admin.display(description=gettext_lazy("Mentor"))
     def mentor_name(self, request_):
         return request_.mentor.person

@@ -2,6 +2,7 @@
 program admin and form with them, and registers the result in their place."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.tenancy.admin import organization_admin_site
 from programs.admin.programs import ProgramAdmin, ProgramForm
@@ -11,7 +12,7 @@ from ..forms import CRITERION_LABELS, WEIGHT_CHOICES
 from ..pool import program_weights
 from ..scoring import Criterion
 
-WEIGHT_HELP = (
+WEIGHT_HELP = _(
     "Must: pairs that fail it are never proposed. High, medium, low: more or fewer points. "
     "Off: ignored. A required cross-functional setting always counts as must."
 )
@@ -54,7 +55,7 @@ class ProgramMatchingAdmin(ProgramAdmin):
 
     def settings_fieldsets(self) -> list:
         weights = [f"weight_{criterion}" for criterion in CRITERION_LABELS]
-        return [*super().settings_fieldsets(), ("Matching weights", {"fields": weights})]
+        return [*super().settings_fieldsets(), (_("Matching weights"), {"fields": weights})]
 
 
 organization_admin_site.unregister(Program)

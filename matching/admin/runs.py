@@ -19,9 +19,10 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from mentoring.common.admin import changelist_url
 from mentoring.jobs.admin import start_job
@@ -105,6 +106,13 @@ def _page_links(request, page) -> list[tuple[str, str | None, bool]]:
 
 PROGRAM_SETTING = ""
 
+# A run's status inside a sentence ("This run is approved, so …").
+STATUS_IN_A_SENTENCE = {
+    MatchRunStatus.DRAFT: pgettext_lazy("match run status in a sentence", "draft"),
+    MatchRunStatus.APPROVED: pgettext_lazy("match run status in a sentence", "approved"),
+    MatchRunStatus.DISCARDED: pgettext_lazy("match run status in a sentence", "discarded"),
+}
+
 
 class MatchRunStartForm(StartRunForm):
     """The program, and per criterion either the program's own weight or another one.
@@ -116,7 +124,7 @@ class MatchRunStartForm(StartRunForm):
     def __init__(self, *args, program_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["program"]
-        field.error_messages["invalid_choice"] = (
+        field.error_messages["invalid_choice"] = _(
             "Choose one of the programs listed: only programs in the Matching state can be "
             "matched (move a program there with its “Start matching” action)."
         )
@@ -128,9 +136,9 @@ class MatchRunStartForm(StartRunForm):
             self.initial["program"] = program.pk
         current = program_weights(program) if program is not None else {}
         for criterion, label in CRITERION_LABELS.items():
-            blank = "As set on the program"
+            blank = _("As set on the program")
             if criterion in current:
-                blank = f"As set on the program ({current[criterion]})"
+                blank = _("As set on the program (%(weight)s)") % {"weight": current[criterion]}
             self.fields[criterion.value] = forms.ChoiceField(
                 label=label, required=False, choices=[(PROGRAM_SETTING, blank), *WEIGHT_CHOICES]
             )
@@ -176,19 +184,19 @@ class MatchRunAdmin(TenantModelAdmin):
             )
         )
 
-    @admin.display(description="Pairs", ordering="pair_count")
+    @admin.display(description=gettext_lazy("Pairs"), ordering="pair_count")
     def pairs(self, run):
         return run.pair_count
 
-    @admin.display(description="Unmatched", ordering="unmatched_total")
+    @admin.display(description=gettext_lazy("Unmatched"), ordering="unmatched_total")
     def unmatched_count(self, run):
         return run.unmatched_total
 
-    @admin.display(description="Total score", ordering="total_score")
+    @admin.display(description=gettext_lazy("Total score"), ordering="total_score")
     def score(self, run):
         return f"{run.total_score:.1f}"
 
-    @admin.display(description="Computed in", ordering="seconds")
+    @admin.display(description=gettext_lazy("Computed in"), ordering="seconds")
     def computed_in(self, run):
         return f"{run.seconds:.2f} s"
 
@@ -240,7 +248,7 @@ class MatchRunAdmin(TenantModelAdmin):
             # The job's page moves on to the draft when it is ready.
             if started is not None:
                 return started
-        context = self._context(request, "Start a match run", form=form)
+        context = self._context(request, _("Start a match run"), form=form)
         return TemplateResponse(request, "admin/matching/matchrun/start.html", context)
 
     # -------------------------------------------------------- review
@@ -298,7 +306,7 @@ class MatchRunAdmin(TenantModelAdmin):
             forms_ = self._draft_forms(request, run, summary, posted)
         context = self._context(
             request,
-            f"Match run · {run.program}",
+            _("Match run · %(program)s") % {"program": run.program},
             original=run,
             run=run,
             is_draft=is_draft,
@@ -447,10 +455,14 @@ class MatchRunAdmin(TenantModelAdmin):
     def _review_post(self, request, run):
         """Carry out one edit of the draft: a redirect, or the refused form to show again."""
         if run.status != MatchRunStatus.DRAFT:
+            status = STATUS_IN_A_SENTENCE[run.status]
             messages.error(
                 request,
-                f"This run is {run.get_status_display().lower()}, so it can no longer change: "
-                "start a new run to change the pairs.",
+                _(
+                    "This run is %(status)s, so it can no longer change: "
+                    "start a new run to change the pairs."
+                )
+                % {"status": status},
             )
             return redirect(request.get_full_path())
         handler = {
@@ -464,7 +476,7 @@ class MatchRunAdmin(TenantModelAdmin):
             "rerun": self._rerun,
         }.get(request.POST.get("action"))
         if handler is None:
-            messages.error(request, "Nothing changed: the page was out of date, try again.")
+            messages.error(request, _("Nothing changed: the page was out of date, try again."))
             return redirect(request.get_full_path())
         return handler(request, run)
 
@@ -478,16 +490,22 @@ class MatchRunAdmin(TenantModelAdmin):
             return redirect(request.get_full_path())
         run.program.refresh_from_db(fields=["status"])
         readiness = services.program_readiness(run.program)
-        if run.program.status == ProgramStatus.RUNNING:
-            next_step = f" “{run.program}” is now running."
-        elif readiness:
-            next_step = f" “{run.program}” is {readiness[0].lower()}{readiness[1:]}."
-        else:
-            next_step = ""
-        made = f"{len(created)} mentorship{pluralize(len(created))}"
+        count = len(created)
         if run.program.is_circle:
-            made = f"{len(created)} circle{pluralize(len(created))}"
-        messages.success(request, f"Draft approved: {made} created.{next_step}")
+            made = ngettext("%(count)s circle", "%(count)s circles", count) % {"count": count}
+        else:
+            made = ngettext("%(count)s mentorship", "%(count)s mentorships", count) % {
+                "count": count
+            }
+        parts = [_("Draft approved: %(made)s created.") % {"made": made}]
+        if run.program.status == ProgramStatus.RUNNING:
+            parts.append(_("“%(program)s” is now running.") % {"program": run.program})
+        elif readiness:
+            parts.append(
+                _("“%(program)s” is %(readiness)s.")
+                % {"program": run.program, "readiness": f"{readiness[0].lower()}{readiness[1:]}"}
+            )
+        messages.success(request, " ".join(parts))
         return redirect(changelist_url(Mentorship, program__id__exact=run.program_id))
 
     def _remove(self, request, run):
@@ -500,7 +518,9 @@ class MatchRunAdmin(TenantModelAdmin):
                 .first()
             )
         if proposal is None:
-            messages.error(request, "That pair is not in this draft (any more): nothing changed.")
+            messages.error(
+                request, _("That pair is not in this draft (any more): nothing changed.")
+            )
             return redirect(request.get_full_path())
         try:
             services.proposal_remove(
@@ -516,13 +536,14 @@ class MatchRunAdmin(TenantModelAdmin):
         if proposal.circle_id is not None:
             messages.success(
                 request,
-                f"Removed {proposal.mentee.person} from circle {proposal.circle.number}: "
-                "they are now unmatched.",
+                _("Removed %(mentee)s from circle %(number)s: they are now unmatched.")
+                % {"mentee": proposal.mentee.person, "number": proposal.circle.number},
             )
         else:
             messages.success(
                 request,
-                f"Removed {_pair_name(proposal)}: {proposal.mentee.person} is now unmatched.",
+                _("Removed %(pair)s: %(mentee)s is now unmatched.")
+                % {"pair": _pair_name(proposal), "mentee": proposal.mentee.person},
             )
 
     def _move_to_circle(self, request, run):
@@ -543,14 +564,18 @@ class MatchRunAdmin(TenantModelAdmin):
                 .first()
             )
         if mentee is None:
-            messages.error(request, "That mentee is not in this draft (any more): nothing changed.")
+            messages.error(
+                request, _("That mentee is not in this draft (any more): nothing changed.")
+            )
             return redirect(request.get_full_path())
         circle = run.circles.filter(number=number).first() if number is not None else None
         if circle is None:
             messages.error(
                 request,
-                "There is no circle of that number in this draft: type the number of one of "
-                "the circles shown.",
+                _(
+                    "There is no circle of that number in this draft: type the number of one "
+                    "of the circles shown."
+                ),
             )
             return redirect(request.get_full_path())
         try:
@@ -565,7 +590,10 @@ class MatchRunAdmin(TenantModelAdmin):
         except ValidationError as error:
             _error(request, error)
         else:
-            messages.success(request, f"{mentee.person} is now in {circle}.")
+            messages.success(
+                request,
+                _("%(mentee)s is now in %(circle)s.") % {"mentee": mentee.person, "circle": circle},
+            )
         return redirect(request.get_full_path())
 
     def _remove_circle(self, request, run):
@@ -574,7 +602,9 @@ class MatchRunAdmin(TenantModelAdmin):
         if circle_id is not None:
             circle = run.circles.filter(pk=circle_id).first()
         if circle is None:
-            messages.error(request, "That circle is not in this draft (any more): nothing changed.")
+            messages.error(
+                request, _("That circle is not in this draft (any more): nothing changed.")
+            )
             return redirect(request.get_full_path())
         try:
             removed = services.draft_circle_remove(
@@ -586,18 +616,19 @@ class MatchRunAdmin(TenantModelAdmin):
         except ValidationError as error:
             _error(request, error)
         else:
-            messages.success(
-                request,
-                f"Removed {circle}: its {removed} mentee{pluralize(removed)} "
-                f"{pluralize(removed, 'is,are')} now unmatched.",
+            message = ngettext(
+                "Removed %(circle)s: its %(count)s mentee is now unmatched.",
+                "Removed %(circle)s: its %(count)s mentees are now unmatched.",
+                removed,
             )
+            messages.success(request, message % {"circle": circle, "count": removed})
         return redirect(request.get_full_path())
 
     def _refused(self, request, name, form, error=None):
         if error is not None:
             _error(request, error)
         else:
-            messages.error(request, "Nothing changed: correct the form below.")
+            messages.error(request, _("Nothing changed: correct the form below."))
         return {name: form}
 
     def _swap(self, request, run):
@@ -621,24 +652,30 @@ class MatchRunAdmin(TenantModelAdmin):
             form.add_error(None, error)
             messages.error(
                 request,
-                "Nothing changed yet: a new pair breaks a rule of the program. Give its reason "
-                "below, or choose other pairs.",
+                _(
+                    "Nothing changed yet: a new pair breaks a rule of the program. Give its "
+                    "reason below, or choose other pairs."
+                ),
             )
             return {"swap_form": form}
         except ValidationError as error:
             return self._refused(request, "swap_form", form, error)
-        broken = first.broken_rules or second.broken_rules
-        note = " The override and its reason are recorded with the pair." if broken else ""
-        messages.success(
-            request, f"Mentors swapped: {_pair_name(first)} and {_pair_name(second)}.{note}"
-        )
+        parts = [
+            _("Mentors swapped: %(first)s and %(second)s.")
+            % {"first": _pair_name(first), "second": _pair_name(second)}
+        ]
+        if first.broken_rules or second.broken_rules:
+            parts.append(_("The override and its reason are recorded with the pair."))
+        messages.success(request, " ".join(parts))
         return redirect(request.get_full_path())
 
     def _mentor_scores(self, request, run):
         """Show each mentor's score with the chosen mentee; nothing is written."""
         mentee_id = parse_id(request.POST.get("mentee"))
         if mentee_id is None or not run.unmatched.filter(mentee_id=mentee_id).exists():
-            messages.error(request, "Choose a mentee left unmatched first, then show the scores.")
+            messages.error(
+                request, _("Choose a mentee left unmatched first, then show the scores.")
+            )
             return {}
         return {"scores_for": mentee_id}
 
@@ -653,12 +690,14 @@ class MatchRunAdmin(TenantModelAdmin):
         except services.OverrideReasonNeeded as error:
             form = self._with_facts(form, run)
             form.add_error(None, error)
-            messages.error(request, "Nothing changed yet: the pair breaks a rule, see below.")
+            messages.error(request, _("Nothing changed yet: the pair breaks a rule, see below."))
             return {"manual_form": form}
         except ValidationError as error:
             return self._refused(request, "manual_form", self._with_facts(form, run), error)
-        note = " The override and its reason are recorded." if proposal.broken_rules else ""
-        messages.success(request, f"Added {_pair_name(proposal)} by hand.{note}")
+        parts = [_("Added %(pair)s by hand.") % {"pair": _pair_name(proposal)}]
+        if proposal.broken_rules:
+            parts.append(_("The override and its reason are recorded."))
+        messages.success(request, " ".join(parts))
         return redirect(request.get_full_path())
 
     def _with_facts(self, form, run):

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from mentoring.common.guards import check_same_organization
 from mentoring.people.selectors import profile_of
@@ -32,11 +33,11 @@ def fit_check_answer(
     check_same_organization(organization, mentorship)
     respondent = profile_of(actor)
     if respondent.pk not in (mentorship.mentee.person_id, mentorship.mentor.person_id):
-        raise ValidationError("Only the two people of this mentorship answer its fit check.")
+        raise ValidationError(_("Only the two people of this mentorship answer its fit check."))
     if mentorship.status != MentorshipStatus.ACTIVE:
-        raise ValidationError("The fit check is open while the mentorship is active.")
+        raise ValidationError(_("The fit check is open while the mentorship is active."))
     if not Mentorship.objects.filter(pk=mentorship.pk).filter(pair_has_met()).exists():
-        raise ValidationError("The fit check opens once your first session is logged as held.")
+        raise ValidationError(_("The fit check opens once your first session is logged as held."))
     with transaction.atomic():
         check, _created = FitCheck.objects.update_or_create(
             organization=organization,

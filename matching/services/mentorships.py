@@ -11,6 +11,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentoring.common.guards import check_same_organization
 from programs.models import Enrollment, Program
@@ -36,7 +37,10 @@ def create_mentorships(
     (or its start) to its end; audited and announced."""
     started_on = max(timezone.localdate(), program.starts_on)
     if program.ends_on <= started_on:
-        raise ValidationError(f"“{program}” ends on {program.ends_on}: extend it before pairing.")
+        raise ValidationError(
+            _("“%(program)s” ends on %(day)s: extend it before pairing.")
+            % {"program": program, "day": program.ends_on}
+        )
     mentorships = Mentorship.objects.bulk_create(
         Mentorship(
             organization=organization,
@@ -142,11 +146,14 @@ def mentorship_set_status(
         target = MentorshipStatus(status)
         if target not in MENTORSHIP_TRANSITIONS[MentorshipStatus(mentorship.status)]:
             raise ValidationError(
-                f"A mentorship that is {mentorship.get_status_display().lower()} "
-                f"cannot become {target.label.lower()}."
+                _("A mentorship that is %(current)s cannot become %(target)s.")
+                % {
+                    "current": mentorship.get_status_display().lower(),
+                    "target": target.label.lower(),
+                }
             )
         if target == MentorshipStatus.ENDED_EARLY and not reason.strip():
-            raise ValidationError({"reason": "Say why the mentorship ends early."})
+            raise ValidationError({"reason": _("Say why the mentorship ends early.")})
         mentorship.status = target
         if target in (MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY):
             mentorship.ended_on = timezone.localdate()
@@ -160,9 +167,11 @@ def mentorship_extend(
 ) -> Mentorship:
     check_same_organization(organization, mentorship)
     if not mentorship.is_open:
-        raise ValidationError("Only an active or paused mentorship can be extended.")
+        raise ValidationError(_("Only an active or paused mentorship can be extended."))
     if ends_on <= mentorship.ends_on:
-        raise ValidationError({"ends_on": f"Choose a date after {mentorship.ends_on}."})
+        raise ValidationError(
+            {"ends_on": _("Choose a date after %(day)s.") % {"day": mentorship.ends_on}}
+        )
     mentorship.ends_on = ends_on
     mentorship.save(update_fields=["ends_on", "updated_at"])
     return mentorship
@@ -185,7 +194,8 @@ def mentorship_rematch(
         best = best_mentors(mentorship.program, mentorship.mentee, limit=1)
         if not best:
             raise ValidationError(
-                f"No other eligible mentor has a free place for {mentorship.mentee.person}."
+                _("No other eligible mentor has a free place for %(name)s.")
+                % {"name": mentorship.mentee.person}
             )
         choice = best[0]
         return create_mentorships(

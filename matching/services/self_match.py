@@ -8,6 +8,8 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.common.guards import check_same_organization
 from programs.models import (
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 
 
 MAX_PENDING_REQUESTS = 3
-CLOSED_PROGRAM = "This program has ended: it takes no new mentor requests or pairs."
+CLOSED_PROGRAM = gettext_lazy("This program has ended: it takes no new mentor requests or pairs.")
 
 
 def _own_mentee_enrollment(actor: User, program: Program) -> Enrollment:
@@ -43,7 +45,7 @@ def _own_mentee_enrollment(actor: User, program: Program) -> Enrollment:
         status=EnrollmentStatus.APPROVED,
     ).first()
     if enrollment is None:
-        raise ValidationError("You need an approved mentee place in this program first.")
+        raise ValidationError(_("You need an approved mentee place in this program first."))
     return enrollment
 
 
@@ -57,26 +59,27 @@ def mentor_request_create(
 ) -> MentorRequest:
     check_same_organization(organization, program, mentor)
     if program.matching_mode != MatchingMode.SELF:
-        raise ValidationError("In this program, program managers match mentors and mentees.")
+        raise ValidationError(_("In this program, program managers match mentors and mentees."))
     if program.status == ProgramStatus.CLOSED:
         raise ValidationError(CLOSED_PROGRAM)
     mentee = _own_mentee_enrollment(actor, program)
     if not message.strip():
-        raise ValidationError({"message": "Say in a sentence or two why you ask this mentor."})
+        raise ValidationError({"message": _("Say in a sentence or two why you ask this mentor.")})
     with transaction.atomic():
         if Mentorship.objects.filter(OPEN_MENTORSHIP, mentee=mentee).exists():
-            raise ValidationError("You already have a mentor in this program.")
+            raise ValidationError(_("You already have a mentor in this program."))
         pending = MentorRequest.objects.filter(mentee=mentee, status=RequestStatus.PENDING)
         if pending.filter(mentor=mentor).exists():
-            raise ValidationError("You already asked this mentor; wait for the answer.")
+            raise ValidationError(_("You already asked this mentor; wait for the answer."))
         if pending.count() >= MAX_PENDING_REQUESTS:
             raise ValidationError(
-                f"You can wait for at most {MAX_PENDING_REQUESTS} answers at once."
+                _("You can wait for at most %(most)s answers at once.")
+                % {"most": MAX_PENDING_REQUESTS}
             )
         if mentor.pk not in {
             row["mentor"].pk for row in best_mentors(program, mentee, limit=10_000)
         }:
-            raise ValidationError("This mentor is not available to you (rules or capacity).")
+            raise ValidationError(_("This mentor is not available to you (rules or capacity)."))
         request = MentorRequest.objects.create(
             organization=organization,
             program=program,
@@ -106,11 +109,11 @@ def mentor_request_answer(
             .get(pk=request.pk)
         )
         if request.mentor.person.user_id != actor.pk:
-            raise ValidationError("Only the requested mentor can answer.")
+            raise ValidationError(_("Only the requested mentor can answer."))
         if request.status != RequestStatus.PENDING:
-            raise ValidationError("This request has already been answered or withdrawn.")
+            raise ValidationError(_("This request has already been answered or withdrawn."))
         if not accept and not reason.strip():
-            raise ValidationError({"reason": "Give the mentee a short reason."})
+            raise ValidationError({"reason": _("Give the mentee a short reason.")})
         request.answered_at = timezone.now()
         request.response_reason = reason.strip()
         if accept:
@@ -119,16 +122,16 @@ def mentor_request_answer(
             mentor = Enrollment.objects.select_for_update().get(pk=request.mentor_id)
             taken = Mentorship.objects.filter(OPEN_MENTORSHIP, mentor=mentor).count()
             if taken >= (mentor.capacity or 0):
-                raise ValidationError("You have no free place left in this program.")
+                raise ValidationError(_("You have no free place left in this program."))
             if Mentorship.objects.filter(OPEN_MENTORSHIP, mentee=request.mentee).exists():
-                raise ValidationError("This mentee has found a mentor meanwhile.")
+                raise ValidationError(_("This mentee has found a mentor meanwhile."))
             pool = load_pool(
                 request.program,
                 program_weights(request.program),
                 only_mentee_ids=[request.mentee_id],
             )
             j = pool.mentor_index(mentor.pk)
-            score, _ = score_block(pool.problem, np.array([0]), np.array([j]))
+            score, _satisfied = score_block(pool.problem, np.array([0]), np.array([j]))
             create_mentorships(
                 organization,
                 request.program,

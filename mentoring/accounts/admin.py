@@ -19,6 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.tenancy import current_organization
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site, platform_admin_site
@@ -42,28 +44,28 @@ def issuer_problem(url: str) -> str | None:
     if _insecure_issuers_allowed():
         return None
     if parts.scheme != "https":
-        return "Use the provider's https address."
+        return _("Use the provider's https address.")
     host = (parts.hostname or "").lower()
     if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return "The issuer must be a public address."
+        return _("The issuer must be a public address.")
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         return None
     if not address.is_global:
-        return "The issuer must be a public address."
+        return _("The issuer must be a public address.")
     return None
 
 
 class IdentityProviderForm(forms.ModelForm):
     issuer_url = forms.URLField(
-        label="Issuer URL",
+        label=gettext_lazy("Issuer URL"),
         max_length=200,
         assume_scheme="https",
         help_text=IdentityProvider._meta.get_field("issuer_url").help_text,
     )
     client_secret = forms.CharField(
-        label="Client secret",
+        label=gettext_lazy("Client secret"),
         required=False,
         strip=True,
         max_length=255,
@@ -98,16 +100,20 @@ class IdentityProviderForm(forms.ModelForm):
             del self.fields["callback_key"]
         secret = self.fields["client_secret"]
         if self.instance.pk:
-            secret.help_text = "Stored and never shown. Leave empty to keep it; type to replace it."
+            secret.help_text = _(
+                "Stored and never shown. Leave empty to keep it; type to replace it."
+            )
         else:
             secret.required = True
-            secret.help_text = "From the provider's application settings. It is never shown again."
+            secret.help_text = _(
+                "From the provider's application settings. It is never shown again."
+            )
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         clash = IdentityProvider.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError("Another sign-in service has this name.")
+            raise forms.ValidationError(_("Another sign-in service has this name."))
         return name
 
     def clean_issuer_url(self):
@@ -126,7 +132,7 @@ class IdentityProviderForm(forms.ModelForm):
     def clean_callback_key(self):
         key = self.instance.key
         if IdentityProvider.objects.filter(key=key).exists():
-            raise forms.ValidationError("Reload the page: this callback URL is taken.")
+            raise forms.ValidationError(_("Reload the page: this callback URL is taken."))
         return key
 
     def clean_email_domains(self):
@@ -141,9 +147,12 @@ class IdentityProviderForm(forms.ModelForm):
                 raise forms.ValidationError(problem)
             if domain not in verified:
                 raise forms.ValidationError(
-                    f"{domain} is not verified for your organization. The platform operator "
-                    "verifies a domain once they know it is yours (see the single sign-on "
-                    "guide); until then the provider cannot sign in its addresses."
+                    _(
+                        "%(domain)s is not verified for your organization. The platform "
+                        "operator verifies a domain once they know it is yours (see the single "
+                        "sign-on guide); until then the provider cannot sign in its addresses."
+                    )
+                    % {"domain": domain}
                 )
             domains.append(domain)
         return ", ".join(domains)
@@ -164,8 +173,10 @@ class IdentityProviderForm(forms.ModelForm):
         if cleaned.get("is_active") and self.instance.tested_at is None:
             self.add_error(
                 "is_active",
-                "Switch it on after a test sign-in succeeded: save it, then use “Test "
-                "sign-in” on this page.",
+                _(
+                    "Switch it on after a test sign-in succeeded: save it, then use “Test "
+                    "sign-in” on this page."
+                ),
             )
         return cleaned
 
@@ -183,10 +194,10 @@ class IdentityProviderAdmin(TenantModelAdmin):
         return [
             (None, {"fields": ["name", "is_active"] if obj else ["name", "callback_key"]}),
             (
-                "Provider",
+                _("Provider"),
                 {
                     "fields": provider + (["test_sign_in"] if obj else []),
-                    "description": (
+                    "description": _(
                         "Register this platform as an OpenID Connect web application at your "
                         "provider, with the redirect URI below, and copy its client ID and "
                         "secret. Saving reads the issuer's discovery document to check it."
@@ -194,7 +205,7 @@ class IdentityProviderAdmin(TenantModelAdmin):
                 },
             ),
             (
-                "Who may sign in",
+                _("Who may sign in"),
                 {
                     "fields": [
                         "email_domains",
@@ -224,7 +235,7 @@ class IdentityProviderAdmin(TenantModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": identity_provider,
-            "title": f"Test sign-in through {identity_provider.name}",
+            "title": _("Test sign-in through %(name)s") % {"name": identity_provider.name},
             "login_url": reverse(
                 "openid_connect_login",
                 kwargs={"provider_id": provider_id_for(identity_provider)},
@@ -234,7 +245,7 @@ class IdentityProviderAdmin(TenantModelAdmin):
             request, "admin/mentoring/identityprovider/test_sign_in.html", context
         )
 
-    @admin.display(description="Redirect URI")
+    @admin.display(description=gettext_lazy("Redirect URI"))
     def redirect_uri(self, identity_provider):
         if identity_provider is None or not identity_provider.organization_id:
             return "-"
@@ -245,20 +256,22 @@ class IdentityProviderAdmin(TenantModelAdmin):
         url = organization_url(identity_provider.organization, path)
         return format_html("<code>{}</code>", url)
 
-    @admin.display(description="Test sign-in")
+    @admin.display(description=gettext_lazy("Test sign-in"))
     def test_sign_in(self, identity_provider):
         url = reverse("admin:mentoring_identityprovider_test_sign_in", args=[identity_provider.pk])
         if identity_provider.tested_at is None:
-            status = "Not tested yet: it cannot be switched on before a test sign-in worked."
+            status = _("Not tested yet: it cannot be switched on before a test sign-in worked.")
         else:
-            status = f"Last worked {identity_provider.tested_at:%Y-%m-%d %H:%M} UTC."
-        return format_html('{} <a class="button" href="{}">Test sign-in</a>', status, url)
+            status = _("Last worked %(moment)s UTC.") % {
+                "moment": f"{identity_provider.tested_at:%Y-%m-%d %H:%M}"
+            }
+        return format_html('{} <a class="button" href="{}">{}</a>', status, url, _("Test sign-in"))
 
-    @admin.display(description="Domains verified for your organization")
+    @admin.display(description=gettext_lazy("Domains verified for your organization"))
     def domains_verified_for_you(self, identity_provider):
         domains = sorted(verified_domains(current_organization()))
         if not domains:
-            return (
+            return _(
                 "None yet. Ask the platform operator to verify your organization's mail "
                 "domains; until then no provider can sign anyone in."
             )
@@ -270,7 +283,7 @@ class VerifiedDomainForm(forms.ModelForm):
         model = VerifiedDomain
         fields = ["domain", "organization"]
         help_texts = {
-            "domain": (
+            "domain": gettext_lazy(
                 "Verify a domain only once you know the organization owns it (for example, "
                 "a DNS record or a letter from its IT). A domain belongs to one organization."
             )
@@ -322,7 +335,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     fields = readonly_fields = ("user_email", "type", "created_at", "last_used_at")
 
-    @admin.display(description="Email", ordering="user__email")
+    @admin.display(description=gettext_lazy("Email"), ordering="user__email")
     def user_email(self, authenticator):
         return authenticator.user.email
 

@@ -5,29 +5,44 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from mentoring.tenancy.models import Role
 
 if TYPE_CHECKING:
     from .models import Invitation
 
+# The role as a sentence names it ("… as program manager"): German keeps the capital.
+ROLE_IN_SENTENCE = {
+    Role.MANAGER: pgettext_lazy("role in a sentence", "program manager"),
+    Role.HR: pgettext_lazy("role in a sentence", "hr analyst"),
+    Role.MEMBER: pgettext_lazy("role in a sentence", "member"),
+}
+
 
 def invitation_message(invitation, link: str, connection=None) -> EmailMultiAlternatives:
-    """The invitation email: one text, whether it is sent alone or with a batch."""
+    """The invitation email: one text, whether it is sent alone or with a batch. The
+    person has no profile yet: it is written in the organization's language."""
+    organization = invitation.organization
     context = {
         "invitation": invitation,
-        "organization": invitation.organization,
+        "organization": organization,
+        "role": ROLE_IN_SENTENCE[invitation.role],
         "link": link,
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
-    subject = f"You are invited to mentoring at {invitation.organization.name}"
+    with translation.override(organization.language or settings.LANGUAGE_CODE):
+        subject = _("You are invited to mentoring at %(organization)s") % {
+            "organization": organization.name
+        }
+        body_text = render_to_string("accounts/email/invitation.txt", context)
+        body_html = render_to_string("accounts/email/invitation.html", context)
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("accounts/email/invitation.txt", context),
-        to=[invitation.email],
-        connection=connection,
+        subject=subject, body=body_text, to=[invitation.email], connection=connection
     )
-    message.attach_alternative(
-        render_to_string("accounts/email/invitation.html", context), "text/html"
-    )
+    message.attach_alternative(body_html, "text/html")
     return message
 
 

@@ -5,6 +5,8 @@ from allauth.core import ratelimit
 from allauth.mfa.utils import is_mfa_enabled
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring import hooks
 from mentoring.common.admin import ServiceModelForm
@@ -52,8 +54,10 @@ class InvitationForm(ServiceModelForm):
 
 class InvitationCsvForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="A header row with email and, optionally, name, role, department, job_title.",
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "A header row with email and, optionally, name, role, department, job_title."
+        ),
     )
 
 
@@ -78,10 +82,12 @@ def with_invitation_choices(form_class: type[forms.BaseForm]) -> type[forms.Base
 
 
 class AcceptNewAccountForm(forms.Form):
-    display_name = forms.CharField(max_length=120, label="Your name")
-    password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput, strip=False)
+    display_name = forms.CharField(max_length=120, label=gettext_lazy("Your name"))
+    password1 = forms.CharField(
+        label=gettext_lazy("Choose a password"), widget=forms.PasswordInput, strip=False
+    )
     password2 = forms.CharField(
-        label="Repeat the password", widget=forms.PasswordInput, strip=False
+        label=gettext_lazy("Repeat the password"), widget=forms.PasswordInput, strip=False
     )
 
     def __init__(self, *args, email: str, **kwargs):
@@ -92,7 +98,7 @@ class AcceptNewAccountForm(forms.Form):
         cleaned = super().clean()
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif first:
             try:
                 password_validation.validate_password(
@@ -105,10 +111,10 @@ class AcceptNewAccountForm(forms.Form):
 
 class AcceptExistingAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         widget=forms.PasswordInput,
         strip=False,
-        help_text="You already have an account with this email: confirm it is you.",
+        help_text=gettext_lazy("You already have an account with this email: confirm it is you."),
     )
 
     def __init__(self, *args, user, request, **kwargs):
@@ -122,12 +128,12 @@ class AcceptExistingAccountForm(forms.Form):
         key = f"{self.request.get_host()}:{self.user.email.lower()}"
         if not ratelimit.consume(self.request, action="login_failed", key=key, dry_run=True):
             raise forms.ValidationError(
-                "Too many failed attempts. Wait a few minutes and try again."
+                _("Too many failed attempts. Wait a few minutes and try again.")
             )
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
             ratelimit.consume(self.request, action="login_failed", key=key)
-            raise forms.ValidationError("That password is not right.")
+            raise forms.ValidationError(_("That password is not right."))
         return password
 
 
@@ -145,8 +151,10 @@ class NotifyingAddEmailForm(AddEmailForm):
         # nothing; after single sign-on that would let the provider add an address.
         if not self.user.has_usable_password() and not is_mfa_enabled(self.user):
             raise forms.ValidationError(
-                "Set a password first: “Forgot your password?” on the sign-in page sends a "
-                "link to your address."
+                _(
+                    "Set a password first: “Forgot your password?” on the sign-in page sends "
+                    "a link to your address."
+                )
             )
         return cleaned
 
@@ -174,6 +182,8 @@ class ResetInsteadSetPasswordForm(SetPasswordForm):
 
     def clean(self):
         raise forms.ValidationError(
-            "Use “Forgot your password?” on the sign-in page: we send a link to your address "
-            "to choose a password."
+            _(
+                "Use “Forgot your password?” on the sign-in page: we send a link to your "
+                "address to choose a password."
+            )
         )

@@ -3,6 +3,7 @@
 Each app fills a new organization's catalogues through the ``organization_defaults`` hook.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -25,17 +26,26 @@ def validate_new_slug(slug: str) -> str:
 
 
 def organization_create(
-    *, slug: str, name: str, admin_email: str, actor=None, send_invitation: bool = True
+    *,
+    slug: str,
+    name: str,
+    admin_email: str,
+    actor=None,
+    send_invitation: bool = True,
+    language: str = "",
 ):
-    """Create an organization with its defaults and invite its first program manager.
+    """Create an organization with its defaults (in its ``language``: empty is English) and
+    invite its first program manager.
 
     Returns the organization and the invitation link (shown once: only its hash is stored).
     """
     slug = validate_new_slug(slug)
     if not name.strip():
         raise ValidationError("The organization needs a name.")
+    if language not in {"", *dict(settings.LANGUAGES)}:
+        raise ValidationError(f"The platform speaks no language {language!r}.")
     with transaction.atomic():
-        organization = Organization.objects.create(slug=slug, name=name.strip())
+        organization = Organization.objects.create(slug=slug, name=name.strip(), language=language)
         with activate(organization):
             organization_people_defaults_install(organization=organization)
             hooks.run(hooks.ORGANIZATION_DEFAULTS, organization=organization)

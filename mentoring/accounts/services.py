@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentoring import hooks
 from mentoring.csv_import import CsvFileError, read_csv_rows
@@ -46,7 +47,7 @@ class CsvRowError:
     message: str
 
     def __str__(self) -> str:
-        return f"Line {self.line}: {self.message}"
+        return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
 class CsvImportError(Exception):
@@ -67,12 +68,22 @@ def invitation_link(organization: Organization, token: str) -> str:
     return organization_link(organization, "invitation_accept", token=token)
 
 
+def _already_member(email: str) -> str:
+    return _("%(email)s is already a member of this organization.") % {"email": email}
+
+
+def _already_invited(email: str) -> str:
+    return _("%(email)s already has an open invitation; resend it from the invitation list.") % {
+        "email": email
+    }
+
+
 def invitable_problem(email: str) -> str | None:
     """Why ``email`` cannot be invited to the active organization, or None."""
     if Membership.objects.filter(user__email__iexact=email).exists():
-        return f"{email} is already a member of this organization."
+        return _already_member(email)
     if Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).exists():
-        return f"{email} already has an open invitation; resend it from the invitation list."
+        return _already_invited(email)
     return None
 
 
@@ -139,7 +150,7 @@ def invitation_create(
     email = normalize_email(email)
     validate_email(email)
     if department is not None and department.organization_id != organization.pk:
-        raise ValidationError("The department belongs to another organization.")
+        raise ValidationError(_("The department belongs to another organization."))
     with transaction.atomic():
         problem = invitable_problem(email)
         if problem:
@@ -195,7 +206,9 @@ def invitation_resend(
 ) -> str:
     """Replace the token of an open invitation, extend it and email it again."""
     if invitation.is_accepted:
-        raise ValidationError(f"{invitation.email} has already accepted the invitation.")
+        raise ValidationError(
+            _("%(email)s has already accepted the invitation.") % {"email": invitation.email}
+        )
     token = secrets.token_urlsafe(32)
     invitation.token_hash = hash_token(token)
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
@@ -208,7 +221,7 @@ def invitation_resend(
 
 def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     if len(data) > CSV_MAX_BYTES:
-        raise CsvImportError([CsvRowError(1, "the file is larger than 2 MB; split it.")])
+        raise CsvImportError([CsvRowError(1, _("the file is larger than 2 MB; split it."))])
     try:
         headers, lines = read_csv_rows(data)
     except CsvFileError as error:
@@ -218,7 +231,8 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
             [
                 CsvRowError(
                     1,
-                    f"the header row needs an 'email' column (columns: {', '.join(CSV_COLUMNS)}).",
+                    _("the header row needs an 'email' column (columns: %(columns)s).")
+                    % {"columns": ", ".join(CSV_COLUMNS)},
                 )
             ]
         )
@@ -227,7 +241,7 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
         for line, row in lines
     ]
     if not rows:
-        raise CsvImportError([CsvRowError(1, "the file has a header row but no people.")])
+        raise CsvImportError([CsvRowError(1, _("the file has a header row but no people."))])
     return rows
 
 
@@ -250,11 +264,8 @@ def _uninvitable(emails: list[str]) -> dict[str, str]:
         .filter(address__in=emails, accepted_at__isnull=True)
         .values_list("address", flat=True)
     }
-    problems = {
-        email: f"{email} already has an open invitation; resend it from the invitation list."
-        for email in invited
-    }
-    problems |= {email: f"{email} is already a member of this organization." for email in members}
+    problems = {email: _already_invited(email) for email in invited}
+    problems |= {email: _already_member(email) for email in members}
     return problems
 
 
@@ -292,19 +303,35 @@ def invitations_import_csv(
         try:
             validate_email(email)
         except ValidationError:
-            errors.append(CsvRowError(line, f"'{email}' is not a valid email address."))
+            errors.append(
+                CsvRowError(line, _("'%(email)s' is not a valid email address.") % {"email": email})
+            )
             continue
         if email in seen:
-            errors.append(CsvRowError(line, f"{email} is already on line {seen[email]}."))
+            errors.append(
+                CsvRowError(
+                    line,
+                    _("%(email)s is already on line %(line)s.")
+                    % {"email": email, "line": seen[email]},
+                )
+            )
             continue
         seen[email] = line
         if role not in roles:
             errors.append(
-                CsvRowError(line, f"role '{role}' is not one of {', '.join(sorted(roles))}.")
+                CsvRowError(
+                    line,
+                    _("role '%(role)s' is not one of %(roles)s.")
+                    % {"role": role, "roles": ", ".join(sorted(roles))},
+                )
             )
         if department_name and department is None:
             errors.append(
-                CsvRowError(line, f"department '{department_name}' does not exist; add it first.")
+                CsvRowError(
+                    line,
+                    _("department '%(department)s' does not exist; add it first.")
+                    % {"department": department_name},
+                )
             )
         problem = uninvitable.get(email)
         if problem:
@@ -360,7 +387,7 @@ def _invited_meanwhile(valid: list, seen: dict[str, int]) -> list[CsvRowError]:
     problems = _uninvitable([email for email, *_rest in valid])
     errors = [CsvRowError(seen[email], problem) for email, problem in problems.items()]
     return sorted(errors, key=lambda error: error.line) or [
-        CsvRowError(1, "someone was invited meanwhile; import the file again.")
+        CsvRowError(1, _("someone was invited meanwhile; import the file again."))
     ]
 
 
@@ -387,13 +414,13 @@ def _lock_usable(token: str) -> Invitation:
     invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
     if invitation is None:
         raise InvitationError(
-            "This invitation link is not valid. Ask your program manager for a new one."
+            _("This invitation link is not valid. Ask your program manager for a new one.")
         )
     if invitation.is_accepted:
-        raise InvitationError("This invitation has already been used. Sign in instead.")
+        raise InvitationError(_("This invitation has already been used. Sign in instead."))
     if invitation.is_expired:
         raise InvitationError(
-            "This invitation has expired. Ask your program manager to send it again."
+            _("This invitation has expired. Ask your program manager to send it again.")
         )
     return invitation
 
@@ -406,10 +433,10 @@ def _join(invitation: Invitation, user: User) -> Membership:
     if profile is not None:
         if membership is None or not membership.is_active:
             raise InvitationError(
-                "Your access to this organization has ended. Ask your program manager."
+                _("Your access to this organization has ended. Ask your program manager.")
             )
     elif membership is not None:
-        raise InvitationError("You are already a member of this organization. Sign in instead.")
+        raise InvitationError(_("You are already a member of this organization. Sign in instead."))
     else:
         membership = Membership.objects.create(
             organization_id=invitation.organization_id, user=user, role=invitation.role
@@ -445,7 +472,7 @@ def invitation_accept_new_user(*, token: str, display_name: str, password: str) 
     with transaction.atomic():
         invitation = _lock_usable(token)
         if existing_user_for(invitation) is not None:
-            raise InvitationError("An account with this email exists already: sign in with it.")
+            raise InvitationError(_("An account with this email exists already: sign in with it."))
         email = invitation.email
         # An account without a password (a directory made it): the link reached its
         # mailbox, so its owner chooses the password now.
@@ -469,6 +496,6 @@ def invitation_accept_existing_user(*, token: str, user: User) -> User:
     with transaction.atomic():
         invitation = _lock_usable(token)
         if user.email.lower() != invitation.email:
-            raise InvitationError("This invitation was sent to another email address.")
+            raise InvitationError(_("This invitation was sent to another email address."))
         _join(invitation, user)
         return user

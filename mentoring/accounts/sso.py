@@ -36,6 +36,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentoring.audit.models import AuditAction
 from mentoring.audit.services import record_event
@@ -192,25 +193,34 @@ def admitted_address(identity_provider: IdentityProvider, claims: dict) -> str:
     name = identity_provider.name
     email = (claims.get("email") or "").strip().lower()
     if "@" not in email:
-        raise SignInRefused(f"{name} did not tell us your email address.", "no email claim")
+        raise SignInRefused(
+            _("%(provider)s did not tell us your email address.") % {"provider": name},
+            "no email claim",
+        )
     domain = domain_of(email)
     domains = allowed_domains(identity_provider)
     if not domains:
         raise SignInRefused(
-            f"{name} cannot sign anyone in yet: none of its domains has been verified for "
-            "this organization. Ask your program manager.",
+            _(
+                "%(provider)s cannot sign anyone in yet: none of its domains has been "
+                "verified for this organization. Ask your program manager."
+            )
+            % {"provider": name},
             f"no verified domain (address at {domain})",
         )
     if domain not in domains:
         raise SignInRefused(
-            f"{name} may sign in addresses at {', '.join(domains)} only, not {email}.",
+            _("%(provider)s may sign in addresses at %(domains)s only, not %(email)s.")
+            % {"provider": name, "domains": ", ".join(domains), "email": email},
             f"address at {domain}, not a verified domain of the provider",
         )
     vouched = _vouched(claims.get("email_verified"))
     if vouched is False or (vouched is None and not identity_provider.never_sends_email_verified):
         said = "email_verified false" if vouched is False else "no email_verified claim"
         raise SignInRefused(
-            f"{name} has not verified the address {email}.", f"{said} (address at {domain})"
+            _("%(provider)s has not verified the address %(email)s.")
+            % {"provider": name, "email": email},
+            f"{said} (address at {domain})",
         )
     return email
 
@@ -262,12 +272,12 @@ class OrganizationSocialAccountAdapter(DefaultSocialAccountAdapter):
         """The member this sign-in is for, or SignInRefused with the reason."""
         if identity_provider is None:
             raise SignInRefused(
-                "This sign-in service does not belong to this organization.",
+                _("This sign-in service does not belong to this organization."),
                 "provider unknown on this host",
             )
         if sociallogin.state.get("process", AuthProcess.LOGIN) != AuthProcess.LOGIN:
             raise SignInRefused(
-                "Single sign-on can only be used to sign in.", "not a sign-in (connect)"
+                _("Single sign-on can only be used to sign in."), "not a sign-in (connect)"
             )
         email = admitted_address(identity_provider, _claims(sociallogin))
         if sociallogin.is_existing:
@@ -289,8 +299,11 @@ class OrganizationSocialAccountAdapter(DefaultSocialAccountAdapter):
             user.is_active and Membership.objects.filter(user=user, is_active=True).exists()
         ):
             raise SignInRefused(
-                f"{email} is not a member of this organization. Ask your program manager for "
-                "an invitation.",
+                _(
+                    "%(email)s is not a member of this organization. Ask your program manager "
+                    "for an invitation."
+                )
+                % {"email": email},
                 f"not a member here (address at {domain_of(email)})",
             )
         return user
@@ -317,13 +330,20 @@ def _finish_test(request, identity_provider: IdentityProvider, sociallogin):
     except SignInRefused as refusal:
         record_sso_failure(request, identity_provider, f"test sign-in: {refusal.reason}")
         name = identity_provider.name
-        messages.error(request, f"The test sign-in reached {name}, but: {refusal}")
+        messages.error(
+            request,
+            _("The test sign-in reached %(provider)s, but: %(refusal)s")
+            % {"provider": name, "refusal": refusal},
+        )
         return redirect(change_page)
     identity_provider_record_test(identity_provider=identity_provider)
     messages.success(
         request,
-        f"Test sign-in through {identity_provider.name} worked: it vouched for {email}. "
-        "You can switch it on now.",
+        _(
+            "Test sign-in through %(provider)s worked: it vouched for %(email)s. "
+            "You can switch it on now."
+        )
+        % {"provider": identity_provider.name, "email": email},
     )
     return redirect(change_page)
 
@@ -333,7 +353,7 @@ def provider_unreachable(request, identity_provider, error) -> object:
     record_sso_failure(
         request, identity_provider, f"the provider could not be reached ({type(error).__name__})"
     )
-    name = identity_provider.name if identity_provider is not None else "Your sign-in service"
+    name = identity_provider.name if identity_provider is not None else _("Your sign-in service")
     return render(
         request,
         "socialaccount/sso_unreachable.html",

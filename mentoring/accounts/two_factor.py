@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 SETUP_URL_NAME = "mfa_activate_totp"
@@ -65,8 +66,11 @@ class RequireTwoFactorMiddleware:
             return None
         messages.warning(
             request,
-            f"{request.organization.name} asks program managers to use two-factor "
-            "authentication. Set up an authenticator app to continue.",
+            _(
+                "%(organization)s asks program managers to use two-factor authentication. "
+                "Set up an authenticator app to continue."
+            )
+            % {"organization": request.organization.name},
         )
         url = reverse(SETUP_URL_NAME)
         if getattr(request, "htmx", False):

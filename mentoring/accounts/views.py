@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -18,11 +19,11 @@ def invitation_accept(request, token):
     invitation = services.invitation_for_token(token)
     problem = None
     if invitation is None:
-        problem = "This invitation link is not valid. Ask your program manager for a new one."
+        problem = _("This invitation link is not valid. Ask your program manager for a new one.")
     elif invitation.is_accepted:
-        problem = "This invitation has already been used. Sign in with your email and password."
+        problem = _("This invitation has already been used. Sign in with your email and password.")
     elif invitation.is_expired:
-        problem = "This invitation has expired. Ask your program manager to send it again."
+        problem = _("This invitation has expired. Ask your program manager to send it again.")
     if problem:
         return render(request, "accounts/invitation_problem.html", {"problem": problem}, status=410)
 
@@ -49,7 +50,9 @@ def invitation_accept(request, token):
             return render(
                 request, "accounts/invitation_problem.html", {"problem": str(error)}, status=410
             )
-        messages.success(request, f"Welcome to {request.organization.name}.")
+        messages.success(
+            request, _("Welcome to %(organization)s.") % {"organization": request.organization.name}
+        )
         # Through allauth's sign-in, so its checks and stages apply: someone who has
         # two-factor authentication on is asked for their code before they are in.
         user.backend = BACKEND

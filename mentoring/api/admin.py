@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentoring.people.models import Profile
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
@@ -57,10 +59,17 @@ class ApiKeyAdmin(TenantModelAdmin):
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from error
         obj.pk = api_key.pk
-        messages.warning(request, f"Copy the key now, it is shown only once: {key}")
+        messages.warning(
+            request, _("Copy the key now, it is shown only once: %(key)s") % {"key": key}
+        )
 
-    @admin.action(description="Revoke the selected keys")
+    @admin.action(description=gettext_lazy("Revoke the selected keys"))
     def revoke(self, request, queryset):
         for api_key in queryset:
             api_key_revoke(organization=request.organization, api_key=api_key)
-        messages.success(request, f"{queryset.count()} key(s) revoked.")
+        count = queryset.count()
+        messages.success(
+            request,
+            ngettext("%(count)s key(s) revoked.", "%(count)s key(s) revoked.", count)
+            % {"count": count},
+        )

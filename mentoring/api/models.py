@@ -42,7 +42,8 @@ class ApiKey(TenantModel):
 
     class Meta(TenantModel.Meta):
         ordering = ["-created_at"]
-        verbose_name = "API key"
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
         constraints = [
             models.UniqueConstraint(fields=["organization", "prefix"], name="api_key_prefix_unique")
         ]

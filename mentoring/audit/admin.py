@@ -8,6 +8,8 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.tenancy.admin import ReadOnlyTenantAdmin, organization_admin_site
 
@@ -52,7 +54,9 @@ class AuditEventAdmin(ReadOnlyTenantAdmin):
     list_display_links = ["occurred_at"]
     list_filter = ["action", ("occurred_at", MomentFilter)]
     search_fields = ["=target_id", "target_type", "summary", "actor__email", "actor_label"]
-    search_help_text = "A record's id or kind (e.g. 12, program), a person's email, an API key."
+    search_help_text = gettext_lazy(
+        "A record's id or kind (e.g. 12, program), a person's email, an API key."
+    )
     list_select_related = ["actor"]
     show_full_result_count = False  # the log only grows: one count per page is enough
     actions = None
@@ -67,16 +71,16 @@ class AuditEventAdmin(ReadOnlyTenantAdmin):
         "user_agent",
     )
 
-    @admin.display(description="Who", ordering="actor__email")
+    @admin.display(description=gettext_lazy("Who"), ordering="actor__email")
     def who(self, event):
         if event.actor_id is None:
             return event.actor_label or "—"
         try:
             return event.actor.email
         except (AttributeError, ObjectDoesNotExist):  # the account was erased since
-            return f"Former account #{event.actor_id}"
+            return _("Former account #%(id)s") % {"id": event.actor_id}
 
-    @admin.display(description="What")
+    @admin.display(description=gettext_lazy("What"))
     def what(self, event):
         parts = [describe_target(event.target_type, event.target_id)]
         if event.changed_fields:
@@ -85,10 +89,10 @@ class AuditEventAdmin(ReadOnlyTenantAdmin):
             parts.append(event.summary)
         return " ".join(part for part in parts if part) or "—"
 
-    @admin.display(description="Fields changed")
+    @admin.display(description=gettext_lazy("Fields changed"))
     def changed(self, event):
         return ", ".join(event.changed_fields) or "—"
 
-    @admin.display(description="From where", ordering="ip_address")
+    @admin.display(description=gettext_lazy("From where"), ordering="ip_address")
     def from_where(self, event):
         return event.ip_address or "—"

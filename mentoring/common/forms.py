@@ -1,7 +1,34 @@
 """Forms whose rules live in a service, and the one way a service's refusal is shown."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _too_long(limit: int) -> str:
+    return gettext("Keep it under %(limit)s characters.") % {
+        "limit": number_format(limit, force_grouping=True)
+    }
+
+
+too_long = lazy(_too_long, str)  # the message of a text over ``limit`` characters
+
+
+def _interpolated(text: StrOrPromise, values: dict) -> str:
+    return str(text) % values
+
+
+# A translated text with %(name)s placeholders, filled when it is shown (module level, labels).
+interpolated = lazy(_interpolated, str)
 
 
 def error_text(error: ValidationError) -> str:

@@ -5,15 +5,18 @@ other (``forms.error_text``, ``add_service_errors``)."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Row = TypeVar("Row", bound=models.Model)
 
 
-def locked(queryset: models.QuerySet[Row], pk: int, gone: str) -> Row:
+def locked(queryset: models.QuerySet[Row], pk: int, gone: StrOrPromise) -> Row:
     """The row ``pk`` of ``queryset`` read again and locked until the transaction ends;
     ``gone`` (a sentence saying what happened) when another request removed it."""
     try:

@@ -5,6 +5,7 @@ means here (its role), which managers choose."""
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.common.admin import ServiceFormAdmin, ServiceModelForm
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
@@ -73,7 +74,7 @@ class DirectoryGroupAdmin(ServiceFormAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_total=Count("memberships"))
 
-    @admin.display(description="Members", ordering="member_total")
+    @admin.display(description=_("Members"), ordering="member_total")
     def member_count(self, group):
         return group.member_total
 

@@ -36,6 +36,7 @@ class DirectoryUser(TenantModel):
     class Meta(TenantModel.Meta):
         ordering = ["created_at", "pk"]
         verbose_name = _("directory user")
+        verbose_name_plural = _("directory users")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "scim_id"], name="directory_user_scim_id_unique"
@@ -86,6 +87,7 @@ class DirectoryGroup(TenantModel):
     class Meta(TenantModel.Meta):
         ordering = ["display_name", "pk"]
         verbose_name = _("directory group")
+        verbose_name_plural = _("directory groups")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "scim_id"], name="directory_group_scim_id_unique"
@@ -110,6 +112,7 @@ class DirectoryGroupMember(TenantModel):
 
     class Meta(TenantModel.Meta):
         verbose_name = _("directory group member")
+        verbose_name_plural = _("directory group members")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "group", "member"], name="directory_group_member_unique"

@@ -9,6 +9,7 @@ sync of that person creates them again as a new member, which is the directory's
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mentoring import hooks
 from mentoring.privacy.registry import organization, person
@@ -19,13 +20,13 @@ from .models import DirectoryUser
 ENTRIES = (
     person(
         "mentoring.DirectoryUser",
-        "What your organization's directory sent about you",
+        _("What your organization's directory sent about you"),
         lambda s: Q(profile=s.profile),
     ),
-    organization("mentoring.DirectoryGroup", "Groups of the organization's directory"),
+    organization("mentoring.DirectoryGroup", _("Groups of the organization's directory")),
     person(
         "mentoring.DirectoryGroupMember",
-        "Your groups in your organization's directory",
+        _("Your groups in your organization's directory"),
         lambda s: Q(member__profile=s.profile),
     ),
 )

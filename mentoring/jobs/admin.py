@@ -11,6 +11,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.tenancy.admin import ReadOnlyTenantAdmin, organization_admin_site
 
@@ -36,7 +38,7 @@ class JobAdmin(ReadOnlyTenantAdmin):
         # Jobs of the platform operator (an organization's export) are not the managers'.
         return super().get_queryset(request).filter(kind__in=organization_kinds())
 
-    @admin.display(description="started by")
+    @admin.display(description=gettext_lazy("started by"))
     def who(self, job: Job) -> str:
         return str(job.started_by) if job.started_by else job.started_by_label
 
@@ -101,7 +103,10 @@ def start_job(modeladmin, request, *, job: Callable[[], Job]) -> HttpResponse | 
         modeladmin.message_user(
             request,
             format_html(
-                '{} <a href="{}">Follow it</a>.', running.messages[0], job_page_url(running.job)
+                '{} <a href="{}">{}</a>.',
+                running.messages[0],
+                job_page_url(running.job),
+                _("Follow it"),
             ),
             messages.ERROR,
         )

@@ -1,15 +1,18 @@
-"""Notification preferences through the signed link of every email (no sign-in needed),
-and the signed-in person's "what's new" list with its unread count."""
+"""Notification preferences through the signed link of every email (no sign-in needed;
+shown in the language the emails are written in), and the signed-in person's "what's new"
+list with its unread count."""
 
 from datetime import timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from mentoring.people.language import person_language
 from mentoring.people.models import Profile
 from mentoring.tenancy.access import member_required
 
@@ -23,7 +26,7 @@ def _person(request, token) -> Profile:
     person_id = read_preferences_token(token, request.organization)
     person = Profile.objects.filter(pk=person_id).first() if person_id else None
     if person is None:
-        raise Http404("This link is not valid for this organization.")
+        raise Http404(_("This link is not valid for this organization."))
     return person
 
 
@@ -39,6 +42,11 @@ def _set(person, kind: str, enabled: bool) -> None:
 @require_http_methods(["GET", "POST"])
 def preferences(request, token):
     person = _person(request, token)
+    with translation.override(person_language(person)):
+        return _preferences(request, person)
+
+
+def _preferences(request, person):
     off = set(
         NotificationSetting.objects.filter(person=person, is_enabled=False).values_list(
             "kind", flat=True
@@ -49,7 +57,7 @@ def preferences(request, token):
         for kind in Kind.values:
             if kind not in ALWAYS_SENT:
                 _set(person, kind, kind in chosen)
-        messages.success(request, "Your choices are saved.")
+        messages.success(request, _("Your choices are saved."))
         return redirect(request.path)
     kinds = [
         {
@@ -68,12 +76,13 @@ def preferences(request, token):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     person = _person(request, token)
-    if request.method == "POST":
-        for kind in Kind.values:
-            if kind not in ALWAYS_SENT:
-                _set(person, kind, False)
-        return render(request, "notifications/unsubscribed.html", {"person": person})
-    return render(request, "notifications/unsubscribe.html", {"person": person})
+    with translation.override(person_language(person)):
+        if request.method == "POST":
+            for kind in Kind.values:
+                if kind not in ALWAYS_SENT:
+                    _set(person, kind, False)
+            return render(request, "notifications/unsubscribed.html", {"person": person})
+        return render(request, "notifications/unsubscribe.html", {"person": person})
 
 
 # ------------------------------------------------------------------ what's new
@@ -104,7 +113,9 @@ def news(request):
 @require_http_methods(["POST"])
 def news_mark_all_read(request):
     changed = notices_mark_read(organization=request.organization, actor=request.user)
-    messages.success(request, "Everything is marked as read." if changed else "Nothing was unread.")
+    messages.success(
+        request, _("Everything is marked as read.") if changed else _("Nothing was unread.")
+    )
     return redirect("news")
 
 

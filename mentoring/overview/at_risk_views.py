@@ -10,6 +10,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from mentoring.common.time_zones import time_zone_of
@@ -33,7 +34,7 @@ def program_at_risk_view(request, program_id: str):
     listing = program_at_risk_page(program, clock, request.GET.get("page"))
     context = {
         **organization_admin_site.each_context(request),
-        "title": f"Pairs at risk in {program.name}",
+        "title": gettext("Pairs at risk in %(name)s") % {"name": program.name},
         "opts": Program._meta,
         "listing": listing,
         "program": program,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -20,6 +21,7 @@ from django.db.models import Count, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from feedback.admin import PROGRAM_TITLE, PULSE_TITLE, survey_table
 from feedback.models import SurveyKind
@@ -50,42 +52,56 @@ from sessions.selectors.at_risk import activity_of, with_activity
 
 from .cockpit_services import nudge_prefix
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Move:
     """A lifecycle button: the state it leads to, its label and what it means."""
 
     to_status: str
-    label: str
-    explanation: str
+    label: StrOrPromise
+    explanation: StrOrPromise
+    confirm: StrOrPromise  # the confirmation's button, "Yes, open enrolment"
     is_back: bool = False
 
 
 # What each move does, in the words the manager sees on its button and confirmation.
-MOVES: dict[tuple[str, str], tuple[str, str]] = {
+MOVES: dict[tuple[str, str], tuple[StrOrPromise, StrOrPromise, StrOrPromise]] = {
     (ProgramStatus.DRAFT, ProgramStatus.ENROLLING): (
-        "Open enrolment",
-        "People can apply to the program, and you can enrol them yourself.",
+        gettext_lazy("Open enrolment"),
+        gettext_lazy("People can apply to the program, and you can enrol them yourself."),
+        gettext_lazy("Yes, open enrolment"),
     ),
     (ProgramStatus.ENROLLING, ProgramStatus.MATCHING): (
-        "Start matching",
-        "Applications close for now and you can run the matching on the approved people.",
+        gettext_lazy("Start matching"),
+        gettext_lazy(
+            "Applications close for now and you can run the matching on the approved people."
+        ),
+        gettext_lazy("Yes, start matching"),
     ),
     (ProgramStatus.ENROLLING, ProgramStatus.DRAFT): (
-        "Back to draft",
-        "The program is hidden from people again until you reopen enrolment.",
+        gettext_lazy("Back to draft"),
+        gettext_lazy("The program is hidden from people again until you reopen enrolment."),
+        gettext_lazy("Yes, back to draft"),
     ),
     (ProgramStatus.MATCHING, ProgramStatus.RUNNING): (
-        "Start the program",
-        "The pairs you approved begin: reminders, check-ins and surveys start running.",
+        gettext_lazy("Start the program"),
+        gettext_lazy(
+            "The pairs you approved begin: reminders, check-ins and surveys start running."
+        ),
+        gettext_lazy("Yes, start the program"),
     ),
     (ProgramStatus.MATCHING, ProgramStatus.ENROLLING): (
-        "Back to enrolment",
-        "People can apply again; approved pairs stay as they are.",
+        gettext_lazy("Back to enrolment"),
+        gettext_lazy("People can apply again; approved pairs stay as they are."),
+        gettext_lazy("Yes, back to enrolment"),
     ),
     (ProgramStatus.RUNNING, ProgramStatus.CLOSED): (
-        "Close the program",
-        "The program ends for everyone. This cannot be undone.",
+        gettext_lazy("Close the program"),
+        gettext_lazy("The program ends for everyone. This cannot be undone."),
+        gettext_lazy("Yes, close the program"),
     ),
 }
 
@@ -159,32 +175,48 @@ def _next_step(program: Program, funnel: Counter, matched: int, has_skills: bool
     status = program.status
     if status == ProgramStatus.DRAFT:
         if not has_skills:
-            return "Choose at least one focus skill in the program's settings, then open enrolment."
-        return "Check the program's settings, then open enrolment so that people can apply."
+            return gettext(
+                "Choose at least one focus skill in the program's settings, then open enrolment."
+            )
+        return gettext(
+            "Check the program's settings, then open enrolment so that people can apply."
+        )
     if status == ProgramStatus.ENROLLING:
         if waiting:
-            return (
-                f"{waiting} application{'s wait' if waiting != 1 else ' waits'} for your decision. "
-                "Once enough mentors and mentees are approved, start matching."
-            )
+            return ngettext(
+                "%(count)s application waits for your decision. "
+                "Once enough mentors and mentees are approved, start matching.",
+                "%(count)s applications wait for your decision. "
+                "Once enough mentors and mentees are approved, start matching.",
+                waiting,
+            ) % {"count": waiting}
         if not approved_mentees or not approved_mentors:
-            return "Invite or enrol people: matching needs approved mentees and mentors."
-        return (
-            f"{approved_mentees} mentee{'s' if approved_mentees != 1 else ''} and "
-            f"{approved_mentors} mentor{'s' if approved_mentors != 1 else ''} are approved. "
-            "When nobody else is coming, start matching."
-        )
+            return gettext("Invite or enrol people: matching needs approved mentees and mentors.")
+        mentees = ngettext("%(count)s mentee", "%(count)s mentees", approved_mentees) % {
+            "count": approved_mentees
+        }
+        mentors = ngettext("%(count)s mentor", "%(count)s mentors", approved_mentors) % {
+            "count": approved_mentors
+        }
+        return gettext(
+            "%(mentees)s and %(mentors)s are approved. When nobody else is coming, start matching."
+        ) % {"mentees": mentees, "mentors": mentors}
     if status == ProgramStatus.MATCHING:
         if not matched:
-            return "Start a match run, review its proposals and approve it to create the pairs."
-        ready = "1 pair is" if matched == 1 else f"{matched} pairs are"
-        return f"{ready} ready. Start the program when you want them to begin."
+            return gettext(
+                "Start a match run, review its proposals and approve it to create the pairs."
+            )
+        return ngettext(
+            "%(count)s pair is ready. Start the program when you want them to begin.",
+            "%(count)s pairs are ready. Start the program when you want them to begin.",
+            matched,
+        ) % {"count": matched}
     if status == ProgramStatus.RUNNING:
-        return (
+        return gettext(
             "The pairs are meeting. Keep an eye on the pairs at risk below and nudge them "
             "when they go quiet; close the program when it ends."
         )
-    return "The program has ended. The survey results of its closed periods are below."
+    return gettext("The program has ended. The survey results of its closed periods are below.")
 
 
 def program_cockpit(*, organization: Organization, program_id: int, now: datetime) -> Cockpit:
@@ -239,17 +271,17 @@ def program_cockpit(*, organization: Organization, program_id: int, now: datetim
         )
 
     applied = FunnelRow(
-        "Applied or enrolled (all)",
+        gettext("Applied or enrolled (all)"),
         sum(n for (role, _), n in funnel.items() if role == EnrollmentRole.MENTEE),
         sum(n for (role, _), n in funnel.items() if role == EnrollmentRole.MENTOR),
     )
     rows = [
         applied,
-        row("Waiting for your decision", EnrollmentStatus.APPLIED),
-        row("Approved", EnrollmentStatus.APPROVED),
-        row("Declined", EnrollmentStatus.DECLINED),
-        row("Withdrawn", EnrollmentStatus.WITHDRAWN),
-        FunnelRow("In a pair now", mentees_matched, mentors_matched),
+        row(gettext("Waiting for your decision"), EnrollmentStatus.APPLIED),
+        row(gettext("Approved"), EnrollmentStatus.APPROVED),
+        row(gettext("Declined"), EnrollmentStatus.DECLINED),
+        row(gettext("Withdrawn"), EnrollmentStatus.WITHDRAWN),
+        FunnelRow(gettext("In a pair now"), mentees_matched, mentors_matched),
     ]
     has_skills = True
     if program.status == ProgramStatus.DRAFT:

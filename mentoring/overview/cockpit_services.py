@@ -13,9 +13,17 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from matching.access import names_sentence
-from matching.models import Mentorship, MentorshipMember, MentorshipStatus
+from matching.models import (
+    MENTORSHIP_STATUS_IN_A_SENTENCE,
+    Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+)
 from mentoring.common.locks import locked
 from mentoring.notifications.models import Kind, OutboxMessage
 from mentoring.notifications.outbox import Message, enqueue
@@ -24,7 +32,9 @@ from mentoring.tenancy.hosts import organization_link
 from mentoring.tenancy.models import Organization
 
 NOTE_MAX_LENGTH = 500
-NOTE_TOO_LONG = f"Keep the personal line under {NOTE_MAX_LENGTH} characters."
+NOTE_TOO_LONG = format_lazy(
+    gettext_lazy("Keep the personal line under {max} characters."), max=NOTE_MAX_LENGTH
+)
 
 
 @dataclass(frozen=True)
@@ -57,11 +67,12 @@ def pair_nudge(
                 "program", "mentee__person__user", "mentor__person__user"
             ),
             mentorship.pk,
-            "This mentorship is no longer available.",
+            _("This mentorship is no longer available."),
         )
         if pair.status != MentorshipStatus.ACTIVE:
             raise ValidationError(
-                f"This pair is {pair.get_status_display().lower()}: only active pairs are nudged."
+                _("This pair is %(status)s: only active pairs are nudged.")
+                % {"status": MENTORSHIP_STATUS_IN_A_SENTENCE[pair.status]}
             )
         # every member: both people of a pair, everyone in a circle (the pair first)
         people = [pair.mentee.person, pair.mentor.person]
@@ -75,7 +86,7 @@ def pair_nudge(
         keys = {person.pk: nudge_key(pair.pk, today, person.pk) for person in people}
         if OutboxMessage.objects.filter(dedupe_key__in=keys.values()).exists():
             raise ValidationError(
-                "This pair has been nudged today already: one nudge a day is plenty."
+                _("This pair has been nudged today already: one nudge a day is plenty.")
             )
         sender = Profile.objects.filter(user=actor).first()
         sender_name = sender.display_name if sender else actor.get_username()
@@ -109,8 +120,10 @@ def pair_nudge(
         )
         if not written:
             raise ValidationError(
-                "Both people have turned off nudges from their program manager, "
-                "so no email was sent. You could contact them directly."
+                _(
+                    "Both people have turned off nudges from their program manager, "
+                    "so no email was sent. You could contact them directly."
+                )
             )
     return NudgeResult(
         sent_to=[p.display_name for p in people if keys[p.pk] in sent_keys],

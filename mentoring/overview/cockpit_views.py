@@ -17,12 +17,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from matching.models import Mentorship
+from matching.models import MENTORSHIP_STATUS_IN_A_SENTENCE, Mentorship
 from mentoring.request_validation import parse_id
 from mentoring.tenancy.admin import organization_admin_site
-from programs.models import Program, ProgramStatus
+from programs.models import STATUS_IN_A_SENTENCE, Program, ProgramStatus
 from programs.services.programs import program_transition
 
 from .cockpit import access_program, move_of, pair_page, program_cockpit
@@ -38,13 +40,21 @@ class MoveForm(forms.Form):
 
 class NudgeForm(forms.Form):
     note = forms.CharField(
-        label="A personal line (optional)",
+        label=gettext_lazy("A personal line (optional)"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Added to the email, for example “How did the stakeholder interview go?”",
+        help_text=gettext_lazy(
+            "Added to the email, for example “How did the stakeholder interview go?”"
+        ),
         error_messages={"max_length": NOTE_TOO_LONG},
     )
+
+
+def _and(names) -> str:
+    """Names joined with “and”: “Ada and Alan”."""
+    conjunction = _("and")
+    return f" {conjunction} ".join(names)
 
 
 def _context(request, title: str, **extra) -> dict:
@@ -73,7 +83,9 @@ def cockpit_view(request, program_id: str):
     cockpit = program_cockpit(
         organization=request.organization, program_id=_id(program_id), now=timezone.now()
     )
-    context = _context(request, f"Run {cockpit.program.name}", cockpit=cockpit)
+    context = _context(
+        request, _("Run %(program)s") % {"program": cockpit.program.name}, cockpit=cockpit
+    )
     return TemplateResponse(request, "admin/overview/cockpit.html", context)
 
 
@@ -83,14 +95,17 @@ def move_view(request, program_id: str):
     if request.method == "POST":
         form = MoveForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "That button was not one of this program's. Try again.")
+            messages.error(request, _("That button was not one of this program's. Try again."))
             return redirect(cockpit_url(program.pk))
         seen, target = form.cleaned_data["from_status"], form.cleaned_data["to_status"]
         if seen != program.status:
             messages.warning(
                 request,
-                f"Nothing changed: “{program}” is {program.get_status_display().lower()} now "
-                "(someone else moved it meanwhile). Here is what you can do from there.",
+                _(
+                    "Nothing changed: “%(program)s” is %(status)s now (someone else moved it "
+                    "meanwhile). Here is what you can do from there."
+                )
+                % {"program": program, "status": STATUS_IN_A_SENTENCE[program.status]},
             )
             return redirect(cockpit_url(program.pk))
         try:
@@ -101,21 +116,31 @@ def move_view(request, program_id: str):
                 to_status=target,
             )
         except ValidationError as error:
-            messages.error(request, f"Nothing changed: {' '.join(error.messages)}")
+            messages.error(
+                request, _("Nothing changed: %(reason)s") % {"reason": " ".join(error.messages)}
+            )
         else:
-            messages.success(request, f"“{program}” is now {program.get_status_display().lower()}.")
+            messages.success(
+                request,
+                _("“%(program)s” is now %(status)s.")
+                % {"program": program, "status": STATUS_IN_A_SENTENCE[program.status]},
+            )
         return redirect(cockpit_url(program.pk))
     move = move_of(program.status, request.GET.get("to", ""))
     if move is None:
         messages.warning(
             request,
-            f"“{program}” is {program.get_status_display().lower()}: that step does not "
-            "apply to it (any more). Here is what you can do now.",
+            _(
+                "“%(program)s” is %(status)s: that step does not apply to it (any more). "
+                "Here is what you can do now."
+            )
+            % {"program": program, "status": STATUS_IN_A_SENTENCE[program.status]},
         )
         return redirect(cockpit_url(program.pk))
     form = MoveForm(initial={"from_status": program.status, "to_status": move.to_status})
     context = _context(request, f"{move.label}: {program.name}", program=program, move=move)
     context["form"] = form
+    context["status_in_a_sentence"] = STATUS_IN_A_SENTENCE[program.status]
     return TemplateResponse(request, "admin/overview/cockpit_move.html", context)
 
 
@@ -135,16 +160,18 @@ def pair_view(request, mentorship_id: str):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            names = " and ".join(result.sent_to)
-            text = f"Nudge sent to {names}."
+            parts = [_("Nudge sent to %(names)s.") % {"names": _and(result.sent_to)}]
             if result.turned_off:
-                text += f" {' and '.join(result.turned_off)} turned such emails off."
-            messages.success(request, text)
+                parts.append(
+                    _("%(names)s turned such emails off.") % {"names": _and(result.turned_off)}
+                )
+            messages.success(request, " ".join(parts))
             return redirect(request.path)
     pair = page.mentorship
-    title = f"{pair.mentor.person.display_name} and {pair.mentee.person.display_name}"
+    title = _and([pair.mentor.person.display_name, pair.mentee.person.display_name])
     context = _context(request, title, page=page, form=form)
     context["opts"] = Mentorship._meta
+    context["status_in_a_sentence"] = MENTORSHIP_STATUS_IN_A_SENTENCE[pair.status]
     return TemplateResponse(request, "admin/overview/cockpit_pair.html", context)
 
 

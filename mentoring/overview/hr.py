@@ -17,10 +17,13 @@ step (every mentee application, whatever became of it) and the sessions held per
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.http import Http404
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from feedback.api import SkillProgressAggregateList, SurveyAggregates
 from feedback.models import SurveyKind
@@ -31,6 +34,9 @@ from sessions.models import Session
 from .clock import Clock, chart, held_per_month
 from .programs_api import PROGRAM_FIELDS, shape_programs, with_focus_skills
 from .summary import organization_summary
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def percent(ratio: float | None) -> float | None:
@@ -57,7 +63,7 @@ class Table:
     caption: str
     columns: list[str]  # the first names the row labels
     rows: list[Row] = field(default_factory=list)
-    empty: str = "Nothing to show yet."
+    empty: StrOrPromise = _("Nothing to show yet.")  # noqa: RUF009 - lazy, one for all
 
     @property
     def has_notes(self) -> bool:
@@ -125,19 +131,21 @@ def funnel_counts(program_ids=None) -> dict:
 def _funnel(key: str, applied: int, approved: int, matched: int, where: str) -> Chart:
     table = Table(
         key,
-        f"Enrolment funnel {where}",
-        ["Step", "Mentee enrolments"],
+        gettext("Enrolment funnel %(where)s") % {"where": where},
+        [gettext("Step"), gettext("Mentee enrolments")],
         [
-            Row("Applied", [applied]),
-            Row("Approved", [approved]),
-            Row("Matched with a mentor", [matched]),
+            Row(gettext("Applied"), [applied]),
+            Row(gettext("Approved"), [approved]),
+            Row(gettext("Matched with a mentor"), [matched]),
         ],
     )
     return _bars(
         table,
         0,
-        "Every mentee application, those approved, and those approved "
-        "who have an active or paused mentorship.",
+        gettext(
+            "Every mentee application, those approved, and those approved "
+            "who have an active or paused mentorship."
+        ),
     )
 
 
@@ -145,11 +153,12 @@ def _held(key: str, sessions, clock: Clock, where: str) -> Chart:
     monthly = chart(key, "", held_per_month(sessions, clock), None, clock)
     table = Table(
         key,
-        f"Sessions held per month {where}",
-        ["Month", "Sessions held"],
+        gettext("Sessions held per month %(where)s") % {"where": where},
+        [gettext("Month"), gettext("Sessions held")],
         [Row(label, [value]) for label, value in monthly.rows],
     )
-    return _bars(table, 0, f"In your time zone, the last {len(monthly.rows)} months.")
+    intro = gettext("In your time zone, the last %(count)s months.") % {"count": len(monthly.rows)}
+    return _bars(table, 0, intro)
 
 
 def _skill_tables(
@@ -157,21 +166,25 @@ def _skill_tables(
 ) -> list[Chart]:
     """A table and chart per dimension; on one program's page its bars are named by skill."""
     charts = []
-    headings = {"program": "Program", "department": "Department"}
+    headings = {"program": gettext("Program"), "department": gettext("Department")}
+    captions = {
+        "program": gettext("Skill progress by program"),
+        "department": gettext("Skill progress by department"),
+    }
     for dimension in dimensions:
         heading = headings[dimension]
         mine = [row for row in rows if row["dimension"] == dimension]
         table = Table(
             f"skills-by-{dimension}",
-            f"Skill progress by {dimension}",
+            captions[dimension],
             [
                 heading,
-                "Skill",
-                "Mentees rated",
-                "Average latest self view",
-                "Average latest observed level",
-                "Average self-view change",
-                "Average observed change",
+                gettext("Skill"),
+                gettext("Mentees rated"),
+                gettext("Average latest self view"),
+                gettext("Average latest observed level"),
+                gettext("Average self-view change"),
+                gettext("Average observed change"),
             ],
             [
                 Row(
@@ -189,24 +202,29 @@ def _skill_tables(
                 )
                 for row in mine
             ],
-            empty="No mentee has been rated yet.",
+            empty=gettext("No mentee has been rated yet."),
         )
         charts.append(
             _bars(
                 table,
                 5,
-                "Average change of the mentor's observed level (1 to 5) since the start, "
-                "per group and focus skill. Groups of fewer than five mentees are hidden.",
+                gettext(
+                    "Average change of the mentor's observed level (1 to 5) since the start, "
+                    "per group and focus skill. Groups of fewer than five mentees are hidden."
+                ),
             )
         )
     return charts
 
 
-GROUP_NAMES = {"mentees": "mentees", "mentors": "mentors", "everyone": "everyone"}
+GROUP_NAMES = {"mentees": _("mentees"), "mentors": _("mentors"), "everyone": _("everyone")}
 
 
 def _survey_name(row: dict, names: dict[int, str]) -> str:
-    survey = "program survey" if row["kind"] == SurveyKind.PROGRAM else f"pulse {row['period']}"
+    if row["kind"] == SurveyKind.PROGRAM:
+        survey = gettext("program survey")
+    else:
+        survey = gettext("pulse %(period)s") % {"period": row["period"]}
     return f"{names.get(row['program_id'], '')} · {survey}"
 
 
@@ -215,14 +233,14 @@ def _surveys(rows: list[dict], names: dict[int, str]) -> Chart:
     the chart shows everyone's average "useful" answer where it is shown."""
     table = Table(
         "surveys",
-        "Survey results of closed periods",
+        gettext("Survey results of closed periods"),
         [
-            "Survey and group",
-            "Closed on",
-            "Respondents",
-            "Average 'useful' (1 to 5)",
-            "Average 'candid' (1 to 5)",
-            "Net promoter score",
+            gettext("Survey and group"),
+            gettext("Closed on"),
+            gettext("Respondents"),
+            gettext("Average 'useful' (1 to 5)"),
+            gettext("Average 'candid' (1 to 5)"),
+            gettext("Net promoter score"),
         ],
         [
             Row(
@@ -238,7 +256,7 @@ def _surveys(rows: list[dict], names: dict[int, str]) -> Chart:
             )
             for row in rows
         ],
-        empty="No survey period has closed yet.",
+        empty=gettext("No survey period has closed yet."),
     )
     everyone = [
         row for row in rows if row["group"] == "everyone" and row["useful_average"] is not None
@@ -247,34 +265,38 @@ def _surveys(rows: list[dict], names: dict[int, str]) -> Chart:
         table=table,
         labels=[_short(_survey_name(row, names)) for row in everyone],
         values=[row["useful_average"] for row in everyone],
-        intro="Answers count once their period has closed (a pulse period, or the whole "
-        "program for the program survey). Groups of fewer than five people are hidden, "
-        "and so is any total that would reveal them. The chart shows everyone's average "
-        "'useful' answer.",
+        intro=gettext(
+            "Answers count once their period has closed (a pulse period, or the whole "
+            "program for the program survey). Groups of fewer than five people are hidden, "
+            "and so is any total that would reveal them. The chart shows everyone's average "
+            "'useful' answer."
+        ),
     )
 
 
 def _figure_rows(figures: dict) -> list[Row]:
     def hidden_score():
         if figures.get("program_score_is_suppressed"):
-            return "Fewer than 5 respondents: hidden."
+            return gettext("Fewer than 5 respondents: hidden.")
         return ""
 
     return [
-        Row("Mentees enrolled (approved)", [figures["people_enrolled_mentees"]]),
-        Row("Mentors enrolled (approved)", [figures["people_enrolled_mentors"]]),
-        Row("Mentees matched", [figures["matched_mentees"]]),
-        Row("Match rate (%)", [percent(figures["match_rate"])]),
-        Row("Active mentorships", [figures["active_mentorships"]]),
-        Row("Of them, circles (a circle counts once)", [figures["active_circles"]]),
-        Row("People in active pairs and circles", [figures["people_in_active_mentorships"]]),
-        Row("Sessions held, last 30 days", [figures["sessions_held_30d"]]),
-        Row("Sessions held, last 90 days", [figures["sessions_held_90d"]]),
-        Row("Goal reviews due", [figures["goal_reviews_due"]]),
-        Row("Goal reviews done", [figures["goal_reviews_done"]]),
-        Row("Goal-review completion (%)", [percent(figures["goal_review_completion"])]),
-        Row("Program score (1 to 5)", [figures["program_score"]], note=hidden_score()),
-        Row("Program score respondents", [figures["program_score_respondents"]]),
+        Row(gettext("Mentees enrolled (approved)"), [figures["people_enrolled_mentees"]]),
+        Row(gettext("Mentors enrolled (approved)"), [figures["people_enrolled_mentors"]]),
+        Row(gettext("Mentees matched"), [figures["matched_mentees"]]),
+        Row(gettext("Match rate (%)"), [percent(figures["match_rate"])]),
+        Row(gettext("Active mentorships"), [figures["active_mentorships"]]),
+        Row(gettext("Of them, circles (a circle counts once)"), [figures["active_circles"]]),
+        Row(
+            gettext("People in active pairs and circles"), [figures["people_in_active_mentorships"]]
+        ),
+        Row(gettext("Sessions held, last 30 days"), [figures["sessions_held_30d"]]),
+        Row(gettext("Sessions held, last 90 days"), [figures["sessions_held_90d"]]),
+        Row(gettext("Goal reviews due"), [figures["goal_reviews_due"]]),
+        Row(gettext("Goal reviews done"), [figures["goal_reviews_done"]]),
+        Row(gettext("Goal-review completion (%)"), [percent(figures["goal_review_completion"])]),
+        Row(gettext("Program score (1 to 5)"), [figures["program_score"]], note=hidden_score()),
+        Row(gettext("Program score respondents"), [figures["program_score_respondents"]]),
     ]
 
 
@@ -302,42 +324,47 @@ def hr_home(*, clock: Clock, program_url) -> HrPage:
     people = summary["people_enrolled"]
     figures = Table(
         "figures",
-        "The organization at a glance",
-        ["Figure", "Value"],
+        gettext("The organization at a glance"),
+        [gettext("Figure"), gettext("Value")],
         [
-            Row("Programs (all statuses)", [summary["programs"]]),
-            Row("People enrolled as mentees", [people["mentees"]]),
-            Row("People enrolled as mentors", [people["mentors"]]),
-            Row("Approved mentee enrolments", [summary["approved_mentee_enrolments"]]),
-            Row("Mentees matched", [summary["matched_mentees"]]),
-            Row("Match rate (%)", [percent(summary["match_rate"])]),
-            Row("Active mentorships", [summary["active_mentorships"]]),
-            Row("Of them, circles (a circle counts once)", [summary["active_circles"]]),
-            Row("People in active pairs and circles", [summary["people_in_active_mentorships"]]),
-            Row("Sessions held, last 30 days", [summary["sessions_held_30d"]]),
-            Row("Sessions held, last 90 days", [summary["sessions_held_90d"]]),
-            Row("Goal-review completion (%)", [percent(summary["goal_review_completion"])]),
+            Row(gettext("Programs (all statuses)"), [summary["programs"]]),
+            Row(gettext("People enrolled as mentees"), [people["mentees"]]),
+            Row(gettext("People enrolled as mentors"), [people["mentors"]]),
+            Row(gettext("Approved mentee enrolments"), [summary["approved_mentee_enrolments"]]),
+            Row(gettext("Mentees matched"), [summary["matched_mentees"]]),
+            Row(gettext("Match rate (%)"), [percent(summary["match_rate"])]),
+            Row(gettext("Active mentorships"), [summary["active_mentorships"]]),
+            Row(gettext("Of them, circles (a circle counts once)"), [summary["active_circles"]]),
             Row(
-                "Program score (1 to 5)",
-                [summary["program_score"]],
-                note="Programs with fewer than 5 respondents are left out.",
+                gettext("People in active pairs and circles"),
+                [summary["people_in_active_mentorships"]],
             ),
-            Row("Program score respondents", [summary["program_score_respondents"]]),
+            Row(gettext("Sessions held, last 30 days"), [summary["sessions_held_30d"]]),
+            Row(gettext("Sessions held, last 90 days"), [summary["sessions_held_90d"]]),
+            Row(
+                gettext("Goal-review completion (%)"), [percent(summary["goal_review_completion"])]
+            ),
+            Row(
+                gettext("Program score (1 to 5)"),
+                [summary["program_score"]],
+                note=gettext("Programs with fewer than 5 respondents are left out."),
+            ),
+            Row(gettext("Program score respondents"), [summary["program_score_respondents"]]),
         ],
     )
     listing = Table(
         "programs",
-        "Programs",
+        gettext("Programs"),
         [
-            "Program",
-            "Status",
-            "Mentees",
-            "Mentors",
-            "Match rate (%)",
-            "Active pairs and circles",
-            "Sessions held, 90 days",
-            "Goal-review completion (%)",
-            "Program score (1 to 5)",
+            gettext("Program"),
+            gettext("Status"),
+            gettext("Mentees"),
+            gettext("Mentors"),
+            gettext("Match rate (%)"),
+            gettext("Active pairs and circles"),
+            gettext("Sessions held, 90 days"),
+            gettext("Goal-review completion (%)"),
+            gettext("Program score (1 to 5)"),
         ],
         [
             Row(
@@ -353,7 +380,7 @@ def hr_home(*, clock: Clock, program_url) -> HrPage:
                     row["program_score"],
                 ],
                 note=(
-                    "Program score: fewer than 5 respondents, hidden."
+                    gettext("Program score: fewer than 5 respondents, hidden.")
                     if row["program_score_is_suppressed"]
                     else ""
                 ),
@@ -362,12 +389,17 @@ def hr_home(*, clock: Clock, program_url) -> HrPage:
             )
             for row in programs
         ],
-        empty="No program has opened yet.",
+        empty=gettext("No program has opened yet."),
     )
     match = Table(
         "match-rate",
-        "Match rate by program",
-        ["Program", "Approved mentees", "Matched", "Match rate (%)"],
+        gettext("Match rate by program"),
+        [
+            gettext("Program"),
+            gettext("Approved mentees"),
+            gettext("Matched"),
+            gettext("Match rate (%)"),
+        ],
         [
             Row(
                 row["name"],
@@ -382,8 +414,13 @@ def hr_home(*, clock: Clock, program_url) -> HrPage:
     )
     reviews = Table(
         "goal-reviews",
-        "Goal-review completion by program",
-        ["Program", "Reviews due", "Reviews done", "Completion (%)"],
+        gettext("Goal-review completion by program"),
+        [
+            gettext("Program"),
+            gettext("Reviews due"),
+            gettext("Reviews done"),
+            gettext("Completion (%)"),
+        ],
         [
             Row(
                 row["name"],
@@ -402,11 +439,11 @@ def hr_home(*, clock: Clock, program_url) -> HrPage:
             sum(applied.values()),
             summary["approved_mentee_enrolments"],
             summary["matched_mentees"],
-            "across the organization",
+            gettext("across the organization"),
         ),
-        _bars(match, 2, "Approved mentees with an active or paused mentorship."),
-        _held("held", Session.objects.all(), clock, "across the organization"),
-        _bars(reviews, 2, "Goal reviews the mentees wrote, over the reviews due so far."),
+        _bars(match, 2, gettext("Approved mentees with an active or paused mentorship.")),
+        _held("held", Session.objects.all(), clock, gettext("across the organization")),
+        _bars(reviews, 2, gettext("Goal reviews the mentees wrote, over the reviews due so far.")),
         *_skill_tables(SkillProgressAggregateList().aggregate_rows({}), ("program", "department")),
         _surveys(SurveyAggregates().aggregate_rows({}), names),
     ]
@@ -426,7 +463,10 @@ def hr_program(*, clock: Clock, program_id: int) -> HrPage:
         raise Http404("No such program in this organization.")
     program = shape_programs([row], members=True)[0]
     figures = Table(
-        "figures", "The program at a glance", ["Figure", "Value"], _figure_rows(program)
+        "figures",
+        gettext("The program at a glance"),
+        [gettext("Figure"), gettext("Value")],
+        _figure_rows(program),
     )
     charts = [
         _funnel(
@@ -434,13 +474,13 @@ def hr_program(*, clock: Clock, program_id: int) -> HrPage:
             funnel_counts([program_id]).get(program_id, 0),
             program["people_enrolled_mentees"],
             program["matched_mentees"],
-            "in this program",
+            gettext("in this program"),
         ),
         _held(
             "held",
             Session.objects.filter(mentorship__program_id=program_id),
             clock,
-            "in this program",
+            gettext("in this program"),
         ),
         *_skill_tables(
             SkillProgressAggregateList().aggregate_rows({"program": program_id}),

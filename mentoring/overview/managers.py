@@ -17,6 +17,7 @@ from datetime import date
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from matching.models import OPEN_MENTORSHIP, Mentorship
 from programs.models import Program
@@ -213,7 +214,7 @@ def manager_dashboard(clock: Clock) -> ManagerDashboard:
     for entry in health.values():
         entry.chart = chart(
             f"program-{entry.program.pk}",
-            f"Sessions held per month in {entry.program.name}",
+            gettext("Sessions held per month in %(name)s") % {"name": entry.program.name},
             held,
             entry.program.pk,
             clock,

@@ -9,6 +9,7 @@ from django.db.models import (
     Prefetch,
     prefetch_related_objects,
 )
+from django.utils.translation import gettext
 
 from matching.access import MentorshipRow, circle_members, person_filter
 from matching.models import OPEN_MENTORSHIP, Mentorship, MentorshipMember
@@ -211,7 +212,7 @@ def mentee_dashboard(
             for enrollment in enrollments
         ],
         checklist=checklist,
-        chart=chart("mine", "Sessions held per month", held, None, clock),
+        chart=chart("mine", gettext("Sessions held per month"), held, None, clock),
     )
 
 

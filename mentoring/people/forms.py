@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.common.time_zones import (
     canonical_zone,
@@ -14,13 +16,13 @@ from mentoring.common.time_zones import (
 from .models import LANGUAGE_CHOICES, Department, Profile, SeniorityLevel
 from .services import MANAGED_FIELDS, validate_manager
 
-TIME_ZONE_HELP = (
+TIME_ZONE_HELP = _(
     "Where you are: every date and time you see is on this clock. "
     "Search for your city, country or offset and choose the zone with your time; "
     "the offset shown is today's."
 )
 SEARCH_TERM_MAX_LENGTH = 100
-SYNCED_HELP = "Synced from your organization's directory: change it there."
+SYNCED_HELP = gettext_noop("Synced from your organization's directory: change it there.")
 PROFILE_FORM_FIELDS = [
     "display_name",
     "department",
@@ -30,6 +32,7 @@ PROFILE_FORM_FIELDS = [
     "time_zone",
     "languages",
     "bio",
+    "language",
 ]
 
 
@@ -55,7 +58,9 @@ class SearchPicker(forms.Select):
         select = super().render(name, value, attrs, renderer)
         field_id = self.build_attrs(self.attrs, attrs).get("id") or name
         return format_html(
-            '<div class="search-picker" data-search-picker data-search-url="{url}">'
+            '<div class="search-picker" data-search-picker data-search-url="{url}" '
+            'data-text-none="{none}" data-text-more="{more}" data-text-one="{one}" '
+            'data-text-many="{many}" data-text-failed="{failed}" data-text-chosen="{chosen}">'
             '<input type="search" class="search-picker__query" name="{name}_search" '
             'id="{id}_search" value="{term}" maxlength="{limit}" autocomplete="off" '
             'spellcheck="false" placeholder="{placeholder}" aria-label="{label}" '
@@ -71,6 +76,17 @@ class SearchPicker(forms.Select):
             placeholder=self.placeholder,
             label=self.search_label,
             select=select,
+            # the texts static/js/search-picker.js shows, with {term}, {total}, {shown}, {choice}
+            none=gettext(
+                "Nothing matches “{term}”. Try a city, a country or an offset such as +05:30."
+            ),
+            more=gettext(
+                "{total} match: the first {shown} are listed. Type more to narrow them down."
+            ),
+            one=gettext("{total} match listed: choose from the list."),
+            many=gettext("{total} matches listed: choose from the list."),
+            failed=gettext("The search did not answer. Try again in a moment."),
+            chosen=gettext("Chosen: {choice}."),
         )
 
 
@@ -84,20 +100,21 @@ class MemberProfileForm(forms.ModelForm):
     seniority level and manager are not here: program managers set them (``ProfileForm``)."""
 
     time_zone = forms.ChoiceField(
-        label="Time zone",
+        label=_("Time zone"),
         help_text=TIME_ZONE_HELP,
-        error_messages={"invalid_choice": "Choose your time zone from the list."},
+        error_messages={"invalid_choice": _("Choose your time zone from the list.")},
         widget=SearchPicker(
             search_url=reverse_lazy("time_zone_search"),
-            search_label="Search by city, country or offset",
-            placeholder="A city, country or offset: Lisbon, India, +05:30",
+            search_label=_("Search by city, country or offset"),
+            placeholder=_("A city, country or offset: Lisbon, India, +05:30"),
         ),
     )
     languages = forms.MultipleChoiceField(
-        choices=LANGUAGE_CHOICES,
+        # Django's own catalogue names the languages in the reader's language
+        choices=[(code, _(name)) for code, name in LANGUAGE_CHOICES],
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Languages you can hold a mentoring conversation in.",
+        help_text=_("Languages you can hold a mentoring conversation in."),
     )
 
     class Meta:
@@ -111,7 +128,7 @@ class MemberProfileForm(forms.ModelForm):
         for name in self.instance.synced_fields:
             if name in self.fields:  # set by the directory: shown, not editable
                 self.fields[name].disabled = True
-                self.fields[name].help_text = SYNCED_HELP
+                self.fields[name].help_text = gettext(SYNCED_HELP)
         field = self.fields["time_zone"]
         field.widget.term = ""
         choices = time_zone_choices()
@@ -122,13 +139,13 @@ class MemberProfileForm(forms.ModelForm):
             if canonical:
                 # an older alias: shown, and saved, under its canonical name
                 self.initial["time_zone"] = canonical
-                field.help_text = (
-                    f"{stored} is an older name of this zone; it is shown as {canonical}. "
-                    + TIME_ZONE_HELP
-                )
+                older_name = gettext(
+                    "%(stored)s is an older name of this zone; it is shown as %(canonical)s."
+                ) % {"stored": stored, "canonical": canonical}
+                field.help_text = f"{older_name} {TIME_ZONE_HELP}"
             else:  # no equivalent in the list: keep it choosable, so saving loses nothing
-                older = (stored, f"{stored} (older name, still works)")
-                choices = [("Current", [older]), *choices]
+                older = (stored, gettext("%(zone)s (older name, still works)") % {"zone": stored})
+                choices = [(gettext("Current"), [older]), *choices]
         field.choices = choices  # what the form accepts
         # what the page shows: the current choice only; a search offers the others
         field.widget.choices = self._shown_zones(older)
@@ -162,15 +179,22 @@ class MemberProfileForm(forms.ModelForm):
             return matches.choices[0][0]
         if matches.total == 0:
             raise ValidationError(
-                f"No time zone matches “{term}”. Try a city or a country, "
-                "or an offset such as +05:30."
+                gettext(
+                    "No time zone matches “%(term)s”. Try a city or a country, "
+                    "or an offset such as +05:30."
+                )
+                % {"term": term}
             )
         shown = [choice for choice in field.widget.choices if choice[0] == zone]
         field.widget.choices = shown + [c for c in matches.choices if c[0] != zone]
-        more = " (the first 20 are shown: type more to narrow it)" if matches.total > 20 else ""
-        raise ValidationError(
-            f"{matches.total} time zones match “{term}”{more}: choose yours from the list."
-        )
+        if matches.total > 20:
+            text = gettext(
+                "%(total)s time zones match “%(term)s” (the first 20 are shown: type more to "
+                "narrow it): choose yours from the list."
+            )
+        else:
+            text = gettext("%(total)s time zones match “%(term)s”: choose yours from the list.")
+        raise ValidationError(text % {"total": matches.total, "term": term})
 
     @property
     def changed_data(self):

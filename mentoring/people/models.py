@@ -2,7 +2,7 @@
 
 import zoneinfo
 
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,7 +14,9 @@ from mentoring.tenancy.models import TenantModel
 # stay the member's own.
 SYNCABLE_FIELDS = ("display_name", "job_title", "department", "manager")
 
-LANGUAGE_CHOICES = sorted(settings.LANGUAGES, key=lambda item: str(item[1]))
+# The languages a person can hold a conversation in (every language Django knows), not the
+# languages of the interface (settings.LANGUAGES).
+LANGUAGE_CHOICES = sorted(global_settings.LANGUAGES, key=lambda item: str(item[1]))
 
 
 def validate_time_zone(value: str) -> None:
@@ -84,6 +86,13 @@ class Profile(TenantModel):
         models.CharField(max_length=16, choices=LANGUAGE_CHOICES), default=list, blank=True
     )
     bio = models.TextField(max_length=2000, blank=True)
+    language = models.CharField(
+        _("language of the interface"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: your organization's language, else your browser's."),
+    )
     # Which of SYNCABLE_FIELDS the directory sets: read-only for the member and managers.
     synced_fields = ArrayField(
         models.CharField(max_length=32), default=list, blank=True, editable=False

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from mentoring import hooks
 from mentoring.tenancy.models import Membership, Role
@@ -31,8 +33,15 @@ def organization_people_defaults_install(*, organization: Organization) -> None:
 # What the matching rules rely on (the reporting line, cross-functional pairs, the
 # seniority gap): set by program managers (and directory sync), never by the person.
 MANAGED_FIELDS = frozenset({"department", "seniority", "manager"})
-PROFILE_FIELDS = MANAGED_FIELDS | {"display_name", "job_title", "time_zone", "languages", "bio"}
-MANAGED_BY_PROGRAM_MANAGERS = (
+PROFILE_FIELDS = MANAGED_FIELDS | {
+    "display_name",
+    "job_title",
+    "time_zone",
+    "languages",
+    "bio",
+    "language",
+}
+MANAGED_BY_PROGRAM_MANAGERS = gettext_noop(
     "Your department, seniority level and manager are set by your program managers, "
     "because matching relies on them. Ask them for a correction from your profile page."
 )
@@ -43,15 +52,16 @@ def validate_manager(profile: Profile, manager: Profile | None) -> None:
     if manager is None:
         return
     if manager.organization_id != profile.organization_id:
-        raise ValidationError("The manager must belong to the same organization.")
+        raise ValidationError(gettext("The manager must belong to the same organization."))
     if manager.pk == profile.pk:
-        raise ValidationError("A person cannot be their own manager.")
+        raise ValidationError(gettext("A person cannot be their own manager."))
     seen = {profile.pk}
     current: Profile | None = manager
     while current is not None:
         if current.pk in seen:
             raise ValidationError(
-                f"{manager} reports to {profile}, directly or not: that would be a loop."
+                gettext("%(manager)s reports to %(person)s, directly or not: that would be a loop.")
+                % {"manager": manager, "person": profile}
             )
         seen.add(current.pk)
         current = (
@@ -108,15 +118,15 @@ def profile_update(
     synced = _synced_changes(profile, changes) if actor is not None else []
     if synced:
         names = ", ".join(name.replace("_", " ") for name in synced)
-        raise ValidationError(SYNCED_BY_DIRECTORY.format(fields=names))
+        raise ValidationError(SYNCED_BY_DIRECTORY % {"fields": names})
     if _managed_changes(profile, changes) and not _may_set_managed_fields(
         organization=organization, actor=actor
     ):
-        raise ValidationError(MANAGED_BY_PROGRAM_MANAGERS)
+        raise ValidationError(gettext(MANAGED_BY_PROGRAM_MANAGERS))
     for field in ("department", "seniority", "manager"):
         related = changes.get(field)
         if related is not None and related.organization_id != organization.pk:
-            raise ValidationError({field: "That choice belongs to another organization."})
+            raise ValidationError({field: gettext("That choice belongs to another organization.")})
     try:
         validate_manager(profile, changes.get("manager", profile.manager))
     except ValidationError as error:
@@ -129,8 +139,8 @@ def profile_update(
     return profile
 
 
-SYNCED_BY_DIRECTORY = (
-    "Your organization's directory sets these, so they cannot be changed here: {fields}."
+SYNCED_BY_DIRECTORY = _(
+    "Your organization's directory sets these, so they cannot be changed here: %(fields)s."
 )
 
 

@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentoring.common.forms import add_service_errors, error_text
@@ -15,6 +17,7 @@ from mentoring.common.time_zones import (
 from mentoring.tenancy.access import member_required
 
 from .forms import SEARCH_TERM_MAX_LENGTH, MemberProfileForm
+from .language import remember_language
 from .selectors import profile_for_member
 from .services import profile_update
 
@@ -34,7 +37,14 @@ def profile_edit(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Your profile is saved.")
+            remember_language(request, profile.language)
+            chosen = (
+                profile.language
+                or request.organization.language
+                or translation.get_language_from_request(request)
+            )
+            with translation.override(chosen):  # said in the language just chosen
+                messages.success(request, gettext("Your profile is saved."))
             return redirect("profile_edit")
     return render(
         request,
@@ -78,8 +88,10 @@ def time_zone_use(request):
     if zone is None:
         messages.error(
             request,
-            "Your browser reports a time zone this site does not know: "
-            "choose yours from the list in your profile.",
+            gettext(
+                "Your browser reports a time zone this site does not know: "
+                "choose yours from the list in your profile."
+            ),
         )
         return redirect("profile_edit")
     profile = profile_for_member(request.user)
@@ -95,7 +107,10 @@ def time_zone_use(request):
         return redirect("profile_edit")
     messages.success(
         request,
-        f"Your time zone is now {zone.replace('_', ' ')}: every date and time is shown on "
-        "that clock. You can change it any time in your profile.",
+        gettext(
+            "Your time zone is now %(zone)s: every date and time is shown on "
+            "that clock. You can change it any time in your profile."
+        )
+        % {"zone": zone.replace("_", " ")},
     )
     return redirect(back)

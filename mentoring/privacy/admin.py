@@ -11,6 +11,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.jobs import pages
 from mentoring.jobs.kinds import kind_of
@@ -25,7 +27,10 @@ from .jobs import ORGANIZATION_EXPORT
 from .rules import open_commitments
 
 
-@admin.action(description="Email the selected people a copy of their data", permissions=["view"])
+@admin.action(
+    description=gettext_lazy("Email the selected people a copy of their data"),
+    permissions=["view"],
+)
 def send_data(modeladmin, request, queryset):
     sent = []
     for person in queryset.select_related("user"):
@@ -43,12 +48,18 @@ def send_data(modeladmin, request, queryset):
     if sent:
         messages.success(
             request,
-            f"A copy of their data is on its way to {', '.join(sent)}, at the address they "
-            "sign in with. You do not receive it: it holds their private notes.",
+            _(
+                "A copy of their data is on its way to %(people)s, at the address they "
+                "sign in with. You do not receive it: it holds their private notes."
+            )
+            % {"people": ", ".join(sent)},
         )
 
 
-@admin.action(description="Erase the selected people's personal data…", permissions=["change"])
+@admin.action(
+    description=gettext_lazy("Erase the selected people's personal data…"),
+    permissions=["change"],
+)
 def erase_people(modeladmin, request, queryset):
     people = list(queryset.select_related("user", "department").order_by("display_name"))
     if request.POST.get("confirm") == "yes":
@@ -64,12 +75,16 @@ def erase_people(modeladmin, request, queryset):
             except ValidationError as error:
                 messages.error(request, f"{name}: {' '.join(error.messages)}")
             else:
-                messages.success(request, f"{name} is erased and now shows as {person}.")
+                messages.success(
+                    request,
+                    _("%(name)s is erased and now shows as %(person)s.")
+                    % {"name": name, "person": person},
+                )
         return None
     open_pairs = open_commitments([person.pk for person in people])
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": "Erase personal data",
+        "title": _("Erase personal data"),
         "opts": modeladmin.model._meta,
         "people": [
             {"person": person, "open_pairs": open_pairs[person.pk], "erased": is_erased(person)}
@@ -194,9 +209,10 @@ class OrganizationExportAdmin:
             messages.error(
                 request,
                 format_html(
-                    '{} <a href="{}">Follow it</a>.',
+                    '{} <a href="{}">{}</a>.',
                     running.messages[0],
                     self._job_page(organization, running.job),
+                    _("Follow it"),
                 ),
             )
             return redirect(change_page)

@@ -4,9 +4,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from mentoring.common.forms import ServiceForm
+from mentoring.common.forms import ServiceForm, interpolated
 from mentoring.people.selectors import profile_for_member
 from mentoring.tenancy.access import member_required
 
@@ -17,12 +19,15 @@ class ProfileCorrectionForm(ServiceForm):
     """The rules (not empty, not too long) are the service's: its refusal lands here."""
 
     message = forms.CharField(
-        label="What is wrong, and what should it be?",
+        label=_("What is wrong, and what should it be?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": CORRECTION_MAX_LENGTH}),
-        help_text=(
-            "For example: “I moved to the Sales team in March” or “My manager is now Dana "
-            f"Okafor”. At most {CORRECTION_MAX_LENGTH} characters."
+        help_text=interpolated(
+            _(
+                "For example: “I moved to the Sales team in March” or “My manager is now Dana "
+                "Okafor”. At most %(limit)s characters."
+            ),
+            {"limit": CORRECTION_MAX_LENGTH},
         ),
     )
 
@@ -44,8 +49,14 @@ def profile_correction(request):
         else:
             messages.success(
                 request,
-                f"Your request is on its way to {sent_to} program manager(s). "
-                "They will correct your profile or get back to you by email.",
+                ngettext(
+                    "Your request is on its way to %(count)s program manager(s). "
+                    "They will correct your profile or get back to you by email.",
+                    "Your request is on its way to %(count)s program manager(s). "
+                    "They will correct your profile or get back to you by email.",
+                    sent_to,
+                )
+                % {"count": sent_to},
             )
             return redirect("profile_edit")
     return render(request, "privacy/profile_correction.html", {"form": form, "profile": profile})

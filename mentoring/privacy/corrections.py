@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from mentoring.common.time_zones import time_zone_of
 from mentoring.notifications.models import Kind, OutboxMessage
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from mentoring.tenancy.models import Organization
 
 CORRECTION_MAX_LENGTH = 1000
-ALREADY_ASKED = (
+ALREADY_ASKED = gettext_noop(
     "You already asked for a correction today, and your program managers have your "
     "message. If there is more to say, you can send another request tomorrow."
 )
@@ -64,13 +65,19 @@ def validate_correction_message(message: str) -> str:
     text = message.strip()
     if not text:
         raise ValidationError(
-            {"message": "Say what is wrong and what it should be, so a manager can fix it."}
+            {
+                "message": gettext(
+                    "Say what is wrong and what it should be, so a manager can fix it."
+                )
+            }
         )
     if len(text) > CORRECTION_MAX_LENGTH:
         raise ValidationError(
             {
-                "message": f"Please keep it to {CORRECTION_MAX_LENGTH} characters "
-                f"(this one has {len(text)})."
+                "message": gettext(
+                    "Please keep it to %(limit)s characters (this one has %(length)s)."
+                )
+                % {"limit": CORRECTION_MAX_LENGTH, "length": len(text)}
             }
         )
     return text
@@ -84,12 +91,14 @@ def profile_correction_request(*, organization: Organization, actor: User, messa
     profile = profile_of(actor)
     prefix = _dedupe_prefix(profile)
     if OutboxMessage.objects.filter(dedupe_key__startswith=prefix).exists():
-        raise ValidationError(ALREADY_ASKED)
+        raise ValidationError(gettext(ALREADY_ASKED))
     managers = _program_managers(organization, profile)
     if not managers:
         raise ValidationError(
-            "Nobody else manages programs in this organization yet, so there is nobody to "
-            "send it to. Program managers change these details in the organization admin."
+            gettext(
+                "Nobody else manages programs in this organization yet, so there is nobody to "
+                "send it to. Program managers change these details in the organization admin."
+            )
         )
     context = {
         "member": profile,
@@ -112,5 +121,5 @@ def profile_correction_request(*, organization: Organization, actor: User, messa
     with transaction.atomic():
         # A request that raced this one and won: the outbox's unique key writes nothing.
         if not enqueue(organization, messages):
-            raise ValidationError(ALREADY_ASKED)
+            raise ValidationError(gettext(ALREADY_ASKED))
     return len(messages)

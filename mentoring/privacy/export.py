@@ -58,7 +58,7 @@ def person_export(*, organization, profile) -> dict:
     subject = Subject(organization=organization, profile=profile)
     sections = {
         entry.label: {
-            "title": entry.title,
+            "title": str(entry.title),
             "columns": entry.columns,
             "rows": _person_rows(entry, subject),
         }

@@ -9,12 +9,14 @@ import io
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from mentoring import hooks
 from mentoring.jobs.kinds import JobFailed, JobKind, JobResult
 from mentoring.jobs.models import Job
 from mentoring.jobs.progress import Progress
+from mentoring.people.language import person_language
 from mentoring.people.models import Profile
 
 from . import export
@@ -29,14 +31,16 @@ def _email_person_their_data(job: Job, progress: Progress) -> JobResult:
         raise JobFailed(["That person's profile was deleted: there is nothing to send."])
     progress(0, 2, "Collecting their data")
     data = export.person_export(organization=organization, profile=profile)
-    message = EmailMessage(
-        subject=f"Your data from mentoring at {organization.name}",
-        body=render_to_string(
-            "privacy/email/person_export.txt", {"organization": organization, "profile": profile}
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[profile.user.email],
-    )
+    with translation.override(person_language(profile)):
+        message = EmailMessage(
+            subject=gettext("Your data from mentoring at %(name)s") % {"name": organization.name},
+            body=render_to_string(
+                "privacy/email/person_export.txt",
+                {"organization": organization, "profile": profile},
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[profile.user.email],
+        )
     message.attach(
         export.person_export_filename(data, "json"),
         export.person_export_json(data),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mentoring import hooks
 from mentoring.notifications.models import READ_NOTICE_RETENTION_DAYS, Notice
@@ -18,7 +19,7 @@ from .rules import Erasure, PrivacyRules
 ENTRIES = (
     person(
         "mentoring.Notice",
-        'Your "what\'s new" list',
+        _('Your "what\'s new" list'),
         lambda s: Q(recipient=s.profile),
     ),
 )

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db.models import F, Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from .rules import all_rules
 
@@ -60,7 +62,7 @@ class Subject:
 class Entry:
     label: str
     export: Export
-    title: str = ""
+    title: str | Promise = ""
     person_rows: Callable[[Subject], Q] | None = None
     # For models outside tenancy: which rows belong to the organization's export.
     organization_rows: Callable[[Organization], Q] | None = None
@@ -145,11 +147,11 @@ def _audit_shape(row: dict, s: Subject) -> dict:
     return row
 
 
-def person(label: str, title: str, rows: Callable[[Subject], Q], **options) -> Entry:
+def person(label: str, title: str | Promise, rows: Callable[[Subject], Q], **options) -> Entry:
     return Entry(label, Export.PERSON, title=title, person_rows=rows, **options)
 
 
-def organization(label: str, title: str, **options) -> Entry:
+def organization(label: str, title: str | Promise, **options) -> Entry:
     return Entry(label, Export.ORGANIZATION, title=title, **options)
 
 
@@ -161,65 +163,65 @@ CORE_ENTRIES: tuple[Entry, ...] = (
     # --- accounts (outside tenancy: narrowed to this organization's members)
     person(
         "auth.User",
-        "Your account",
+        _("Your account"),
         lambda s: Q(pk=s.profile.user_id),
         organization_rows=_members,
     ),
     person(
         "account.EmailAddress",
-        "Your email addresses",
+        _("Your email addresses"),
         _user,
         organization_rows=_members_rows,
     ),
     person(
         "mfa.Authenticator",
-        "Your two-step sign-in methods (without their secrets)",
+        _("Your two-step sign-in methods (without their secrets)"),
         _user,
         organization_rows=_members_rows,
         omit=("data",),
     ),
     person(
         "socialaccount.SocialAccount",
-        "Your single sign-on links",
+        _("Your single sign-on links"),
         _user,
         organization_rows=_members_rows,
     ),
     # --- the organization and people in it
     organization(
         "mentoring.Organization",
-        "The organization",
+        _("The organization"),
         organization_rows=lambda organization: Q(pk=organization.pk),
     ),
-    person("mentoring.Membership", "Your membership", _user),
-    person("mentoring.Profile", "Your profile", _own_profile),
-    organization("mentoring.Department", "Departments"),
-    organization("mentoring.SeniorityLevel", "Seniority levels"),
+    person("mentoring.Membership", _("Your membership"), _user),
+    person("mentoring.Profile", _("Your profile"), _own_profile),
+    organization("mentoring.Department", _("Departments")),
+    organization("mentoring.SeniorityLevel", _("Seniority levels")),
     person(
         "mentoring.Invitation",
-        "Invitations you received",
+        _("Invitations you received"),
         lambda s: Q(accepted_by_id=s.profile.user_id) | Q(email__iexact=s.profile.user.email),
     ),
-    organization("mentoring.IdentityProvider", "Single sign-on providers"),
+    organization("mentoring.IdentityProvider", _("Single sign-on providers")),
     organization(  # the platform's record (no tenant table): one domain, one organization
         "mentoring.VerifiedDomain",
         "Mail domains verified for single sign-on",
         organization_rows=lambda organization: Q(organization=organization),
     ),
-    organization("mentoring.ApiKey", "HR API keys (without the keys)"),
+    organization("mentoring.ApiKey", _("HR API keys (without the keys)")),
     person(
         "mentoring.AuditEvent",
-        "Audit log entries about you or by you",
+        _("Audit log entries about you or by you"),
         _audit_rows,
         shape=_audit_shape,
     ),
     person(
         "mentoring.OutboxMessage",
-        "Emails the platform sent you",
+        _("Emails the platform sent you"),
         lambda s: Q(recipient_id=s.profile.user_id),
         # Headers carry one-click unsubscribe links: a key, not content.
         omit=("headers", "body_html"),
     ),
-    person("mentoring.NotificationSetting", "Your email choices", of_person),
+    person("mentoring.NotificationSetting", _("Your email choices"), of_person),
 )
 
 # Django's and allauth's models that are in no export; the apps' models come from their

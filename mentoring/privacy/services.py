@@ -31,6 +31,7 @@ SETTINGS_FIELDS = frozenset(
         "feedback_retention_days",
         "require_two_factor_for_managers",
         "hr_sees_individual_progress",
+        "language",
     }
 )
 

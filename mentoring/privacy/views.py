@@ -2,12 +2,16 @@
 (served inside the organization admin)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from mentoring.common.forms import interpolated
 from mentoring.people.models import Profile
 from mentoring.people.selectors import profile_for_member
 from mentoring.tenancy.access import member_required
@@ -55,35 +59,47 @@ class OrganizationSettingsForm(forms.Form):
         required=False,
         min_value=RETENTION_MIN_DAYS,
         max_value=RETENTION_MAX_DAYS,
-        label="Keep session notes for (days)",
-        help_text=(
-            "The text of shared and private session notes is removed this many days after "
-            f"the session. Leave empty to keep it. At least {RETENTION_MIN_DAYS} days, so "
-            "that pairs can look back at recent sessions."
+        label=_("Keep session notes for (days)"),
+        help_text=interpolated(
+            _(
+                "The text of shared and private session notes is removed this many days after "
+                "the session. Leave empty to keep it. At least %(days)s days, so "
+                "that pairs can look back at recent sessions."
+            ),
+            {"days": RETENTION_MIN_DAYS},
         ),
     )
     feedback_retention_days = forms.IntegerField(
         required=False,
         min_value=RETENTION_MIN_DAYS,
         max_value=RETENTION_MAX_DAYS,
-        label="Keep feedback texts for (days)",
-        help_text=(
+        label=_("Keep feedback texts for (days)"),
+        help_text=_(
             "The text of feedback, reflections, survey and fit-check comments is removed this "
             "many days after it was written; scores and counts stay. Leave empty to keep it."
         ),
     )
     require_two_factor_for_managers = forms.BooleanField(
         required=False,
-        label="Program managers must use two-step sign-in",
-        help_text=(
+        label=_("Program managers must use two-step sign-in"),
+        help_text=_(
             "Program managers set up an authenticator app before they can work, "
             "which keeps everyone's data safer if a password leaks."
         ),
     )
+    language = forms.ChoiceField(
+        required=False,
+        choices=[("", _("Each person's browser decides")), *settings.LANGUAGES],
+        label=_("Language of the interface"),
+        help_text=_(
+            "For members who have not chosen a language on their profile. Emails follow "
+            "each person's language too."
+        ),
+    )
     hr_sees_individual_progress = forms.BooleanField(
         required=False,
-        label="HR may see each mentee's progress",
-        help_text=(
+        label=_("HR may see each mentee's progress"),
+        help_text=_(
             "Off (the default), the HR API gives skill progress only as figures per program "
             "and per department, over groups of at least five mentees, and no goals or goal "
             "reviews. On, HR can also read each mentee's ratings, goals and goal reviews."
@@ -103,11 +119,11 @@ def _organization_settings(request):
             request=request,
             **{name: form.cleaned_data[name] for name in form.changed_data},
         )
-        messages.success(request, "The organization settings are saved.")
+        messages.success(request, gettext("The organization settings are saved."))
         return redirect("privacy:organization_settings")
     context = {
         **organization_admin_site.each_context(request),
-        "title": "Organization settings",
+        "title": gettext("Organization settings"),
         "form": form,
     }
     return TemplateResponse(request, "admin/privacy/organization_settings.html", context)

@@ -80,11 +80,14 @@ MIDDLEWARE = [
     "mentoring.tenancy.middleware.OrganizationMiddleware",
     "mentoring.request_validation.RequestValidationMiddleware",  # before sessions: cookies
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language first; PersonLanguageMiddleware below may choose another.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mentoring.audit.middleware.AuditContextMiddleware",
     "mentoring.tenancy.middleware.MembershipMiddleware",
+    "mentoring.people.language.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mentoring.accounts.two_factor.RequireTwoFactorMiddleware",
     "mentoring.accounts.sso.SignInFormActionMiddleware",
@@ -237,6 +240,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en"
+# The languages of the interface (docs/languages.md); the catalogues are in locale/.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

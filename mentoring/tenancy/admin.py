@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .forms import with_organization_unique
 
@@ -66,14 +68,16 @@ class ScopedAutocompleteView(AutocompleteJsonView):
 class OrganizationAdminSite(admin.AdminSite):
     """Served at <slug>.<ROOT_DOMAIN>/admin/ to that organization's program managers only."""
 
-    site_header = "Program administration"
+    site_header = gettext_lazy("Program administration")
     index_template = "admin/organization_index.html"
 
     def each_context(self, request):
         context = super().each_context(request)
         organization = getattr(request, "organization", None)
         if organization is not None:
-            context["site_header"] = f"{organization.name} · program administration"
+            context["site_header"] = _("%(organization)s · program administration") % {
+                "organization": organization.name
+            }
             context["site_title"] = organization.name
         return context
 
@@ -93,8 +97,8 @@ class OrganizationAdminSite(admin.AdminSite):
 class PlatformAdminSite(admin.AdminSite):
     """Served at the root domain's /admin/ to platform operators (staff users)."""
 
-    site_header = "Platform operations"
-    site_title = "Platform operations"
+    site_header = gettext_lazy("Platform operations")
+    site_title = gettext_lazy("Platform operations")
     index_template = "admin/organization_index.html"
 
     def login(self, request, extra_context=None):
@@ -192,8 +196,10 @@ class TenantModelAdmin(admin.ModelAdmin):
         if ids is None or any(isinstance(i, int) and not -(2**63) <= i < 2**63 for i in ids):
             self.message_user(
                 request,
-                "Items must be selected in order to perform actions on them. "
-                "No items have been changed.",
+                _(
+                    "Items must be selected in order to perform actions on them. "
+                    "No items have been changed."
+                ),
                 messages.WARNING,
             )
             return None

@@ -36,6 +36,15 @@ class Organization(models.Model):
             "API. Off: HR sees per-program and per-department figures only."
         ),
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the interface for members who chose none. Empty: each "
+            "person's browser decides."
+        ),
+    )
     note_retention_days = models.PositiveIntegerField(
         null=True,
         blank=True,

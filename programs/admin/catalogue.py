@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
 
@@ -40,6 +42,7 @@ class ChecklistItemAdmin(TenantModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(completion_count=Count("completions"))
 
-    @admin.display(description="Completed by", ordering="completion_count")
+    @admin.display(description=_("Completed by"), ordering="completion_count")
     def completed_by(self, item):
-        return f"{item.completion_count} people" if item.completion_count != 1 else "1 person"
+        count = item.completion_count
+        return ngettext("%(count)s person", "%(count)s people", count) % {"count": count}

@@ -10,6 +10,8 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentoring.common.admin import report_errors
 from mentoring.common.forms import add_service_errors
@@ -31,7 +33,7 @@ from ..models import (
 
 
 class FocusSkillFilter(admin.SimpleListFilter):
-    title = "focus skill"
+    title = gettext_lazy("focus skill")
     parameter_name = "skill"
 
     def lookups(self, request, model_admin):
@@ -56,30 +58,35 @@ class EnrollmentCapacityForm(forms.ModelForm):
         maximum = self.instance.program.max_mentees_per_mentor
         if capacity is None or not 1 <= capacity <= maximum:
             raise ValidationError(
-                f"Choose between 1 and {maximum} mentees: that is the maximum per mentor of "
-                f"“{self.instance.program}”."
+                _(
+                    "Choose between 1 and %(maximum)s mentees: that is the maximum per mentor "
+                    "of “%(program)s”."
+                )
+                % {"maximum": maximum, "program": self.instance.program}
             )
         return capacity
 
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The applicants see it: say why, and what they could do next time.",
-        error_messages={"required": "Give a reason: the applicants see it."},
+        help_text=gettext_lazy("The applicants see it: say why, and what they could do next time."),
+        error_messages={"required": gettext_lazy("Give a reason: the applicants see it.")},
     )
 
 
 class EnrollmentCsvForm(forms.Form):
     MAX_BYTES = 2 * 1024 * 1024
 
-    program = forms.ModelChoiceField(queryset=Program.objects.none())
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=gettext_lazy("Program"))
     file = forms.FileField(
-        label="CSV file",
-        help_text="A header row with email and role (mentee or mentor), then skills "
-        "(names separated by ';') and, for mentors, capacity.",
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "A header row with email and role (mentee or mentor), then skills "
+            "(names separated by ';') and, for mentors, capacity."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -89,18 +96,21 @@ class EnrollmentCsvForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
-            raise ValidationError("The file is larger than 2 MB: split it into several files.")
+            raise ValidationError(_("The file is larger than 2 MB: split it into several files."))
         return upload
 
 
 ENROLLMENT_FIELDSETS = [
     (None, {"fields": ["person_summary", "program", "role", "status"]}),
     (
-        "Application",
+        gettext_lazy("Application"),
         {"fields": ["focus_skills", "situations_list", "growth_story", "goals_list"]},
     ),
-    ("Decision", {"fields": ["decision_reason", "decided_by", "decided_at", "created_at"]}),
-    ("Mentoring capacity", {"fields": ["capacity"]}),
+    (
+        gettext_lazy("Decision"),
+        {"fields": ["decision_reason", "decided_by", "decided_at", "created_at"]},
+    ),
+    (gettext_lazy("Mentoring capacity"), {"fields": ["capacity"]}),
 ]
 
 
@@ -162,28 +172,28 @@ class EnrollmentAdmin(TenantModelAdmin):
             capacity=form.cleaned_data["capacity"],
         )
 
-    @admin.display(description="Person", ordering="person__display_name")
+    @admin.display(description=gettext_lazy("Person"), ordering="person__display_name")
     def person_summary(self, enrollment):
         person = enrollment.person
         return format_html("{}<br><small>{}</small>", person.display_name, person.user.email)
 
-    @admin.display(description="Skills")
+    @admin.display(description=gettext_lazy("Skills"))
     def focus_skills(self, enrollment):
         return ", ".join(link.skill.name for link in enrollment.skill_links.all()) or "-"
 
-    @admin.display(description="Capacity", ordering="capacity")
+    @admin.display(description=gettext_lazy("Capacity"), ordering="capacity")
     def capacity_display(self, enrollment):
         return enrollment.capacity if enrollment.role == EnrollmentRole.MENTOR else "-"
 
-    @admin.display(description="Department", ordering="person__department__name")
+    @admin.display(description=gettext_lazy("Department"), ordering="person__department__name")
     def department(self, enrollment):
         return enrollment.person.department or "-"
 
-    @admin.display(description="Applied", ordering="created_at")
+    @admin.display(description=gettext_lazy("Applied"), ordering="created_at")
     def applied_at(self, enrollment):
         return enrollment.created_at
 
-    @admin.display(description="Situations")
+    @admin.display(description=gettext_lazy("Situations"))
     def situations_list(self, enrollment):
         if not enrollment.situations:
             return "-"
@@ -192,7 +202,7 @@ class EnrollmentAdmin(TenantModelAdmin):
             format_html_join("", "<li>{}</li>", ((s,) for s in enrollment.situations)),
         )
 
-    @admin.display(description="Goals")
+    @admin.display(description=gettext_lazy("Goals"))
     def goals_list(self, enrollment):
         goals = Goal.objects.filter(enrollment=enrollment).select_related("skill")
         if not goals:
@@ -206,7 +216,7 @@ class EnrollmentAdmin(TenantModelAdmin):
             ),
         )
 
-    @admin.action(description="Approve", permissions=["change"])
+    @admin.action(description=gettext_lazy("Approve"), permissions=["change"])
     def approve(self, request, queryset):
         selected = list(queryset)
         try:
@@ -216,15 +226,20 @@ class EnrollmentAdmin(TenantModelAdmin):
         except ValidationError as error:
             report_errors(self, request, error)
             return
-        self.message_user(request, f"{changed} enrolment(s) approved.", messages.SUCCESS)
+        message = ngettext(
+            "%(count)s enrolment(s) approved.", "%(count)s enrolment(s) approved.", changed
+        )
+        self.message_user(request, message % {"count": changed}, messages.SUCCESS)
         if changed < len(selected):
-            self.message_user(
-                request,
-                f"{len(selected) - changed} left as they were: already approved or withdrawn.",
-                messages.INFO,
+            left = len(selected) - changed
+            message = ngettext(
+                "%(count)s left as they were: already approved or withdrawn.",
+                "%(count)s left as they were: already approved or withdrawn.",
+                left,
             )
+            self.message_user(request, message % {"count": left}, messages.INFO)
 
-    @admin.action(description="Decline with a reason…", permissions=["change"])
+    @admin.action(description=gettext_lazy("Decline with a reason…"), permissions=["change"])
     def decline_with_reason(self, request, queryset):
         form = DeclineForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
@@ -238,11 +253,14 @@ class EnrollmentAdmin(TenantModelAdmin):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                self.message_user(request, f"{changed} enrolment(s) declined.", messages.SUCCESS)
+                message = ngettext(
+                    "%(count)s enrolment(s) declined.", "%(count)s enrolment(s) declined.", changed
+                )
+                self.message_user(request, message % {"count": changed}, messages.SUCCESS)
                 return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Decline with a reason",
+            "title": _("Decline with a reason"),
             "opts": self.model._meta,
             "form": form,
             "queryset": queryset,
@@ -315,7 +333,7 @@ class EnrollmentAdmin(TenantModelAdmin):
             template_url += f"?program={program_id}"
         context = {
             **self.admin_site.each_context(request),
-            "title": "Enrol people from a CSV file",
+            "title": _("Enrol people from a CSV file"),
             "opts": self.model._meta,
             "form": form,
             "columns": services.ENROLLMENT_CSV,
@@ -343,10 +361,10 @@ class GoalAdmin(ReadOnlyTenantAdmin):
     fields = ["statement", "skill", "status", "target_on", "person", "program", "created_at"]
     readonly_fields = fields
 
-    @admin.display(description="Mentee", ordering="enrollment__person__display_name")
+    @admin.display(description=gettext_lazy("Mentee"), ordering="enrollment__person__display_name")
     def person(self, goal):
         return goal.enrollment.person
 
-    @admin.display(description="Program", ordering="enrollment__program__name")
+    @admin.display(description=gettext_lazy("Program"), ordering="enrollment__program__name")
     def program(self, goal):
         return goal.enrollment.program

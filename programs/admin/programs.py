@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring import hooks
 from mentoring.common.admin import (
@@ -24,6 +26,7 @@ from mentoring.tenancy.admin import organization_admin_site
 from .. import services
 from ..events import PROGRAM_ADMIN_LINKS
 from ..models import (
+    STATUS_IN_A_SENTENCE,
     Enrollment,
     EnrollmentRole,
     EnrollmentStatus,
@@ -43,8 +46,8 @@ class ProgramForm(ServiceModelForm):
 
     focus_skills = forms.ModelMultipleChoiceField(
         queryset=Skill.objects.none(),  # the request's organization's, set in __init__
-        widget=FilteredSelectMultiple("focus skills", is_stacked=False),
-        help_text="The skills mentees of this program choose from (one or two each).",
+        widget=FilteredSelectMultiple(gettext_lazy("focus skills"), is_stacked=False),
+        help_text=gettext_lazy("The skills mentees of this program choose from (one or two each)."),
     )
 
     class Meta:
@@ -73,15 +76,15 @@ class ProgramForm(ServiceModelForm):
             "circle_mentors",
         ]
         labels = {
-            "checkin_cadence_days": "Check-in cadence (days)",
-            "goal_review_interval_months": "Goal review every (months)",
-            "cross_functional": "Cross-functional pairs",
-            "min_seniority_gap": "Minimum seniority gap",
-            "max_mentees_per_mentor": "Maximum mentees per mentor",
-            "enrollment_mode": "Enrolment mode",
-            "circle_min_mentees": "Fewest mentees in a circle",
-            "circle_max_mentees": "Most mentees in a circle",
-            "circle_mentors": "Mentors per circle",
+            "checkin_cadence_days": gettext_lazy("Check-in cadence (days)"),
+            "goal_review_interval_months": gettext_lazy("Goal review every (months)"),
+            "cross_functional": gettext_lazy("Cross-functional pairs"),
+            "min_seniority_gap": gettext_lazy("Minimum seniority gap"),
+            "max_mentees_per_mentor": gettext_lazy("Maximum mentees per mentor"),
+            "enrollment_mode": gettext_lazy("Enrolment mode"),
+            "circle_min_mentees": gettext_lazy("Fewest mentees in a circle"),
+            "circle_max_mentees": gettext_lazy("Most mentees in a circle"),
+            "circle_mentors": gettext_lazy("Mentors per circle"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -101,7 +104,7 @@ class ProgramForm(ServiceModelForm):
             self.initial.setdefault("focus_skills", Skill.objects.filter(pk__in=current))
         self.fields["focus_skills"].queryset = Skill.objects.filter(choices).order_by("name")
         self.fields["focus_skills"].label_from_instance = lambda skill: (
-            f"{skill.name} (archived)" if skill.is_archived else skill.name
+            _("%(skill)s (archived)") % {"skill": skill.name} if skill.is_archived else skill.name
         )
 
     def clean(self):
@@ -114,15 +117,20 @@ class ProgramForm(ServiceModelForm):
         if low is not None and high is not None and low > high:
             self.add_error(
                 "circle_min_mentees",
-                f"A circle cannot start with more mentees ({low}) than it may hold ({high}): "
-                "lower the fewest or raise the most.",
+                _(
+                    "A circle cannot start with more mentees (%(low)s) than it may hold "
+                    "(%(high)s): lower the fewest or raise the most."
+                )
+                % {"low": low, "high": high},
             )
         return cleaned
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if Program.objects.filter(name=name).exclude(pk=self.instance.pk).exists():
-            raise ValidationError(f"Another program is already called “{name}”.")
+            raise ValidationError(
+                _("Another program is already called “%(name)s”.") % {"name": name}
+            )
         return name
 
     def save_through_service(self):
@@ -145,7 +153,10 @@ def program_move_action(name: str, label: str, target: ProgramStatus, *, back: b
             current = ProgramStatus(program.status)
             if current == target:
                 modeladmin.message_user(
-                    request, f"“{program}” is already {target.label.lower()}.", messages.INFO
+                    request,
+                    _("“%(program)s” is already %(status)s.")
+                    % {"program": program, "status": STATUS_IN_A_SENTENCE[target]},
+                    messages.INFO,
                 )
                 continue
             if (STATUS_ORDER.index(current) > STATUS_ORDER.index(target)) != back:
@@ -153,7 +164,12 @@ def program_move_action(name: str, label: str, target: ProgramStatus, *, back: b
                 # reopen a program that is matching, nor the reverse.
                 modeladmin.message_user(
                     request,
-                    f"“{program}” is {current.label.lower()}: “{label}” does not apply to it.",
+                    _("“%(program)s” is %(status)s: “%(action)s” does not apply to it.")
+                    % {
+                        "program": program,
+                        "status": STATUS_IN_A_SENTENCE[current],
+                        "action": label,
+                    },
                     messages.ERROR,
                 )
                 continue
@@ -168,7 +184,10 @@ def program_move_action(name: str, label: str, target: ProgramStatus, *, back: b
                 report_errors(modeladmin, request, error)
             else:
                 modeladmin.message_user(
-                    request, f"“{program}” is now {target.label.lower()}.", messages.SUCCESS
+                    request,
+                    _("“%(program)s” is now %(status)s.")
+                    % {"program": program, "status": STATUS_IN_A_SENTENCE[target]},
+                    messages.SUCCESS,
                 )
 
     move.__name__ = name
@@ -195,13 +214,22 @@ class ProgramAdmin(GuardedDeletionAdmin, ServiceFormAdmin):
     search_fields = ["name"]
     readonly_fields = ["status", "recognized_mentors"]
     actions = [
-        program_move_action("open_enrolment", "Open enrolment", ProgramStatus.ENROLLING),
-        program_move_action("start_matching", "Start matching", ProgramStatus.MATCHING),
-        program_move_action("start_running", "Start running", ProgramStatus.RUNNING),
-        program_move_action("close_program", "Close program", ProgramStatus.CLOSED),
-        program_move_action("back_to_draft", "Back to draft", ProgramStatus.DRAFT, back=True),
         program_move_action(
-            "back_to_enrolment", "Back to enrolment", ProgramStatus.ENROLLING, back=True
+            "open_enrolment", gettext_lazy("Open enrolment"), ProgramStatus.ENROLLING
+        ),
+        program_move_action(
+            "start_matching", gettext_lazy("Start matching"), ProgramStatus.MATCHING
+        ),
+        program_move_action("start_running", gettext_lazy("Start running"), ProgramStatus.RUNNING),
+        program_move_action("close_program", gettext_lazy("Close program"), ProgramStatus.CLOSED),
+        program_move_action(
+            "back_to_draft", gettext_lazy("Back to draft"), ProgramStatus.DRAFT, back=True
+        ),
+        program_move_action(
+            "back_to_enrolment",
+            gettext_lazy("Back to enrolment"),
+            ProgramStatus.ENROLLING,
+            back=True,
         ),
         "duplicate_as_template",
         use_default_session_plan,
@@ -235,22 +263,22 @@ class ProgramAdmin(GuardedDeletionAdmin, ServiceFormAdmin):
                 },
             ),
             (
-                "Format",
+                _("Format"),
                 {"fields": ["format", "requires_training"]},
             ),
             (
-                "Circles",
+                _("Circles"),
                 {
                     "fields": [("circle_min_mentees", "circle_max_mentees"), "circle_mentors"],
-                    "description": (
+                    "description": _(
                         "Used by circle programs only: how large each circle is, and how "
                         "many mentors guide it. A mentor's capacity then counts circles."
                     ),
                 },
             ),
-            ("Rhythm", {"fields": ["checkin_cadence_days", "goal_review_interval_months"]}),
+            (_("Rhythm"), {"fields": ["checkin_cadence_days", "goal_review_interval_months"]}),
             (
-                "Matching",
+                _("Matching"),
                 {
                     "fields": [
                         "matching_mode",
@@ -261,13 +289,13 @@ class ProgramAdmin(GuardedDeletionAdmin, ServiceFormAdmin):
                     ]
                 },
             ),
-            ("Enrolment", {"fields": ["enrollment_mode", "is_onboarding"]}),
+            (_("Enrolment"), {"fields": ["enrollment_mode", "is_onboarding"]}),
         ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = self.settings_fieldsets()
         if obj is not None:
-            fieldsets.append(("Recognized mentors", {"fields": ["recognized_mentors"]}))
+            fieldsets.append((_("Recognized mentors"), {"fields": ["recognized_mentors"]}))
         return fieldsets
 
     def get_queryset(self, request):
@@ -288,37 +316,39 @@ class ProgramAdmin(GuardedDeletionAdmin, ServiceFormAdmin):
             )
         )
 
-    @admin.display(description="Mentees", ordering="approved_mentee_count")
+    @admin.display(description=gettext_lazy("Mentees"), ordering="approved_mentee_count")
     def approved_mentees(self, program):
         return program.approved_mentee_count
 
-    @admin.display(description="Mentors", ordering="approved_mentor_count")
+    @admin.display(description=gettext_lazy("Mentors"), ordering="approved_mentor_count")
     def approved_mentors(self, program):
         return program.approved_mentor_count
 
-    @admin.display(description="Waiting for approval", ordering="pending_count")
+    @admin.display(description=gettext_lazy("Waiting for approval"), ordering="pending_count")
     def pending_applications(self, program):
         return program.pending_count
 
-    @admin.display(description="Enrolments")
+    @admin.display(description=gettext_lazy("Enrolments"))
     def enrolments_link(self, program):
         url = changelist_url(Enrollment, program__id__exact=program.pk)
-        return format_html('<a href="{}">Enrolments of {}</a>', url, program.name)
+        text = _("Enrolments of %(program)s") % {"program": program.name}
+        return format_html('<a href="{}">{}</a>', url, text)
 
-    @admin.display(description="Run it")
+    @admin.display(description=gettext_lazy("Run it"))
     def cockpit_link(self, program):
         # The cockpit reads across the apps, so it lives in the composition layer
         # (mentoring.overview.cockpit_views): linked by its URL name, never imported.
         url = reverse("program_cockpit", kwargs={"program_id": program.pk})
-        return format_html('<a href="{}">Cockpit of {}</a>', url, program.name)
+        text = _("Cockpit of %(program)s") % {"program": program.name}
+        return format_html('<a href="{}">{}</a>', url, text)
 
-    @admin.display(description="Recognized mentors")
+    @admin.display(description=gettext_lazy("Recognized mentors"))
     def recognized_mentors(self, program):
         if program.pk is None:
             return "-"
         recognitions = Recognition.objects.filter(program=program).select_related("mentor")
         if not recognitions:
-            return "No mentor of this program has been recognized yet."
+            return _("No mentor of this program has been recognized yet.")
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
@@ -330,18 +360,23 @@ class ProgramAdmin(GuardedDeletionAdmin, ServiceFormAdmin):
 
     def deletion_refusal(self, program):
         if program.status != ProgramStatus.DRAFT or program.enrollments.exists():
-            return (
-                f"“{program}” has been opened or has enrolments, so it cannot be deleted: "
+            return _(
+                "“%(program)s” has been opened or has enrolments, so it cannot be deleted: "
                 "close it instead, so that its participants keep their history."
-            )
+            ) % {"program": program}
         return None
 
-    @admin.action(description="Duplicate as template (a new draft)", permissions=["add"])
+    @admin.action(
+        description=gettext_lazy("Duplicate as template (a new draft)"), permissions=["add"]
+    )
     def duplicate_as_template(self, request, queryset):
         for program in queryset:
             copy = services.program_duplicate(
                 organization=request.organization, actor=request.user, program=program
             )
             self.message_user(
-                request, f"“{copy}” created as a draft from “{program}”.", messages.SUCCESS
+                request,
+                _("“%(copy)s” created as a draft from “%(program)s”.")
+                % {"copy": copy, "program": program},
+                messages.SUCCESS,
             )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from mentoring.common.admin import ServiceFormAdmin, ServiceModelForm
 from mentoring.people.models import Profile
@@ -25,7 +26,7 @@ class RecognitionForm(ServiceModelForm):
                 .distinct()
                 .order_by("display_name")
             )
-            self.fields["mentor"].help_text = "People who mentor, or mentored, in a program."
+            self.fields["mentor"].help_text = _("People who mentor, or mentored, in a program.")
             self.fields["program"].queryset = Program.objects.order_by("name")
 
     def save_through_service(self):

@@ -11,6 +11,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.common.locks import lock
 from mentoring.tenancy.admin import TenantModelAdmin, organization_admin_site
@@ -23,18 +26,24 @@ POINTS_MAX = SessionPlanStep._meta.get_field("points").size or 8
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 ONE_EACH = (PlanStepKind.AGREEMENT, PlanStepKind.CLOSING)
 
-KIND_HELP = (
+KIND_HELP = gettext_lazy(
     "Which sessions follow this step: the pair's first session (agreement), sessions from "
     "a week before a goal review falls due (goal review), sessions in the mentorship's last "
     "two weeks (closing), and every other session (practice). A plan without one of these "
     "uses its practice step instead."
 )
-POINTS_HELP = (
-    f"One agenda point a line, up to {POINTS_MAX}. Write {SKILL} where the mentee's focus "
-    "skill belongs: a mentee with two focus skills gets that point once for each. The pair "
-    "can change or remove every point."
+POINTS_HELP = format_lazy(
+    gettext_lazy(
+        "One agenda point a line, up to {max}. Write {skill} where the mentee's focus "
+        "skill belongs: a mentee with two focus skills gets that point once for each. The pair "
+        "can change or remove every point."
+    ),
+    max=POINTS_MAX,
+    skill=SKILL,
 )
-POSITION_HELP = "Steps are listed in this order, and several steps of one kind take turns."
+POSITION_HELP = gettext_lazy(
+    "Steps are listed in this order, and several steps of one kind take turns."
+)
 
 
 class SessionPlanStepForm(forms.ModelForm):
@@ -57,23 +66,32 @@ class SessionPlanStepForm(forms.ModelForm):
         points = [" ".join(point.split()) for point in self.cleaned_data["points"]]
         points = [point for point in points if point]
         if not points:
-            raise ValidationError("Give the step at least one agenda point, one a line.")
+            raise ValidationError(_("Give the step at least one agenda point, one a line."))
         if len(points) > POINTS_MAX:
             raise ValidationError(
-                f"A step starts an agenda with up to {POINTS_MAX} points ({len(points)} now): "
-                "keep the ones that matter most, the pair adds their own."
+                _(
+                    "A step starts an agenda with up to %(max)s points (%(count)s now): "
+                    "keep the ones that matter most, the pair adds their own."
+                )
+                % {"max": POINTS_MAX, "count": len(points)}
             )
         for number, point in enumerate(points, start=1):
             if len(point) > POINT_MAX_LENGTH:
                 raise ValidationError(
-                    f"Point {number} is {len(point)} characters long: keep each point under "
-                    f"{POINT_MAX_LENGTH}."
+                    _(
+                        "Point %(number)s is %(length)s characters long: keep each point "
+                        "under %(max)s."
+                    )
+                    % {"number": number, "length": len(point), "max": POINT_MAX_LENGTH}
                 )
             unknown = [found for found in PLACEHOLDER.findall(point) if found != SKILL]
             if unknown:
                 raise ValidationError(
-                    f"Point {number} has {unknown[0]}: only {SKILL} is filled in (with the "
-                    "mentee's focus skill). Write it exactly so, or remove the braces."
+                    _(
+                        "Point %(number)s has %(found)s: only %(skill)s is filled in (with the "
+                        "mentee's focus skill). Write it exactly so, or remove the braces."
+                    )
+                    % {"number": number, "found": unknown[0], "skill": SKILL}
                 )
         return points
 
@@ -94,10 +112,10 @@ class SessionPlanStepPageForm(SessionPlanStepForm):
 
 
 def one_each_message(kind: str) -> str:
-    return (
-        f"A plan has one step “{PlanStepKind(kind).label}”: a mentorship has only one such "
+    return _(
+        "A plan has one step “%(kind)s”: a mentorship has only one such "
         "session. Remove the extra one, or make it practice."
-    )
+    ) % {"kind": PlanStepKind(kind).label}
 
 
 @admin.register(SessionPlanStep, site=organization_admin_site)
@@ -110,24 +128,29 @@ class SessionPlanStepAdmin(TenantModelAdmin):
     ordering = ["program", "position", "pk"]
     fields = ["program", "position", "kind", "title", "points"]
 
-    @admin.display(description="Agenda points")
+    @admin.display(description=gettext_lazy("Agenda points"))
     def point_count(self, step):
         return len(step.points)
 
 
-@admin.action(description="Use the default session plan", permissions=["change"])
+@admin.action(description=gettext_lazy("Use the default session plan"), permissions=["change"])
 def use_default_session_plan(modeladmin, request, queryset):
     """Give the chosen programs without any plan step the default plan (a program's own
     plan is left as it is)."""
     for program in queryset:
         if session_plan_install_default(organization=request.organization, program=program):
             modeladmin.message_user(
-                request, f"“{program}” now follows the default session plan.", messages.SUCCESS
+                request,
+                _("“%(program)s” now follows the default session plan.") % {"program": program},
+                messages.SUCCESS,
             )
         else:
             modeladmin.message_user(
                 request,
-                f"“{program}” has a session plan already: it was left as it is. Remove its "
-                "steps first to start again from the default.",
+                _(
+                    "“%(program)s” has a session plan already: it was left as it is. Remove its "
+                    "steps first to start again from the default."
+                )
+                % {"program": program},
                 messages.INFO,
             )

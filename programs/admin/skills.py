@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentoring.common.admin import GuardedDeletionAdmin
 from mentoring.tenancy.admin import organization_admin_site
@@ -33,15 +35,18 @@ class LinesField(forms.CharField):
             raise ValidationError(self.error_messages["required"], code="required")
         if not self.min_lines <= len(value) <= self.max_lines:
             raise ValidationError(
-                f"Write {self.min_lines} to {self.max_lines} behaviours, one per line "
-                f"(there are {len(value)}).",
+                _("Write %(min)s to %(max)s behaviours, one per line (there are %(count)s).")
+                % {"min": self.min_lines, "max": self.max_lines, "count": len(value)},
                 code="line_count",
             )
         for number, line in enumerate(value, start=1):
             if len(line) > self.max_line_length:
                 raise ValidationError(
-                    f"Line {number} has {len(line)} characters: keep each behaviour under "
-                    f"{self.max_line_length}.",
+                    _(
+                        "Line %(number)s has %(length)s characters: keep each behaviour "
+                        "under %(max)s."
+                    )
+                    % {"number": number, "length": len(line), "max": self.max_line_length},
                     code="line_length",
                 )
 
@@ -51,8 +56,10 @@ class SkillForm(forms.ModelForm):
         min_lines=3,
         max_lines=5,
         max_line_length=200,
-        help_text="One behaviour per line, 3 to 5 lines: things a person visibly does when "
-        "they have this skill, such as “summarizes what they heard before answering”.",
+        help_text=gettext_lazy(
+            "One behaviour per line, 3 to 5 lines: things a person visibly does when "
+            "they have this skill, such as “summarizes what they heard before answering”."
+        ),
     )
 
     class Meta:
@@ -62,7 +69,9 @@ class SkillForm(forms.ModelForm):
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if Skill.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
-            raise ValidationError(f"The catalogue already has a skill called “{name}”.")
+            raise ValidationError(
+                _("The catalogue already has a skill called “%(name)s”.") % {"name": name}
+            )
         return name
 
 
@@ -74,16 +83,16 @@ class SkillAdmin(GuardedDeletionAdmin):
     search_fields = ["name", "description"]
     actions = ["archive", "restore"]
 
-    @admin.display(description="Behaviours")
+    @admin.display(description=gettext_lazy("Behaviours"))
     def behaviour_count(self, skill):
         return len(skill.behaviours)
 
     def deletion_refusal(self, skill):
         if services.skill_is_used(skill):
-            return (
-                f"“{skill}” is used by programs, enrolments or goals, so it cannot be "
+            return _(
+                "“%(skill)s” is used by programs, enrolments or goals, so it cannot be "
                 "deleted: archive it instead (it stays on old records but cannot be chosen)."
-            )
+            ) % {"skill": skill}
         return None
 
     def _set_archived(self, request, queryset, archived: bool) -> int:
@@ -98,12 +107,14 @@ class SkillAdmin(GuardedDeletionAdmin):
             changed += 1
         return changed
 
-    @admin.action(description="Archive: keep on old records, no longer choosable")
+    @admin.action(description=gettext_lazy("Archive: keep on old records, no longer choosable"))
     def archive(self, request, queryset):
         changed = self._set_archived(request, queryset, True)
-        self.message_user(request, f"{changed} skill(s) archived.", messages.SUCCESS)
+        message = ngettext("%(count)s skill(s) archived.", "%(count)s skill(s) archived.", changed)
+        self.message_user(request, message % {"count": changed}, messages.SUCCESS)
 
-    @admin.action(description="Restore: choosable again")
+    @admin.action(description=gettext_lazy("Restore: choosable again"))
     def restore(self, request, queryset):
         changed = self._set_archived(request, queryset, False)
-        self.message_user(request, f"{changed} skill(s) restored.", messages.SUCCESS)
+        message = ngettext("%(count)s skill(s) restored.", "%(count)s skill(s) restored.", changed)
+        self.message_user(request, message % {"count": changed}, messages.SUCCESS)

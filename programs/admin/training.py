@@ -14,6 +14,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from mentoring.common.admin import changelist_url, report_errors
@@ -36,8 +38,11 @@ class TrainingModuleForm(forms.ModelForm):
         if program and resource and resource.program_id not in (None, program.pk):
             self.add_error(
                 "resource",
-                f"“{resource}” belongs to another program's resource bank: choose one of "
-                f"“{program}” or one for every program.",
+                _(
+                    "“%(resource)s” belongs to another program's resource bank: choose one of "
+                    "“%(program)s” or one for every program."
+                )
+                % {"resource": resource, "program": program},
             )
         return data
 
@@ -68,10 +73,10 @@ class TrainingModuleAdmin(TenantModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(finished_total=Count("completions"))
 
-    @admin.display(description="Finished by", ordering="finished_total")
+    @admin.display(description=gettext_lazy("Finished by"), ordering="finished_total")
     def finished_by(self, module):
         count = module.finished_total
-        return "1 mentor" if count == 1 else f"{count} mentors"
+        return ngettext("%(count)s mentor", "%(count)s mentors", count) % {"count": count}
 
     def get_urls(self):
         return [
@@ -110,8 +115,11 @@ class TrainingModuleAdmin(TenantModelAdmin):
         else:
             self.message_user(
                 request,
-                f"“{program}” now has the default training path of {len(modules)} modules. "
-                "Change, reorder or remove them below.",
+                _(
+                    "“%(program)s” now has the default training path of %(count)s modules. "
+                    "Change, reorder or remove them below."
+                )
+                % {"program": program, "count": len(modules)},
                 messages.SUCCESS,
             )
         return redirect(changelist_url(TrainingModule, program__id__exact=program.pk))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils import translation
+
 from mentoring.common.guards import check_same_organization
 from mentoring.people.selectors import profile_of
 
@@ -33,20 +35,22 @@ CHECKLIST_FOR_ROLE: dict[str, str] = {
 
 
 def organization_programs_defaults_install(*, organization: Organization) -> None:
-    """Give a new organization the skill catalogue, prep checklists and training lessons
-    (each skipped when it has some already, so it never overwrites a manager's edits)."""
-    if not Skill.objects.exists():
-        Skill.objects.bulk_create(
-            Skill(organization=organization, name=name, description=text, behaviours=behaviours)
-            for name, text, behaviours in defaults.SKILLS
-        )
-    if not ChecklistItem.objects.filter(program__isnull=True).exists():
-        ChecklistItem.objects.bulk_create(
-            ChecklistItem(organization=organization, audience=audience, text=str(text), position=i)
-            for audience, texts in defaults.CHECKLISTS.items()
-            for i, text in enumerate(texts, start=1)
-        )
-    training_lessons_install(organization=organization)
+    """Give a new organization the skill catalogue, prep checklists and training lessons,
+    in its language (empty: English); each skipped when it has some already, so it never
+    overwrites a manager's edits."""
+    with translation.override(organization.language or "en"):
+        if not Skill.objects.exists():
+            Skill.objects.bulk_create(
+                Skill(organization=organization, name=name, description=text, behaviours=behaviours)
+                for name, text, behaviours in defaults.skills()
+            )
+        if not ChecklistItem.objects.filter(program__isnull=True).exists():
+            ChecklistItem.objects.bulk_create(
+                ChecklistItem(organization=organization, audience=audience, text=text, position=i)
+                for audience, texts in defaults.checklists().items()
+                for i, text in enumerate(texts, start=1)
+            )
+        training_lessons_install(organization=organization)
 
 
 def skill_set_archived(

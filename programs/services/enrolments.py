@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentoring import hooks
 from mentoring.common.guards import check_same_organization
@@ -43,20 +44,26 @@ if TYPE_CHECKING:
 
 def _check_can_apply(program: Program, person: Profile) -> Enrollment | None:
     if program.status == ProgramStatus.CLOSED:
-        raise ValidationError(f"“{program}” is closed and takes no more applications.")
+        raise ValidationError(
+            _("“%(program)s” is closed and takes no more applications.") % {"program": program}
+        )
     if not program.is_open_for_applications:
         if program.enrollment_mode == EnrollmentMode.INVITATION:
             raise ValidationError(
-                f"“{program}” is by invitation only: ask its program manager to enrol you."
+                _("“%(program)s” is by invitation only: ask its program manager to enrol you.")
+                % {"program": program}
             )
-        raise ValidationError(f"“{program}” is not taking applications at the moment.")
+        raise ValidationError(
+            _("“%(program)s” is not taking applications at the moment.") % {"program": program}
+        )
     # The person's row, locked, puts their applications in a row: a first application has
     # no enrolment yet to lock, and two sent at once must not both insert one.
     lock(Profile.objects.filter(pk=person.pk))
     existing = Enrollment.objects.select_for_update().filter(program=program, person=person).first()
     if existing is not None and existing.is_active:
         raise ValidationError(
-            f"You already applied to “{program}” as {existing.get_role_display().lower()}."
+            _("You already applied to “%(program)s” as %(role)s.")
+            % {"program": program, "role": existing.get_role_display().lower()}
         )
     return existing
 
@@ -173,20 +180,20 @@ def enrollment_apply_mentee(
     allowed = program_skills(program)
     chosen = list(dict.fromkeys(focus_skills))
     if not 1 <= len(chosen) <= 2:
-        errors["focus_skills"] = (
+        errors["focus_skills"] = _(
             "Choose one or two focus skills: focus is what makes progress visible."
         )
     elif any(skill.pk not in allowed for skill in chosen):
-        errors["focus_skills"] = "Choose focus skills among this program's skills."
+        errors["focus_skills"] = _("Choose focus skills among this program's skills.")
     goal_skill = goal_skill or (chosen[0] if chosen else None)
     if goal_skill is not None and goal_skill not in chosen and "focus_skills" not in errors:
-        errors["goal_skill"] = "The goal's skill must be one of your focus skills."
+        errors["goal_skill"] = _("The goal's skill must be one of your focus skills.")
     problem = goal_statement_problem(goal_statement)
     if problem:
         errors["goal_statement"] = problem
     situations = [text.strip() for text in situations if text and text.strip()]
     if not 2 <= len(situations) <= 3:
-        errors["situations"] = "Describe two or three real, recent situations."
+        errors["situations"] = _("Describe two or three real, recent situations.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -232,16 +239,15 @@ def enrollment_apply_mentor(
     errors = {}
     skills = list(dict.fromkeys(skills))
     if not skills:
-        errors["skills"] = "Choose at least one skill you can help with."
+        errors["skills"] = _("Choose at least one skill you can help with.")
     elif any(skill.is_archived for skill in skills):
-        errors["skills"] = "Archived skills cannot be chosen."
+        errors["skills"] = _("Archived skills cannot be chosen.")
     if capacity is None or not 1 <= capacity <= program.max_mentees_per_mentor:
-        errors["capacity"] = (
-            f"Choose between 1 and {program.max_mentees_per_mentor} mentees: "
-            "that is this program's maximum per mentor."
-        )
+        errors["capacity"] = _(
+            "Choose between 1 and %(most)s mentees: that is this program's maximum per mentor."
+        ) % {"most": program.max_mentees_per_mentor}
     if not growth_story.strip():
-        errors["growth_story"] = "Tell mentees briefly how you grew these skills yourself."
+        errors["growth_story"] = _("Tell mentees briefly how you grew these skills yourself.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -270,13 +276,16 @@ def enrollment_set_capacity(
     """Change a mentor's capacity within the program's maximum."""
     check_same_organization(organization, enrollment)
     if enrollment.role != EnrollmentRole.MENTOR:
-        raise ValidationError("Only a mentor's enrolment has a capacity.")
+        raise ValidationError(_("Only a mentor's enrolment has a capacity."))
     maximum = enrollment.program.max_mentees_per_mentor
     if capacity is None or not 1 <= capacity <= maximum:
         raise ValidationError(
             {
-                "capacity": f"Choose between 1 and {maximum} mentees: that is the maximum per "
-                f"mentor of “{enrollment.program}”."
+                "capacity": _(
+                    "Choose between 1 and %(most)s mentees: that is the maximum per mentor "
+                    "of “%(program)s”."
+                )
+                % {"most": maximum, "program": enrollment.program}
             }
         )
     enrollment.capacity = capacity
@@ -290,9 +299,9 @@ def enrollment_withdraw(
     with transaction.atomic():
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if enrollment.person.user_id != actor.pk:
-            raise ValidationError("Only the applicant can withdraw an application.")
+            raise ValidationError(_("Only the applicant can withdraw an application."))
         if not enrollment.is_active:
-            raise ValidationError("This application is no longer active.")
+            raise ValidationError(_("This application is no longer active."))
         enrollment.status = EnrollmentStatus.WITHDRAWN
         enrollment.save(update_fields=["status", "updated_at"])
         _close_goals([enrollment])
@@ -361,7 +370,7 @@ def enrollments_decline(
 ) -> int:
     """Decline applications with a reason the applicant will see."""
     if not reason.strip():
-        raise ValidationError("Give a reason: applicants see it.")
+        raise ValidationError(_("Give a reason: applicants see it."))
     return _decide(organization, actor, enrollments, EnrollmentStatus.DECLINED, reason.strip())
 
 

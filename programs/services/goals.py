@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring import hooks
 from mentoring.common.guards import check_same_organization
@@ -43,7 +45,7 @@ def goal_statement_problem(statement: str) -> str | None:
     """Why a goal is too vague to observe, or None. The application form shows it."""
     text = " ".join(statement.split()).lower().rstrip(".!")
     if len(text.split()) < MIN_GOAL_WORDS or any(re.search(p, text) for p in VAGUE_GOAL_PATTERNS):
-        return (
+        return _(
             "Make the goal concrete: say what you will do, in which situation, so that someone "
             "else could see it happen. Not “communicate better” but, for example, “run our "
             "weekly planning so that every quieter colleague speaks at least once”."
@@ -70,14 +72,14 @@ def goal_holder_filter(prefix: str = "") -> Q:
 def _check_enrollment_active(enrollment: Enrollment) -> None:
     if not enrollment.is_active:
         raise ValidationError(
-            "This enrolment is no longer active: its goals and reviews are closed."
+            _("This enrolment is no longer active: its goals and reviews are closed.")
         )
 
 
 def _check_mentee(actor: User, enrollment: Enrollment) -> None:
     _check_enrollment_active(enrollment)
     if not holds_goals(enrollment) or enrollment.person.user_id != actor.pk:
-        raise ValidationError("Only the mentee of this enrolment can change its goals.")
+        raise ValidationError(_("Only the mentee of this enrolment can change its goals."))
 
 
 def _check_goal_fields(enrollment: Enrollment, statement: str, skill: Skill) -> None:
@@ -86,7 +88,7 @@ def _check_goal_fields(enrollment: Enrollment, statement: str, skill: Skill) -> 
     if problem:
         errors["statement"] = problem
     if skill.pk not in program_skills(enrollment.program):
-        errors["skill"] = "Choose one of the program's focus skills."
+        errors["skill"] = _("Choose one of the program's focus skills.")
     if errors:
         raise ValidationError(errors)
 
@@ -108,7 +110,7 @@ def goal_create(
         refuse_repeat(
             Enrollment.objects.filter(pk=enrollment.pk),
             Goal.objects.filter(enrollment=enrollment, statement=statement, skill=skill),
-            "You already have this goal.",
+            _("You already have this goal."),
         )
         return Goal.objects.create(
             organization=organization,
@@ -133,7 +135,7 @@ def goal_update(
     _check_mentee(actor, goal.enrollment)
     _check_goal_fields(goal.enrollment, statement, skill)
     if status not in GoalStatus.values or status == GoalStatus.CLOSED:
-        raise ValidationError({"status": "Unknown status."})
+        raise ValidationError({"status": _("Unknown status.")})
     goal.statement, goal.skill, goal.target_on, goal.status = (
         " ".join(statement.split()),
         skill,
@@ -163,14 +165,14 @@ def goal_review_add(
     # Who else may review (the mentee's mentor) is known above programs: GOAL_REVIEWER.
     is_reviewer = any(hooks.run(GOAL_REVIEWER, enrollment=enrollment, person=author))
     if author.pk != enrollment.person_id and not is_reviewer:
-        raise ValidationError("Only the mentee and their mentor can review this goal.")
+        raise ValidationError(_("Only the mentee and their mentor can review this goal."))
     errors = {}
     if progress not in range(1, 6):
-        errors["progress"] = "Progress is a level from 1 to 5."
+        errors["progress"] = _("Progress is a level from 1 to 5.")
     if not what_changed.strip():
-        errors["what_changed"] = "Say what changed since the last review, even if little."
+        errors["what_changed"] = _("Say what changed since the last review, even if little.")
     if not next_steps.strip():
-        errors["next_steps"] = "Say what comes next."
+        errors["next_steps"] = _("Say what comes next.")
     if errors:
         raise ValidationError(errors)
     today = on or timezone.localdate()
@@ -187,7 +189,7 @@ def goal_review_add(
         refuse_repeat(
             Goal.objects.filter(pk=goal.pk),
             GoalReview.objects.filter(goal=goal, period=period, author=author, **texts),
-            "You already saved this review.",
+            _("You already saved this review."),
         )
         review = GoalReview.objects.create(
             organization=organization,
@@ -219,8 +221,8 @@ def _other_members(enrollment: Enrollment, author) -> list:
     return [person for person in people if person.pk != author.pk]
 
 
-OBSERVATION_CHANGED = (
-    "{name} changed this observation while you were writing. Their version is shown "
+OBSERVATION_CHANGED = gettext_lazy(
+    "%(name)s changed this observation while you were writing. Their version is shown "
     "above; your text is still in the box: merge the two and save again."
 )
 
@@ -246,21 +248,21 @@ def goal_review_observe(
         or author.pk == enrollment.person_id
         or not is_reviewer
     ):
-        raise ValidationError("Only the mentee's mentor can add an observation to this review.")
+        raise ValidationError(_("Only the mentee's mentor can add an observation to this review."))
     text = text.strip()
     if not text:
-        raise ValidationError({"text": "Write what you observed, even a sentence."})
+        raise ValidationError({"text": _("Write what you observed, even a sentence.")})
     with transaction.atomic():
         current = locked(
             GoalReview.objects.all(),
             review.pk,
-            "This review is no longer there.",
+            _("This review is no longer there."),
         )
         if current.observation_version != version:
             if current.mentor_observation == text:
                 return current  # sent twice: already saved
-            name = current.observed_by.display_name if current.observed_by else "Someone"
-            raise ValidationError(OBSERVATION_CHANGED.format(name=name), code="conflict")
+            name = current.observed_by.display_name if current.observed_by else _("Someone")
+            raise ValidationError(OBSERVATION_CHANGED % {"name": name}, code="conflict")
         if current.mentor_observation == text:
             return current
         current.mentor_observation = text

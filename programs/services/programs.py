@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from mentoring.common.guards import check_same_organization
 
@@ -41,18 +42,17 @@ def program_validate(*, program: Program, focus_skills: list[Skill]) -> None:
     errors = {}
     name = " ".join(program.name.split())
     if Program.objects.filter(name=name).exclude(pk=program.pk).exists():
-        errors["name"] = f"Another program is already called “{name}”."
+        errors["name"] = _("Another program is already called “%(name)s”.") % {"name": name}
     if program.starts_on and program.ends_on and program.ends_on <= program.starts_on:
-        errors["ends_on"] = "The program must end after it starts."
+        errors["ends_on"] = _("The program must end after it starts.")
     if program.default_mentees_per_mentor > program.max_mentees_per_mentor:
-        errors["default_mentees_per_mentor"] = (
-            f"The default ({program.default_mentees_per_mentor}) cannot exceed the maximum "
-            f"of {program.max_mentees_per_mentor} mentees per mentor."
-        )
+        errors["default_mentees_per_mentor"] = _(
+            "The default (%(usual)s) cannot exceed the maximum of %(most)s mentees per mentor."
+        ) % {"usual": program.default_mentees_per_mentor, "most": program.max_mentees_per_mentor}
     if not focus_skills:
-        errors["focus_skills"] = "Choose at least one focus skill."
+        errors["focus_skills"] = _("Choose at least one focus skill.")
     elif any(skill.is_archived for skill in focus_skills):
-        errors["focus_skills"] = "Archived skills cannot be chosen: restore them first."
+        errors["focus_skills"] = _("Archived skills cannot be chosen: restore them first.")
     if errors:
         raise ValidationError(errors)
 
@@ -103,15 +103,28 @@ def program_transition(
         allowed = TRANSITIONS[current]
         if target not in allowed:
             if not allowed:
-                raise ValidationError(f"“{program}” is closed: its status cannot change any more.")
-            options = " or ".join(str(status.label) for status in allowed)
+                raise ValidationError(
+                    _("“%(program)s” is closed: its status cannot change any more.")
+                    % {"program": program}
+                )
+            options = _(" or ").join(str(status.label) for status in allowed)
             raise ValidationError(
-                f"“{program}” is {current.label.lower()}: it can move to {options}, "
-                f"not straight to {target.label.lower()}."
+                _(
+                    "“%(program)s” is %(current)s: it can move to %(options)s, "
+                    "not straight to %(target)s."
+                )
+                % {
+                    "program": program,
+                    "current": current.label.lower(),
+                    "options": options,
+                    "target": target.label.lower(),
+                }
             )
         opening = target == ProgramStatus.ENROLLING and current == ProgramStatus.DRAFT
         if opening and not ProgramSkill.objects.filter(program=program).exists():
-            raise ValidationError(f"Give “{program}” at least one focus skill first.")
+            raise ValidationError(
+                _("Give “%(program)s” at least one focus skill first.") % {"program": program}
+            )
         program.status = target
         program.save(update_fields=["status", "updated_at"])
     return program
@@ -121,7 +134,7 @@ def program_duplicate(*, organization: Organization, actor: User, program: Progr
     """A draft copy of a program with its settings, focus skills, checklist and resources."""
     check_same_organization(organization, program)
     with transaction.atomic():
-        base = f"Copy of {program.name}"[:110]
+        base = (_("Copy of %(name)s") % {"name": program.name})[:110]
         name, number = base, 2
         while Program.objects.filter(name=name).exists():
             name, number = f"{base} ({number})", number + 1

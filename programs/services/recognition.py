@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from mentoring.common.guards import check_same_organization
 from mentoring.people.models import Profile
@@ -33,12 +34,15 @@ def recognition_award(
     if program is not None:
         mentoring = mentoring.filter(program=program)
     if not mentoring.exists():
-        where = f"in “{program}”" if program else "in any program"
-        raise ValidationError(f"{mentor} is not a mentor {where}.")
+        if program is not None:
+            message = _("%(mentor)s is not a mentor in “%(program)s”.")
+        else:
+            message = _("%(mentor)s is not a mentor in any program.")
+        raise ValidationError(message % {"mentor": mentor, "program": program})
     if badge not in Badge.values:
-        raise ValidationError({"badge": "Choose one of the badges."})
+        raise ValidationError({"badge": _("Choose one of the badges.")})
     if not note.strip():
-        raise ValidationError({"note": "Say what the mentor did: it is shown on their profile."})
+        raise ValidationError({"note": _("Say what the mentor did: it is shown on their profile.")})
     return Recognition.objects.create(
         organization=organization,
         mentor=mentor,

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from mentoring.common.guards import check_same_organization
 from mentoring.people.selectors import profile_of
@@ -32,9 +34,10 @@ REFLECTION_MIN, REFLECTION_MAX = 20, 4000
 
 
 def training_lessons_install(*, organization: Organization) -> None:
-    """Put the default training lessons in the resource bank, skipping any title it has
-    already (a manager's edits are never overwritten)."""
-    titles = [title for title, *_rest in defaults.TRAINING_LESSONS]
+    """Put the default training lessons in the resource bank, in the organization's
+    language, skipping any title it has already (a manager's edits are never overwritten)."""
+    lessons = _lessons(organization)
+    titles = [title for title, *_rest in lessons]
     existing = set(Resource.objects.filter(title__in=titles).values_list("title", flat=True))
     Resource.objects.bulk_create(
         Resource(
@@ -44,9 +47,14 @@ def training_lessons_install(*, organization: Organization) -> None:
             description=description,
             body=body,
         )
-        for title, description, body, _prompt in defaults.TRAINING_LESSONS
+        for title, description, body, _prompt in lessons
         if title not in existing
     )
+
+
+def _lessons(organization: Organization) -> list[tuple[str, str, str, str]]:
+    with translation.override(organization.language or "en"):
+        return defaults.training_lessons()
 
 
 def training_path_use_defaults(
@@ -59,14 +67,14 @@ def training_path_use_defaults(
         program = Program.objects.select_for_update().get(pk=program.pk)
         if TrainingModule.objects.filter(program=program).exists():
             raise ValidationError(
-                f"“{program}” has a training path already: change its modules instead."
+                _("“%(program)s” has a training path already: change its modules instead.")
+                % {"program": program}
             )
         training_lessons_install(organization=organization)
+        lessons = _lessons(organization)
         resources = {
             r.title: r
-            for r in Resource.objects.filter(
-                title__in=[title for title, *_rest in defaults.TRAINING_LESSONS]
-            )
+            for r in Resource.objects.filter(title__in=[title for title, *_rest in lessons])
         }
         return TrainingModule.objects.bulk_create(
             TrainingModule(
@@ -76,9 +84,7 @@ def training_path_use_defaults(
                 reflection_prompt=prompt,
                 position=position,
             )
-            for position, (title, _description, _body, prompt) in enumerate(
-                defaults.TRAINING_LESSONS, start=1
-            )
+            for position, (title, _description, _body, prompt) in enumerate(lessons, start=1)
         )
 
 
@@ -92,15 +98,21 @@ def training_module_complete(
     if len(text) < REFLECTION_MIN:
         raise ValidationError(
             {
-                "reflection": f"Write at least {REFLECTION_MIN} characters: a few sentences "
-                "in your own words are enough."
+                "reflection": _(
+                    "Write at least %(least)s characters: a few sentences "
+                    "in your own words are enough."
+                )
+                % {"least": REFLECTION_MIN}
             }
         )
     if len(text) > REFLECTION_MAX:
         raise ValidationError(
             {
-                "reflection": f"Keep your reflection under {REFLECTION_MAX} characters "
-                f"(it has {len(text)}): shorten it a little."
+                "reflection": _(
+                    "Keep your reflection under %(most)s characters "
+                    "(it has %(length)s): shorten it a little."
+                )
+                % {"most": REFLECTION_MAX, "length": len(text)}
             }
         )
     person = profile_of(actor)
@@ -112,8 +124,10 @@ def training_module_complete(
     ).exists()
     if not is_mentor:
         raise ValidationError(
-            "Only approved mentors of this program finish its training: once your "
-            "application is approved, you can write your reflections."
+            _(
+                "Only approved mentors of this program finish its training: once your "
+                "application is approved, you can write your reflections."
+            )
         )
     # The unique constraint makes two submits at once one row: the second updates it.
     return TrainingCompletion.objects.update_or_create(

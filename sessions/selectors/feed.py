@@ -61,14 +61,15 @@ def fingerprint(feed: CalendarFeed) -> str:
 def access_feed(*, organization: Organization, token: str) -> CalendarFeed:
     """The feed whose secret is ``token``, with its person, in the active organization;
     404 for an unknown or replaced token, another organization's, or a person who is no
-    longer an active member. One query."""
+    longer an active member. One query (the person's organization with it, for the
+    language the feed is written in)."""
     active_member = Membership.objects.filter(
         user=OuterRef("person__user"), is_active=True, user__is_active=True
     )
     feed = (
         CalendarFeed.objects.filter(token_hash=token_hash(token))
         .filter(Exists(active_member))
-        .select_related("person")
+        .select_related("person__organization")
         .first()
     )
     if feed is None:

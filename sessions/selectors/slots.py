@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from mentoring.common.guards import check_same_organization
 from mentoring.common.time_zones import time_zone_of
@@ -130,14 +131,14 @@ def _clock(person: Profile, starts_at: datetime, ends_at: datetime) -> Clock:
 
 def _missing_windows(people: list[Profile], viewer: Profile | None) -> str:
     if len(people) == 2:
-        return "Neither of you has said when you can meet yet."
+        return _("Neither of you has said when you can meet yet.")
     (person,) = people
     if viewer is not None and person.pk == viewer.pk:
-        return "You have not said when you can meet yet: set your weekly availability."
-    return (
-        f"{person.display_name} has not said when they can meet yet, so there is no time to "
+        return _("You have not said when you can meet yet: set your weekly availability.")
+    return _(
+        "%(name)s has not said when they can meet yet, so there is no time to "
         "propose: plan a time below, or ask them to set their weekly availability."
-    )
+    ) % {"name": person.display_name}
 
 
 def mutual_slots(

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.common.guards import check_same_organization
 from mentoring.common.locks import locked
@@ -28,8 +30,8 @@ if TYPE_CHECKING:
     from mentoring.people.models import Profile
     from mentoring.tenancy.models import Organization
 
-GONE = "That point has just been removed from the agenda."
-ON_AGENDA = "That prompt is already on the agenda."
+GONE = gettext_lazy("That point has just been removed from the agenda.")
+ON_AGENDA = gettext_lazy("That prompt is already on the agenda.")
 
 # Agenda news is worth an email only shortly before the session (the issue asked for "the
 # day before": two days leave room for time zones and weekends).
@@ -53,7 +55,11 @@ class AgendaEditConflict(ValidationError):
 
     def __init__(self, *, theirs: str, version: int) -> None:
         super().__init__(
-            {"text": "Someone changed this point while you were editing it. Both texts are here."}
+            {
+                "text": _(
+                    "Someone changed this point while you were editing it. Both texts are here."
+                )
+            }
         )
         self.theirs = theirs
         self.version = version
@@ -79,12 +85,12 @@ def agenda_item_add(
     """Add a point, written or picked from the prompt library, at the end of the agenda."""
     check_same_organization(organization, session, prompt)
     if prompt is not None and not prompt.is_active:
-        raise ValidationError({"prompt": "That prompt has been switched off: pick another."})
+        raise ValidationError({"prompt": _("That prompt has been switched off: pick another.")})
     text = (prompt.text if prompt is not None else text).strip()
     if not text:
-        raise ValidationError({"text": "Write the point, or pick a prompt."})
+        raise ValidationError({"text": _("Write the point, or pick a prompt.")})
     if len(text) > 600:
-        raise ValidationError({"text": "Keep an agenda point under 600 characters."})
+        raise ValidationError({"text": _("Keep an agenda point under 600 characters.")})
     with transaction.atomic():
         session = planned(session)
         person = pair_member(actor, session.mentorship)
@@ -119,7 +125,7 @@ def agenda_item_edit(
     check_same_organization(organization, item)
     text = text.strip()
     if not text or len(text) > 600:
-        raise ValidationError({"text": "An agenda point has 1 to 600 characters."})
+        raise ValidationError({"text": _("An agenda point has 1 to 600 characters.")})
     with transaction.atomic():
         session = planned(item.session)
         pair_member(actor, session.mentorship)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
@@ -37,7 +38,8 @@ def agreement_save(
     pair_member(actor, mentorship)
     missing = [name for name in AGREEMENT_FIELDS if not str(fields.get(name, "")).strip()]
     if missing:
-        raise ValidationError({name: "Agree on this too, even in a few words." for name in missing})
+        message = _("Agree on this too, even in a few words.")
+        raise ValidationError({name: message for name in missing})
     with transaction.atomic():
         lock(Mentorship.objects.filter(pk=mentorship.pk))  # a first agreement has no row yet
         agreement = Agreement.objects.select_for_update().filter(mentorship=mentorship).first()

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from mentoring.common.guards import check_same_organization
 from mentoring.common.locks import lock
@@ -73,16 +74,16 @@ def _window_problem(window: WindowInput) -> str:
     """Why one window cannot be kept, or an empty text."""
     span = f"{_hhmm(window.starts)}–{_hhmm(window.ends)}"
     if window.ends <= window.starts:
-        return (
-            f"{span} ends before it starts. Give the start first (09:00–12:00); a window "
+        return _(
+            "%(span)s ends before it starts. Give the start first (09:00–12:00); a window "
             "past midnight is two windows, one on each day."
-        )
+        ) % {"span": span}
     off_grid = [_hhmm(t) for t in (window.starts, window.ends) if not _on_grid(t)]
     if off_grid:
-        return (
-            f"{span}: use quarter hours ({', '.join(off_grid)} is not one): "
+        return _(
+            "%(span)s: use quarter hours (%(times)s is not one): "
             "for example 09:00, 09:15, 09:30 or 09:45."
-        )
+        ) % {"span": span, "times": ", ".join(off_grid)}
     return ""
 
 
@@ -93,7 +94,7 @@ def check_week(windows: Iterable[WindowInput]) -> list[WindowInput]:
     errors: dict[str, list[str]] = {}
     for window in windows:
         if window.weekday not in Weekday.values:
-            raise ValidationError("A weekday is from Monday to Sunday.")
+            raise ValidationError(_("A weekday is from Monday to Sunday."))
         problem = _window_problem(window)
         if problem:
             errors.setdefault(day_key(window.weekday), []).append(problem)
@@ -104,11 +105,17 @@ def check_week(windows: Iterable[WindowInput]) -> list[WindowInput]:
         day: list[WindowInput] = []
         for window in sorted(by_day[weekday], key=lambda w: (w.starts, w.ends)):
             if day and window.starts < day[-1].ends:
-                earlier = day[-1]
+                earlier, ends = day[-1], window.ends
                 errors.setdefault(day_key(weekday), []).append(
-                    f"{_hhmm(earlier.starts)}–{_hhmm(earlier.ends)} and "
-                    f"{_hhmm(window.starts)}–{_hhmm(window.ends)} overlap. Give each time once, "
-                    f"for example {_hhmm(earlier.starts)}–{_hhmm(max(earlier.ends, window.ends))}."
+                    _(
+                        "%(first)s and %(second)s overlap. Give each time once, "
+                        "for example %(joined)s."
+                    )
+                    % {
+                        "first": f"{_hhmm(earlier.starts)}–{_hhmm(earlier.ends)}",
+                        "second": f"{_hhmm(window.starts)}–{_hhmm(window.ends)}",
+                        "joined": f"{_hhmm(earlier.starts)}–{_hhmm(max(earlier.ends, ends))}",
+                    }
                 )
             elif day and window.starts == day[-1].ends:
                 day[-1] = day[-1]._replace(ends=window.ends)  # touching: one window
@@ -119,8 +126,11 @@ def check_week(windows: Iterable[WindowInput]) -> list[WindowInput]:
         raise ValidationError(errors)
     if len(week) > MAX_WINDOWS:
         raise ValidationError(
-            f"Keep to {MAX_WINDOWS} windows a week ({len(week)} now): join neighbouring "
-            "times into longer windows."
+            _(
+                "Keep to %(max)s windows a week (%(count)s now): join neighbouring "
+                "times into longer windows."
+            )
+            % {"max": MAX_WINDOWS, "count": len(week)}
         )
     return week
 
@@ -164,7 +174,7 @@ def person_today(person: Profile) -> date:
 
 
 def _day(moment: date) -> str:
-    return f"{moment.day} {moment:%b %Y}"
+    return dateformat.format(moment, "j M Y")
 
 
 def check_away(
@@ -175,25 +185,28 @@ def check_away(
     errors: dict[str, str] = {}
     note = " ".join(note.split())
     if first_day is None:
-        errors["first_day"] = "Give the first day you are away."
+        errors["first_day"] = _("Give the first day you are away.")
     if last_day is None:
-        errors["last_day"] = "Give the last day you are away (the same day for one day)."
+        errors["last_day"] = _("Give the last day you are away (the same day for one day).")
     if len(note) > NOTE_MAX_CHARS:
-        errors["note"] = f"Keep the note under {NOTE_MAX_CHARS} characters ({len(note)} now)."
+        errors["note"] = _("Keep the note under %(max)s characters (%(count)s now).") % {
+            "max": NOTE_MAX_CHARS,
+            "count": len(note),
+        }
     if first_day is not None and last_day is not None:
         if last_day < first_day:
-            errors["last_day"] = (
-                f"The last day ({_day(last_day)}) is before the first ({_day(first_day)})."
-            )
+            errors["last_day"] = _("The last day (%(last)s) is before the first (%(first)s).") % {
+                "last": _day(last_day),
+                "first": _day(first_day),
+            }
         elif (last_day - first_day).days + 1 > MAX_AWAY_DAYS:
-            errors["last_day"] = (
-                f"Keep an away period to a year at most ({(last_day - first_day).days + 1} "
-                "days now); add the rest later."
-            )
+            errors["last_day"] = _(
+                "Keep an away period to a year at most (%(count)s days now); add the rest later."
+            ) % {"count": (last_day - first_day).days + 1}
         elif last_day < today:
-            errors["last_day"] = "That period is over already: give days from today on."
+            errors["last_day"] = _("That period is over already: give days from today on.")
         elif first_day > today + timedelta(days=AWAY_HORIZON_DAYS):
-            errors["first_day"] = "That is more than two years ahead: add it nearer the time."
+            errors["first_day"] = _("That is more than two years ahead: add it nearer the time.")
     if errors:
         raise ValidationError(errors)
     assert first_day is not None and last_day is not None  # checked above
@@ -223,14 +236,17 @@ def away_period_add(
         if clash is not None:
             raise ValidationError(
                 {
-                    "first_day": f"You are already away from {_day(clash.first_day)} to "
-                    f"{_day(clash.last_day)}, which overlaps these days. Remove that period "
-                    "first, or choose days around it."
+                    "first_day": _(
+                        "You are already away from %(first)s to %(last)s, which overlaps these "
+                        "days. Remove that period first, or choose days around it."
+                    )
+                    % {"first": _day(clash.first_day), "last": _day(clash.last_day)}
                 }
             )
         if periods.filter(last_day__gte=person_today(person)).count() >= MAX_UPCOMING_AWAY:
             raise ValidationError(
-                f"You have {MAX_UPCOMING_AWAY} away periods to come already: remove one first."
+                _("You have %(max)s away periods to come already: remove one first.")
+                % {"max": MAX_UPCOMING_AWAY}
             )
         return AwayPeriod.objects.create(
             organization=organization, person=person, first_day=first, last_day=last, note=note

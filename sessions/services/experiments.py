@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
@@ -45,18 +46,20 @@ def action_item_add(
     if own_only:
         owner = owner or person
         if owner.pk != person.pk:
-            raise ValidationError({"owner": "In a circle, each of you adds your own experiments."})
+            raise ValidationError(
+                {"owner": _("In a circle, each of you adds your own experiments.")}
+            )
     else:
         owner = owner or mentorship.mentee.person
         if owner.pk not in (mentorship.mentee.person_id, mentorship.mentor.person_id):
-            raise ValidationError({"owner": "The owner is the mentee or the mentor."})
+            raise ValidationError({"owner": _("The owner is the mentee or the mentor.")})
     errors = {}
     if not description.strip():
-        errors["description"] = "Describe the experiment: what, where, with whom."
+        errors["description"] = _("Describe the experiment: what, where, with whom.")
     elif len(description) > 500:
-        errors["description"] = "Keep it under 500 characters: small experiments are short."
+        errors["description"] = _("Keep it under 500 characters: small experiments are short.")
     if due_on is None or due_on < timezone.localdate():
-        errors["due_on"] = "Choose a due date from today on."
+        errors["due_on"] = _("Choose a due date from today on.")
     if errors:
         raise ValidationError(errors)
     assert due_on is not None  # checked above
@@ -68,9 +71,9 @@ def action_item_add(
                 mentorship=mentorship, description=description, status=ActionStatus.OPEN
             ).filter(**({"owner": owner} if own_only else {})),
             {
-                "description": "This experiment is already on your list."
+                "description": _("This experiment is already on your list.")
                 if own_only
-                else "This experiment is already on the pair's list."
+                else _("This experiment is already on the pair's list.")
             },
         )
         return ActionItem.objects.create(
@@ -90,14 +93,16 @@ def action_item_complete(
     check_same_organization(organization, item)
     person = profile_of(actor)
     if person.pk != item.owner_id:
-        raise ValidationError("Only the owner of this experiment can mark it done.")
+        raise ValidationError(_("Only the owner of this experiment can mark it done."))
     reflection = check_text("reflection", reflection)
     if not reflection:
-        raise ValidationError({"reflection": "What happened when you tried it? A line is enough."})
+        raise ValidationError(
+            {"reflection": _("What happened when you tried it? A line is enough.")}
+        )
     with transaction.atomic():
         item = ActionItem.objects.select_for_update().get(pk=item.pk)
         if item.status != ActionStatus.OPEN:
-            raise ValidationError("This experiment is already closed.")
+            raise ValidationError(_("This experiment is already closed."))
         item.status, item.reflection, item.completed_at = (
             ActionStatus.DONE,
             reflection,
@@ -117,9 +122,9 @@ def action_item_drop(*, organization: Organization, actor: User, item: ActionIte
         )
         person = pair_member(actor, item.mentorship)
         if own_experiments_only(item.mentorship) and item.owner_id != person.pk:
-            raise ValidationError("Only the owner of this experiment can drop it.")
+            raise ValidationError(_("Only the owner of this experiment can drop it."))
         if item.status != ActionStatus.OPEN:
-            raise ValidationError("This experiment is already closed.")
+            raise ValidationError(_("This experiment is already closed."))
         item.status = ActionStatus.DROPPED
         item.save(update_fields=["status", "updated_at"])
     return item

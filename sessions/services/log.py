@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
@@ -58,12 +59,14 @@ def session_log(
     ``absent_ids`` (profile ids; anyone not of the circle is refused)."""
     check_same_organization(organization, session)
     if status not in (SessionStatus.HELD, SessionStatus.CANCELLED, SessionStatus.NO_SHOW):
-        raise ValidationError({"status": "Say whether the session was held, cancelled or missed."})
+        raise ValidationError(
+            {"status": _("Say whether the session was held, cancelled or missed.")}
+        )
     shared_notes = check_text("shared_notes", shared_notes)
     private_note = check_text("private_note", private_note)
     real_situations = check_text("real_situations", real_situations)
     if status == SessionStatus.HELD and (actual_minutes is None or not 1 <= actual_minutes <= 480):
-        raise ValidationError({"actual_minutes": "How long did it last, in minutes (1 to 480)?"})
+        raise ValidationError({"actual_minutes": _("How long did it last, in minutes (1 to 480)?")})
     with transaction.atomic():
         # the pair before the session, as every write that locks both takes them: the
         # experiments logged with it lock the pair too
@@ -71,7 +74,7 @@ def session_log(
         session = planned(session)
         person = pair_member(actor, session.mentorship)
         if session.starts_at > timezone.now() + timedelta(hours=1) and status == SessionStatus.HELD:
-            raise ValidationError("This session has not happened yet: log it afterwards.")
+            raise ValidationError(_("This session has not happened yet: log it afterwards."))
         session.status = status
         session.actual_minutes = actual_minutes if status == SessionStatus.HELD else None
         session.shared_notes, session.real_situations = shared_notes, real_situations
@@ -92,7 +95,7 @@ def _record_attendance(organization: Organization, session: Session, absent: set
     people = member_people(session.mentorship)
     unknown = absent - {person.pk for person in people}
     if unknown:
-        raise ValidationError({"absent": "Tick only people of this circle."})
+        raise ValidationError({"absent": _("Tick only people of this circle.")})
     SessionAttendance.objects.bulk_create(
         SessionAttendance(
             organization=organization,
@@ -155,18 +158,17 @@ def _check_past(
 ) -> None:
     errors = {}
     if timezone.is_naive(starts_at):
-        errors["starts_at"] = "Give the time with its time zone."
+        errors["starts_at"] = _("Give the time with its time zone.")
     elif starts_at > timezone.now():
-        errors["starts_at"] = (
+        errors["starts_at"] = _(
             "That time is still to come: plan the session instead, and log it afterwards."
         )
     elif starts_at.astimezone(time_zone_of(person.time_zone)).date() < mentorship.started_on:
-        errors["starts_at"] = (
-            f"Your mentorship began on {mentorship.started_on:%-d %B %Y}: "
-            "choose a date from then on."
-        )
+        errors["starts_at"] = _("Your mentorship began on %(day)s: choose a date from then on.") % {
+            "day": dateformat.format(mentorship.started_on, "j F Y")
+        }
     if not 5 <= duration_minutes <= 480:
-        errors["duration_minutes"] = "A session lasts between 5 minutes and 8 hours."
+        errors["duration_minutes"] = _("A session lasts between 5 minutes and 8 hours.")
     if errors:
         raise ValidationError(errors)
 
@@ -193,10 +195,10 @@ def session_log_past(
     check_same_organization(organization, mentorship)
     person = pair_member(actor, mentorship)
     if not mentorship.is_open:
-        raise ValidationError("This mentorship has ended: no new sessions.")
+        raise ValidationError(_("This mentorship has ended: no new sessions."))
     _check_past(starts_at, duration_minutes, mentorship, person)
     if kind not in SessionKind.values:
-        raise ValidationError({"kind": "Choose a kind of session."})
+        raise ValidationError({"kind": _("Choose a kind of session.")})
     shared_notes = check_text("shared_notes", shared_notes)
     private_note = check_text("private_note", private_note)
     real_situations = check_text("real_situations", real_situations)
@@ -239,12 +241,16 @@ def session_log_past(
 
 def _same_meeting_message(session: Session, person: Profile, mentorship: Mentorship) -> str:
     if session.status == SessionStatus.PLANNED:
-        return "You had planned a session at about that time: log that one instead."
+        return _("You had planned a session at about that time: log that one instead.")
     if session.logged_by_id == person.pk:
-        return "You have already logged a meeting at about that time: nothing was added twice."
-    who = "Someone in your circle has" if mentorship.is_circle else "Your partner has"
-    return (
-        f"{who} just logged a meeting at about that time: "
+        return _("You have already logged a meeting at about that time: nothing was added twice.")
+    if mentorship.is_circle:
+        return _(
+            "Someone in your circle has just logged a meeting at about that time: "
+            "open it to add to it rather than logging it twice."
+        )
+    return _(
+        "Your partner has just logged a meeting at about that time: "
         "open it to add to it rather than logging it twice."
     )
 
@@ -276,8 +282,10 @@ class SharedNotesConflict(ValidationError):
     def __init__(self, *, theirs: str, version: str) -> None:
         super().__init__(
             {
-                "text": "Someone changed the shared notes while you were writing. Their "
-                "version is above; yours is kept here: merge them and save again."
+                "text": _(
+                    "Someone changed the shared notes while you were writing. Their "
+                    "version is above; yours is kept here: merge them and save again."
+                )
             }
         )
         self.theirs = theirs
@@ -301,7 +309,7 @@ def shared_notes_save(
         )
         pair_member(actor, session.mentorship)
         if not session.is_logged:
-            raise ValidationError("Log the session first: its shared notes come with the log.")
+            raise ValidationError(_("Log the session first: its shared notes come with the log."))
         if session.shared_notes == text:
             return session  # the same words sent again: nothing to change
         if shared_notes_version(session.shared_notes) != version:

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
@@ -28,36 +31,37 @@ from .experiments import action_item_add
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django_stubs_ext import StrOrPromise
 
     from mentoring.people.models import Profile
     from mentoring.tenancy.models import Organization
     from programs.models import Skill
 
-GONE = "That observation has just been removed from your log."
+GONE = gettext_lazy("That observation has just been removed from your log.")
 TEXT_MAX_CHARS = 2000
 OBSERVED_MAX_CHARS = 120
 # The four parts, with what the form says when one is missing.
 PARTS = {
-    "situation": "Say where and when it happened, in a line or two.",
-    "action": "Say what they did or said, as you saw or heard it.",
-    "effect": "Say what it changed: how people reacted, what happened next.",
-    "adaptation": "Say what you will take from it, in your own way.",
+    "situation": gettext_lazy("Say where and when it happened, in a line or two."),
+    "action": gettext_lazy("Say what they did or said, as you saw or heard it."),
+    "effect": gettext_lazy("Say what it changed: how people reacted, what happened next."),
+    "adaptation": gettext_lazy("Say what you will take from it, in your own way."),
 }
 AGENDA_POINT_MAX_CHARS = 600
-AGENDA_PREFIX = "An observation to talk about: "
+AGENDA_PREFIX = gettext_lazy("An observation to talk about: ")
 
 
 def _mentee_of(actor: User, mentorship: Mentorship) -> Profile:
     person = profile_of(actor)
     if person.pk != mentorship.mentee.person_id:
-        raise ValidationError("Only the mentee of this mentorship keeps an observation log.")
+        raise ValidationError(_("Only the mentee of this mentorship keeps an observation log."))
     return person
 
 
 def _author_of(actor: User, observation: Observation) -> Profile:
     person = profile_of(actor)
     if person.pk != observation.author_id:
-        raise ValidationError("Only the person who wrote this observation can change it.")
+        raise ValidationError(_("Only the person who wrote this observation can change it."))
     return person
 
 
@@ -65,28 +69,33 @@ def _clean(
     mentorship: Mentorship, *, observed: str, skill: Skill | None, texts: dict[str, str]
 ) -> dict:
     """The fields checked and stripped, or every problem at once."""
-    errors: dict[str, str] = {}
+    errors: dict[str, StrOrPromise] = {}
     cleaned: dict = {}
     for name, missing in PARTS.items():
         value = (texts.get(name) or "").strip()
         if not value:
             errors[name] = missing
         elif len(value) > TEXT_MAX_CHARS:
-            errors[name] = (
-                f"Keep it under {TEXT_MAX_CHARS:,} characters ({len(value):,} now): "
+            errors[name] = _(
+                "Keep it under %(max)s characters (%(count)s now): "
                 "what matters fits in a few lines."
-            )
+            ) % {
+                "max": number_format(TEXT_MAX_CHARS, force_grouping=True),
+                "count": number_format(len(value), force_grouping=True),
+            }
         cleaned[name] = value
     observed = observed.strip()
     if len(observed) > OBSERVED_MAX_CHARS:
-        errors["observed"] = f"A name or a role is enough (under {OBSERVED_MAX_CHARS} characters)."
+        errors["observed"] = _("A name or a role is enough (under %(max)s characters).") % {
+            "max": OBSERVED_MAX_CHARS
+        }
     cleaned["observed"] = observed
     if skill is not None:
         is_focus = EnrollmentSkill.objects.filter(
             enrollment_id=mentorship.mentee_id, skill=skill
         ).exists()
         if not is_focus:
-            errors["skill"] = "Choose one of the mentee's focus skills, or none."
+            errors["skill"] = _("Choose one of the mentee's focus skills, or none.")
     cleaned["skill"] = skill
     if errors:
         raise ValidationError(errors)
@@ -120,7 +129,7 @@ def observation_add(
                 situation=fields["situation"],
                 action=fields["action"],
             ),
-            "This observation is already in your log.",
+            _("This observation is already in your log."),
         )
         return Observation.objects.create(
             organization=organization, mentorship=mentorship, author=author, **fields

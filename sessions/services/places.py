@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from mentoring.common.guards import check_same_organization
 
@@ -33,7 +34,10 @@ def check_place(text: str, field: str = "location") -> str:
     place = " ".join(text.split())
     if len(place) > PLACE_MAX_CHARS:
         raise ValidationError(
-            {field: f"Keep the place under {PLACE_MAX_CHARS} characters ({len(place)} now)."}
+            {
+                field: _("Keep the place under %(max)s characters (%(count)s now).")
+                % {"max": PLACE_MAX_CHARS, "count": len(place)}
+            }
         )
     for token in place.split(" "):
         if not _ADDRESS.match(token):

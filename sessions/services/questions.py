@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.common.guards import check_same_organization
 
@@ -22,7 +25,7 @@ if TYPE_CHECKING:
 
 PREPARED_QUESTIONS_MAX = 20
 QUESTION_MAX_CHARS = 600
-ALREADY_REMOVED = "That question had already been removed from your list."
+ALREADY_REMOVED = gettext_lazy("That question had already been removed from your list.")
 
 
 def prepared_question_add(
@@ -33,10 +36,16 @@ def prepared_question_add(
     check_same_organization(organization, session)
     text = " ".join(text.split())
     if not text:
-        raise ValidationError({"text": "Write the question you want to ask."})
+        raise ValidationError({"text": _("Write the question you want to ask.")})
     if len(text) > QUESTION_MAX_CHARS:
         raise ValidationError(
-            {"text": f"Keep a question under {QUESTION_MAX_CHARS} characters ({len(text):,} now)."}
+            {
+                "text": _("Keep a question under %(max)s characters (%(count)s now).")
+                % {
+                    "max": QUESTION_MAX_CHARS,
+                    "count": number_format(len(text), force_grouping=True),
+                }
+            }
         )
     with transaction.atomic():
         # its row alone, as ``rules.planned`` does: the pair's rows are read, not locked
@@ -47,23 +56,29 @@ def prepared_question_add(
             .first()
         )
         if current is None:
-            raise ValidationError("This session has been removed meanwhile.")
+            raise ValidationError(_("This session has been removed meanwhile."))
         session = current
         person = pair_member(actor, session.mentorship)
         if session.status != SessionStatus.PLANNED:
             raise ValidationError(
-                "This session is no longer planned (it is marked "
-                f"{session.get_status_display().lower()}): prepare your questions for the next one."
+                _(
+                    "This session is no longer planned (it is marked %(status)s): "
+                    "prepare your questions for the next one."
+                )
+                % {"status": session.get_status_display().lower()}
             )
         mine = PreparedQuestion.objects.filter(session=session, author=person)
         if mine.filter(text__iexact=text).exists():
             # a second click, or the same form sent from two tabs
-            raise ValidationError({"text": "That question is already on your list."})
+            raise ValidationError({"text": _("That question is already on your list.")})
         if mine.count() >= PREPARED_QUESTIONS_MAX:
             raise ValidationError(
                 {
-                    "text": f"You have {PREPARED_QUESTIONS_MAX} questions for this session "
-                    "already: remove one to add another."
+                    "text": _(
+                        "You have %(max)s questions for this session "
+                        "already: remove one to add another."
+                    )
+                    % {"max": PREPARED_QUESTIONS_MAX}
                 }
             )
         last = mine.aggregate(last=Max("position"))["last"]

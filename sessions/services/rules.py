@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from matching.models import MentorshipMember
 from mentoring.people.selectors import profile_of
@@ -28,8 +30,8 @@ def pair_member(actor: User, mentorship: Mentorship) -> Profile:
         return person  # a pair's two, a circle's first mentee and mentor: no query
     if not MentorshipMember.objects.filter(mentorship=mentorship, person=person).exists():
         if mentorship.is_circle:
-            raise ValidationError("Only the members of this circle can do this.")
-        raise ValidationError("Only the two people of this mentorship can do this.")
+            raise ValidationError(_("Only the members of this circle can do this."))
+        raise ValidationError(_("Only the two people of this mentorship can do this."))
     return person
 
 
@@ -37,8 +39,14 @@ def check_text(field: str, text: str) -> str:
     if len(text) > NOTES_MAX_CHARS:
         raise ValidationError(
             {
-                field: f"Keep it under {NOTES_MAX_CHARS:,} characters ({len(text):,} now): "
-                "notes are for what matters, not transcripts."
+                field: _(
+                    "Keep it under %(max)s characters (%(count)s now): "
+                    "notes are for what matters, not transcripts."
+                )
+                % {
+                    "max": number_format(NOTES_MAX_CHARS, force_grouping=True),
+                    "count": number_format(len(text), force_grouping=True),
+                }
             }
         )
     return text.strip()
@@ -54,7 +62,10 @@ def planned(session: Session) -> Session:
     )
     if session.status != SessionStatus.PLANNED:
         raise ValidationError(
-            f"This session was already logged as {session.get_status_display().lower()}: "
-            "its agenda and time can no longer change."
+            _(
+                "This session was already logged as %(status)s: "
+                "its agenda and time can no longer change."
+            )
+            % {"status": session.get_status_display().lower()}
         )
     return session

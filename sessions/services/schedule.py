@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
@@ -46,17 +47,17 @@ PLAN_AHEAD = timedelta(days=2 * 365)
 def _check_when(starts_at: datetime, duration_minutes: int) -> None:
     errors = {}
     if timezone.is_naive(starts_at):
-        errors["starts_at"] = "Give the time with its time zone."
+        errors["starts_at"] = _("Give the time with its time zone.")
     elif starts_at <= timezone.now():
-        errors["starts_at"] = (
+        errors["starts_at"] = _(
             "Choose a time in the future: past meetings are logged, not scheduled."
         )
     elif starts_at > timezone.now() + PLAN_AHEAD:
         # A mentorship lasts months; a date years away is a typo (and at the calendar's
         # end it has no local time on some clocks).
-        errors["starts_at"] = "Choose a time within the next two years."
+        errors["starts_at"] = _("Choose a time within the next two years.")
     if not 5 <= duration_minutes <= 480:
-        errors["duration_minutes"] = "A session lasts between 5 minutes and 8 hours."
+        errors["duration_minutes"] = _("A session lasts between 5 minutes and 8 hours.")
     if errors:
         raise ValidationError(errors)
 
@@ -84,14 +85,21 @@ def check_overlap(
         return
     zone = time_zone_of(person.time_zone)
     named = "; ".join(
-        f"{other.starts_at.astimezone(zone):%a %d %b %H:%M} with {who_meets(other.mentorship)}"
+        _("%(when)s with %(who)s")
+        % {
+            "when": dateformat.format(other.starts_at.astimezone(zone), "D d M H:i"),
+            "who": who_meets(other.mentorship),
+        }
         for other in clashes[:3]
     )
     raise ValidationError(
         {
             "starts_at": ValidationError(
-                f"That time overlaps another planned session: {named}. "
-                "Choose another time, or confirm that you want both.",
+                _(
+                    "That time overlaps another planned session: %(named)s. "
+                    "Choose another time, or confirm that you want both."
+                )
+                % {"named": named},
                 code="overlap",
             )
         }
@@ -120,10 +128,10 @@ def session_schedule(
     check_same_organization(organization, mentorship)
     person = pair_member(actor, mentorship)
     if not mentorship.is_open:
-        raise ValidationError("This mentorship has ended: no new sessions.")
+        raise ValidationError(_("This mentorship has ended: no new sessions."))
     _check_when(starts_at, duration_minutes)
     if kind not in SessionKind.values:
-        raise ValidationError({"kind": "Choose a kind of session."})
+        raise ValidationError({"kind": _("Choose a kind of session.")})
     location = default_place(mentorship) if location is None else check_place(location)
     if not allow_overlap:
         check_overlap(mentorship, starts_at, duration_minutes, person=person)
@@ -133,7 +141,7 @@ def session_schedule(
             Session.objects.filter(
                 mentorship=mentorship, starts_at=starts_at, status=SessionStatus.PLANNED
             ),
-            {"starts_at": "A session of yours is already planned at that time."},
+            {"starts_at": _("A session of yours is already planned at that time.")},
         )
         session = Session.objects.create(
             organization=organization,
@@ -162,7 +170,7 @@ def _add_follow_ups(organization: Organization, session: Session) -> None:
             session=session,
             follow_up_of=item,
             position=i,
-            text=f"Follow up: {item.description}",
+            text=_("Follow up: %(description)s") % {"description": item.description},
         )
         for i, item in enumerate(open_items)
     )
@@ -221,7 +229,7 @@ def session_cancel(
 ) -> Session:
     check_same_organization(organization, session)
     if not note.strip():
-        raise ValidationError({"note": "Tell the other person why, in a line."})
+        raise ValidationError({"note": _("Tell the other person why, in a line.")})
     with transaction.atomic():
         session = planned(session)
         person = pair_member(actor, session.mentorship)

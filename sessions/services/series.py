@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from matching.models import Mentorship
 from mentoring.common.guards import check_same_organization
@@ -67,14 +70,27 @@ def series_in_words(starts_at: datetime, *, interval_weeks: int, count: int, tim
         starts_at, interval_weeks=interval_weeks, count=count, time_zone=time_zone
     )
     first, last = starts[0].astimezone(zone), starts[-1].astimezone(zone)
-    every = "Every week" if interval_weeks == 1 else f"Every {interval_weeks} weeks"
+    if interval_weeks == 1:
+        every = _("Every week")
+    else:
+        every = _("Every %(weeks)s weeks") % {"weeks": interval_weeks}
     this_year = datetime.now(zone).year
-    first_day = f"{first.day} {first:%B}" + ("" if first.year == last.year else f" {first.year}")
-    last_day = f"{last.day} {last:%B}" + ("" if last.year == this_year else f" {last.year}")
-    return (
-        f"{every} on {first:%A} at {first:%H:%M} ({time_zone.replace('_', ' ')}), "
-        f"{count} times, from {first_day} to {last_day}"
-    )
+    # Translators: a day of a series, without and with its year (Django date formats).
+    day, day_and_year = pgettext("date format", "j F"), pgettext("date format", "j F Y")
+    first_day = dateformat.format(first, day if first.year == last.year else day_and_year)
+    last_day = dateformat.format(last, day if last.year == this_year else day_and_year)
+    return _(
+        "%(every)s on %(weekday)s at %(time)s (%(zone)s), "
+        "%(count)s times, from %(first)s to %(last)s"
+    ) % {
+        "every": every,
+        "weekday": dateformat.format(first, "l"),
+        "time": f"{first:%H:%M}",
+        "zone": time_zone.replace("_", " "),
+        "count": count,
+        "first": first_day,
+        "last": last_day,
+    }
 
 
 def _check_shape(
@@ -91,22 +107,20 @@ def _check_shape(
     try:
         validate_time_zone(time_zone)
     except ValidationError:
-        errors["time_zone"] = (
-            f"“{time_zone[:60]}” is not a time zone we know. Choose yours in your profile "
+        errors["time_zone"] = _(
+            "“%(zone)s” is not a time zone we know. Choose yours in your profile "
             "(a city such as Europe/Berlin or America/Chicago)."
-        )
+        ) % {"zone": time_zone[:60]}
     if not 2 <= count <= SERIES_MAX_COUNT:
-        errors["count"] = (
-            f"A series has between 2 and {SERIES_MAX_COUNT} sessions. "
-            "For a single meeting, plan one session."
-        )
+        errors["count"] = _(
+            "A series has between 2 and %(max)s sessions. For a single meeting, plan one session."
+        ) % {"max": SERIES_MAX_COUNT}
     if not 1 <= interval_weeks <= SERIES_MAX_INTERVAL_WEEKS:
-        errors["interval_weeks"] = (
-            f"Repeat every 1 to {SERIES_MAX_INTERVAL_WEEKS} weeks: "
-            "further apart, plan the sessions one by one."
-        )
+        errors["interval_weeks"] = _(
+            "Repeat every 1 to %(max)s weeks: further apart, plan the sessions one by one."
+        ) % {"max": SERIES_MAX_INTERVAL_WEEKS}
     if kind not in SessionKind.values:
-        errors["kind"] = "Choose a kind of session."
+        errors["kind"] = _("Choose a kind of session.")
     try:
         _check_when(starts_at, duration_minutes)
     except ValidationError as error:
@@ -124,9 +138,16 @@ def _check_shape(
             reason = " ".join(error.messages)
             raise ValidationError(
                 {
-                    "count": f"Session {number} of {count} would be on "
-                    f"{moment.astimezone(zone):%-d %B %Y}. {reason} "
-                    "Plan fewer sessions, or closer together."
+                    "count": _(
+                        "Session %(number)s of %(count)s would be on %(day)s. %(reason)s "
+                        "Plan fewer sessions, or closer together."
+                    )
+                    % {
+                        "number": number,
+                        "count": count,
+                        "day": dateformat.format(moment.astimezone(zone), "j F Y"),
+                        "reason": reason,
+                    }
                 }
             ) from None
     return starts
@@ -152,17 +173,32 @@ def _check_clashes(
         return
     zone = zoneinfo.ZoneInfo(time_zone)
     named = "; ".join(
-        f"session {number} on {start.astimezone(zone):%a %-d %b %H:%M} overlaps "
-        f"{other.starts_at.astimezone(zone):%H:%M} with {who_meets(other.mentorship)}"
+        _("session %(number)s on %(when)s overlaps %(time)s with %(who)s")
+        % {
+            "number": number,
+            "when": dateformat.format(start.astimezone(zone), "D j M H:i"),
+            "time": f"{other.starts_at.astimezone(zone):%H:%M}",
+            "who": who_meets(other.mentorship),
+        }
         for number, start, other in clashes[:CLASHES_NAMED]
     )
     more = len(clashes) - CLASHES_NAMED
     raise ValidationError(
         {
             "starts_at": ValidationError(
-                f"Some sessions of this series overlap other planned sessions: {named}"
-                + (f" (and {more} more)" if more > 0 else "")
-                + ". Choose another time, or confirm that you want both.",
+                (
+                    _(
+                        "Some sessions of this series overlap other planned sessions: "
+                        "%(named)s (and %(more)s more). "
+                        "Choose another time, or confirm that you want both."
+                    )
+                    if more > 0
+                    else _(
+                        "Some sessions of this series overlap other planned sessions: "
+                        "%(named)s. Choose another time, or confirm that you want both."
+                    )
+                )
+                % {"named": named, "more": more},
                 code="overlap",
             )
         }
@@ -192,7 +228,7 @@ def series_plan(
     check_same_organization(organization, mentorship)
     person = pair_member(actor, mentorship)
     if not mentorship.is_open:
-        raise ValidationError("This mentorship has ended: no new sessions.")
+        raise ValidationError(_("This mentorship has ended: no new sessions."))
     starts = _check_shape(
         starts_at,
         duration_minutes,
@@ -209,9 +245,11 @@ def series_plan(
                 mentorship=mentorship, starts_at=starts[0], status=SessionStatus.PLANNED
             ),
             {
-                "starts_at": "A session of yours is already planned at that first time: "
-                "this series may be planned already (look at your sessions), or start it "
-                "at another time."
+                "starts_at": _(
+                    "A session of yours is already planned at that first time: "
+                    "this series may be planned already (look at your sessions), or start it "
+                    "at another time."
+                )
             },
         )
         # under the pair's lock, so that two requests cannot both find the time free

@@ -2,6 +2,7 @@
 or one member of a circle by name (who added a point, who logged a session)."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from sessions.members import member_name as _member_name
 from sessions.members import others_word as _others_word
@@ -18,4 +19,4 @@ def others_word(side) -> str:
 @register.simple_tag
 def member_name(side, person_id) -> str:
     """The name of one of the mentorship's people; "someone" when they have left it."""
-    return _member_name(side, person_id) or "someone"
+    return _member_name(side, person_id) or _("someone")

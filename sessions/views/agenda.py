@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotModified
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.common.forms import error_text
@@ -27,12 +29,14 @@ from ..services.agenda import (
 )
 from .common import edit_item_requested, render_for, render_session, session_url
 
-GONE_WHILE_EDITING = (
+GONE_WHILE_EDITING = gettext_lazy(
     "This point was removed while you were editing it. What you wrote is in the "
     "“Add a point” box below: add it again if it still matters."
 )
-ALREADY_REMOVED = "That point had already been removed from the agenda."
-GONE_BEFORE_MOVE = "That point was removed from the agenda meanwhile: there is nothing to move."
+ALREADY_REMOVED = gettext_lazy("That point had already been removed from the agenda.")
+GONE_BEFORE_MOVE = gettext_lazy(
+    "That point was removed from the agenda meanwhile: there is nothing to move."
+)
 
 
 def _agenda_partial(request, session_id: int, *, announcement: str = "", **extras):
@@ -175,7 +179,7 @@ def agenda_item_add(request, session_id: int):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            announcement = "Prompt added to the agenda." if picked else "Point added."
+            announcement = _("Prompt added to the agenda.") if picked else _("Point added.")
             return _agenda_done(request, session_id, announcement, picker_open=picked)
     return _agenda_refused(request, session_id, add_form=form, picker_open=picked)
 
@@ -214,7 +218,7 @@ def agenda_item_edit(request, session_id: int, item_id: int):
             form.add_service_errors(error)
         else:
             return _agenda_done(
-                request, session_id, "Point saved.", focus_item_id=item.pk, focus_control="edit"
+                request, session_id, _("Point saved."), focus_item_id=item.pk, focus_control="edit"
             )
     return _agenda_refused(
         request, session_id, edit_item_id=item.pk, edit_form=form, edit_version=version
@@ -229,7 +233,7 @@ def agenda_item_move(request, session_id: int, item_id: int):
         return _point_gone(request, session_id, agenda_error=GONE_BEFORE_MOVE)
     form = AgendaMoveForm(request.POST)
     if not form.is_valid():
-        return _agenda_refused(request, session_id, agenda_error="Move the point up or down.")
+        return _agenda_refused(request, session_id, agenda_error=_("Move the point up or down."))
     try:
         services.agenda_item_move(
             organization=request.organization, actor=request.user, item=item, offset=form.offset
@@ -241,7 +245,7 @@ def agenda_item_move(request, session_id: int, item_id: int):
     return _agenda_done(
         request,
         session_id,
-        f"Point moved {direction}.",
+        _("Point moved up.") if direction == "up" else _("Point moved down."),
         focus_item_id=item.pk,
         focus_control=direction,
     )
@@ -261,4 +265,6 @@ def agenda_item_remove(request, session_id: int, item_id: int):
         return _point_gone(request, session_id, agenda_error=ALREADY_REMOVED)
     except ValidationError as error:
         return _agenda_refused(request, session_id, agenda_error=error_text(error))
-    return _agenda_done(request, session_id, "Point removed.", add_form=AgendaItemForm(focus=True))
+    return _agenda_done(
+        request, session_id, _("Point removed."), add_form=AgendaItemForm(focus=True)
+    )

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.common.forms import error_text
@@ -15,7 +17,7 @@ from .. import selectors, services
 from ..forms import AgreementForm
 from .common import mentorship_url, render_for
 
-CIRCLE_AGREEMENT = (
+CIRCLE_AGREEMENT = gettext_lazy(
     "The written agreement is for pairs: a circle agrees how it works at its first "
     "session, in that session's shared notes."
 )
@@ -46,7 +48,7 @@ def agreement(request, mentorship_id: int):
     url = reverse("sessions:agreement", kwargs={"mentorship_id": mentorship_id})
     if form.is_valid():
         if page.agreement is not None and not form.has_changed():
-            messages.info(request, "Nothing changed: the agreement and its confirmations stay.")
+            messages.info(request, _("Nothing changed: the agreement and its confirmations stay."))
             return redirect(url)
         try:
             services.agreement_save(
@@ -60,12 +62,14 @@ def agreement(request, mentorship_id: int):
         else:
             other = page.side.other.display_name
             if page.has_confirmations:
-                text = (
+                text = _(
                     "Agreement saved. Because it changed, the earlier confirmations were "
-                    f"cleared: you and {other} each confirm it again."
-                )
+                    "cleared: you and %(other)s each confirm it again."
+                ) % {"other": other}
             else:
-                text = f"Agreement saved. Confirm it below, and ask {other} to confirm it too."
+                text = _(
+                    "Agreement saved. Confirm it below, and ask %(other)s to confirm it too."
+                ) % {"other": other}
             messages.success(request, text)
             return redirect(f"{url}#confirmations")
     return _render_agreement(request, page, form)
@@ -81,7 +85,7 @@ def agreement_confirm(request, mentorship_id: int):
         return _for_circle(request, page)
     url = reverse("sessions:agreement", kwargs={"mentorship_id": mentorship_id})
     if page.agreement is None:
-        messages.error(request, "Write the agreement together first; then each of you confirms.")
+        messages.error(request, _("Write the agreement together first; then each of you confirms."))
         return redirect(url)
     try:
         agreement = services.agreement_confirm(
@@ -91,10 +95,11 @@ def agreement_confirm(request, mentorship_id: int):
         messages.error(request, error_text(error))
     else:
         if agreement.is_confirmed:
-            messages.success(request, "Confirmed. You have both agreed how you will work.")
+            messages.success(request, _("Confirmed. You have both agreed how you will work."))
         else:
             messages.success(
                 request,
-                f"Confirmed. {page.side.other.display_name} still needs to confirm it.",
+                _("Confirmed. %(other)s still needs to confirm it.")
+                % {"other": page.side.other.display_name},
             )
     return redirect(f"{url}#confirmations")

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.common.time_zones import canonical_zone
@@ -114,9 +116,14 @@ def availability(request) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Your week is saved: {len(windows)} window{'' if len(windows) == 1 else 's'}."
+                ngettext(
+                    "Your week is saved: %(count)d window.",
+                    "Your week is saved: %(count)d windows.",
+                    len(windows),
+                )
+                % {"count": len(windows)}
                 if windows
-                else "Your week is saved, with no windows: no free times are proposed for you.",
+                else _("Your week is saved, with no windows: no free times are proposed for you."),
             )
             return redirect(_page_url("week"))
     return _render(request, availability_page(request.user), week_form=form)
@@ -138,7 +145,7 @@ def away_add(request) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Away days added: no times are proposed for you then.")
+            messages.success(request, _("Away days added: no times are proposed for you then."))
             return redirect(_page_url(f"away-{period.pk}"))
     return _render(request, availability_page(request.user), away_form=form)
 
@@ -151,11 +158,11 @@ def away_remove(request, period_id: int) -> HttpResponse:
     if away_period_remove(
         organization=request.organization, actor=request.user, period_id=period_id
     ):
-        messages.success(request, "Away period removed.")
+        messages.success(request, _("Away period removed."))
         return redirect(_page_url("away"))
     return _render(
         request,
         availability_page(request.user),
-        notice="That away period is not in your list (perhaps it was removed already).",
+        notice=_("That away period is not in your list (perhaps it was removed already)."),
         status=404,
     )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from matching.access import access_pair
@@ -67,7 +68,7 @@ def experiment_add(request, mentorship_id: int):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Experiment added.")
+            messages.success(request, _("Experiment added."))
             return redirect(_experiments_url(mentorship_id, f"experiment-{item.pk}"))
     page = selectors.experiments_page(
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
@@ -98,9 +99,9 @@ def experiment_done(request, mentorship_id: int, item_id: int):
         else:
             messages.success(
                 request,
-                "Well done. Your reflection is saved."
+                _("Well done. Your reflection is saved.")
                 if own_experiments_only(item.mentorship)
-                else "Well done. Your reflection is shared with your pair.",
+                else _("Well done. Your reflection is shared with your pair."),
             )
             return redirect(_experiments_url(mentorship_id, f"experiment-{item.pk}"))
     page = selectors.experiments_page(
@@ -122,7 +123,7 @@ def experiment_drop(request, mentorship_id: int, item_id: int):
         item_id=item_id,
     )
     if item.status != ActionStatus.OPEN:
-        messages.info(request, "This experiment is already closed.")
+        messages.info(request, _("This experiment is already closed."))
     else:
         try:
             services.action_item_drop(
@@ -131,5 +132,5 @@ def experiment_drop(request, mentorship_id: int, item_id: int):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, "Experiment dropped. It stays in the list, set aside.")
+            messages.success(request, _("Experiment dropped. It stays in the list, set aside."))
     return redirect(_experiments_url(mentorship_id))

@@ -11,6 +11,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import http_date, parse_etags
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from mentoring.tenancy.access import member_required
@@ -114,7 +115,7 @@ def calendar_renew(request) -> HttpResponse:
     return redirect(reverse("sessions:calendar") + "#calendar")
 
 
-RENEWED = (
+RENEWED = gettext_lazy(
     "Your calendar has a new address, shown below. The old one no longer works: calendars "
     "subscribed to it get no more updates, so subscribe them again with the new one."
 )

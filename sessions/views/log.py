@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from matching.access import access_pair
@@ -28,14 +29,17 @@ def session_log(request, session_id: int):
     session, side = page.session, page.side
     if session.is_logged:
         who = (
-            "you"
+            _("you")
             if session.logged_by_id == side.me.pk
-            else member_name(side, session.logged_by_id) or "someone else"
+            else member_name(side, session.logged_by_id) or _("someone else")
         )
         messages.info(
             request,
-            f"This session is already logged (as {session.get_status_display().lower()}, "
-            f"by {who}): nothing was recorded twice.",
+            _(
+                "This session is already logged (as %(status)s, by %(who)s): "
+                "nothing was recorded twice."
+            )
+            % {"status": session.get_status_display().lower(), "who": who},
         )
         return redirect(session_url(session_id))
     form = SessionLogForm(request.POST or None, page=page)
@@ -59,7 +63,9 @@ def session_log(request, session_id: int):
             form.add_service_errors(error)
         else:
             messages.success(
-                request, f"Session logged. {others_word(side, start=True)} sees the shared notes."
+                request,
+                _("Session logged. %(others)s sees the shared notes.")
+                % {"others": others_word(side, start=True)},
             )
             return redirect(session_url(session_id))
     return render_for(request, "sessions/log.html", {"page": page, "form": form}, side)
@@ -74,7 +80,7 @@ def session_log_past(request, mentorship_id: int):
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
     if not side.mentorship.is_open:
-        messages.error(request, "This mentorship has ended: no new sessions.")
+        messages.error(request, _("This mentorship has ended: no new sessions."))
         return redirect(mentorship_url(mentorship_id))
     form = LogPastForm(request.POST or None, time_zone=side.me.time_zone, side=side)
     same = None
@@ -105,7 +111,9 @@ def session_log_past(request, mentorship_id: int):
             form.add_service_errors(error)
         else:
             messages.success(
-                request, f"Meeting logged. {others_word(side, start=True)} sees the shared notes."
+                request,
+                _("Meeting logged. %(others)s sees the shared notes.")
+                % {"others": others_word(side, start=True)},
             )
             return redirect(session_url(session.pk))
     context = {
@@ -139,7 +147,9 @@ def private_note_save(request, session_id: int):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Private note saved." if note else "Private note deleted.")
+            messages.success(
+                request, _("Private note saved.") if note else _("Private note deleted.")
+            )
             return redirect(session_url(session_id, "private-note"))
     page = selectors.session_page(
         organization=request.organization, user=request.user, session_id=session_id
@@ -176,7 +186,7 @@ def shared_notes_save(request, session_id: int):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Shared notes saved.")
+            messages.success(request, _("Shared notes saved."))
             return redirect(session_url(session_id, "what-happened"))
     page = selectors.session_page(
         organization=request.organization, user=request.user, session_id=session_id

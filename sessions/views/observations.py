@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.common.forms import error_text
@@ -100,7 +101,9 @@ def observation_add(request, mentorship_id: int):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Observation saved. Only you can see it until you share it.")
+            messages.success(
+                request, _("Observation saved. Only you can see it until you share it.")
+            )
             return redirect(_log_url(mentorship_id, f"observation-{observation.pk}"))
     return _render(request, page, new_form=form)
 
@@ -122,9 +125,11 @@ def observation_edit(request, mentorship_id: int, observation_id: int):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            text = "Observation saved."
+            text = _("Observation saved.")
             if saved.shared_at:
-                text += f" {page.side.other.display_name} reads the new version."
+                text = _("Observation saved. %(other)s reads the new version.") % {
+                    "other": page.side.other.display_name
+                }
             messages.success(request, text)
             return redirect(_log_url(mentorship_id, f"observation-{observation.pk}"))
     return _render_refused(request, page, observation.pk, form, edit_form=form)
@@ -150,13 +155,17 @@ def observation_share(request, mentorship_id: int, observation_id: int):
             )
             messages.success(
                 request,
-                f"Shared with {mentor}. It is a point of the agenda of your session on {day}.",
+                _("Shared with %(mentor)s. It is a point of the agenda of your session on %(day)s.")
+                % {"mentor": mentor, "day": day},
             )
         else:
             messages.success(
                 request,
-                f"Shared with {mentor}. No session is planned yet, so it is on no agenda: "
-                "once you plan the next one, come back and add it with one click.",
+                _(
+                    "Shared with %(mentor)s. No session is planned yet, so it is on no agenda: "
+                    "once you plan the next one, come back and add it with one click."
+                )
+                % {"mentor": mentor},
             )
     return redirect(_log_url(mentorship_id, f"observation-{observation_id}"))
 
@@ -179,7 +188,10 @@ def observation_experiment(request, mentorship_id: int, observation_id: int):
         else:
             messages.success(
                 request,
-                "Experiment added to your pair's list. When you have tried it, say what happened.",
+                _(
+                    "Experiment added to your pair's list. "
+                    "When you have tried it, say what happened."
+                ),
             )
             return redirect(_log_url(mentorship_id, f"observation-{observation_id}"))
     page = _page(request, mentorship_id)
@@ -197,5 +209,5 @@ def observation_remove(request, mentorship_id: int, observation_id: int):
     except ValidationError as error:
         messages.info(request, error_text(error))
     else:
-        messages.success(request, "Observation removed from your log.")
+        messages.success(request, _("Observation removed from your log."))
     return redirect(_log_url(mentorship_id))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.common.forms import error_text
@@ -83,7 +84,7 @@ def prepared_questions(request, session_id: int):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            return _done(request, session_id, "Question added to your list.")
+            return _done(request, session_id, _("Question added to your list."))
     return _render_questions(request, session_id, form=form)
 
 
@@ -113,4 +114,4 @@ def prepared_question_remove(request, session_id: int, question_id: int):
         )
     except ValidationError as error:
         return _render_questions(request, session_id, questions_error=error_text(error))
-    return _done(request, session_id, "Question removed from your list.")
+    return _done(request, session_id, _("Question removed from your list."))

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching.access import access_pair
@@ -43,7 +44,7 @@ def session_schedule(request, mentorship_id: int):
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
     if not side.mentorship.is_open:
-        messages.error(request, "This mentorship has ended: no new sessions.")
+        messages.error(request, _("This mentorship has ended: no new sessions."))
         return redirect(mentorship_url(mentorship_id))
     form = ScheduleForm(
         request.POST or None,
@@ -63,8 +64,11 @@ def session_schedule(request, mentorship_id: int):
         else:
             messages.success(
                 request,
-                f"Session planned. {others_word(side, start=True)} sees it on their own clock. "
-                "Now build the agenda together.",
+                _(
+                    "Session planned. %(others)s sees it on their own clock. "
+                    "Now build the agenda together."
+                )
+                % {"others": others_word(side, start=True)},
             )
             return redirect(session_url(session.pk))
     if side.is_circle:  # the free-time finder compares two calendars: a pair's
@@ -98,7 +102,9 @@ def meeting_place(request, mentorship_id: int):
         else:
             messages.success(
                 request,
-                f"New sessions will be at {place}." if place else "No usual place any more.",
+                _("New sessions will be at %(place)s.") % {"place": place}
+                if place
+                else _("No usual place any more."),
             )
     return redirect(mentorship_url(mentorship_id, "sessions"))
 
@@ -135,7 +141,9 @@ def session_reschedule(request, session_id: int):
             form.add_service_errors(error)
         else:
             messages.success(
-                request, f"Session moved. {others_word(side, start=True)} sees the new time."
+                request,
+                _("Session moved. %(others)s sees the new time.")
+                % {"others": others_word(side, start=True)},
             )
             return redirect(session_url(session_id))
     page = selectors.session_page(
@@ -163,7 +171,9 @@ def session_cancel(request, session_id: int):
             form.add_service_errors(error)
         else:
             messages.success(
-                request, f"Session cancelled. {others_word(side, start=True)} sees your note."
+                request,
+                _("Session cancelled. %(others)s sees your note.")
+                % {"others": others_word(side, start=True)},
             )
             return redirect(session_url(session_id))
     page = selectors.session_page(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from matching.access import access_pair
@@ -27,7 +28,7 @@ def series_plan(request, mentorship_id: int):
         organization=request.organization, user=request.user, mentorship_id=mentorship_id
     )
     if not side.mentorship.is_open:
-        messages.error(request, "This mentorship has ended: no new sessions.")
+        messages.error(request, _("This mentorship has ended: no new sessions."))
         return redirect(mentorship_url(mentorship_id))
     time_zone = side.me.time_zone
     form = SeriesForm(
@@ -57,9 +58,12 @@ def series_plan(request, mentorship_id: int):
             )
             messages.success(
                 request,
-                f"{series.count} sessions planned: {words}. {others_word(side, start=True)} sees "
-                "them on their own clock, and each of you gets one invitation for the series. "
-                "Each session can still be moved or cancelled on its own.",
+                _(
+                    "%(count)s sessions planned: %(words)s. %(others)s sees them on their own "
+                    "clock, and each of you gets one invitation for the series. "
+                    "Each session can still be moved or cancelled on its own."
+                )
+                % {"count": series.count, "words": words, "others": others_word(side, start=True)},
             )
             return redirect(mentorship_url(mentorship_id, "sessions"))
     return render_for(request, "sessions/series.html", {"form": form, "preview": preview}, side)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from matching.access import access_pair
@@ -30,7 +31,7 @@ def slot_pick(request, mentorship_id: int):
     )
     back = reverse("sessions:schedule", kwargs={"mentorship_id": mentorship_id})
     if side.is_circle:
-        messages.error(request, "Free times are proposed to pairs only: pick a time below.")
+        messages.error(request, _("Free times are proposed to pairs only: pick a time below."))
         return redirect(back)
     form = SlotPickForm(request.POST)
     if not form.is_valid():
@@ -40,7 +41,7 @@ def slot_pick(request, mentorship_id: int):
     duration = form.cleaned_data["duration_minutes"]
     already = planned_at(mentorship=side.mentorship, starts_at=starts_at)
     if already is not None:  # the same button sent twice
-        messages.info(request, "That session is already planned: here it is.")
+        messages.info(request, _("That session is already planned: here it is."))
         return redirect(session_url(already.pk))
     if not slot_is_free(
         organization=request.organization,
@@ -50,8 +51,10 @@ def slot_pick(request, mentorship_id: int):
     ):
         messages.error(
             request,
-            "That time is no longer free for both of you (a session was planned then, or "
-            "someone's availability changed). Here are the times that suit you both now.",
+            _(
+                "That time is no longer free for both of you (a session was planned then, or "
+                "someone's availability changed). Here are the times that suit you both now."
+            ),
         )
         return redirect(back)
     try:
@@ -69,7 +72,7 @@ def slot_pick(request, mentorship_id: int):
         return redirect(back)
     messages.success(
         request,
-        f"Session planned. {others_word(side, start=True)} sees it on their own clock. "
-        "Now build the agenda together.",
+        _("Session planned. %(others)s sees it on their own clock. Now build the agenda together.")
+        % {"others": others_word(side, start=True)},
     )
     return redirect(session_url(session.pk))

@@ -26,6 +26,13 @@
     var timer = null;
     var asked = 0;
 
+    // The texts come translated from the page (data-text-*), with {name} placeholders.
+    function text(key, values) {
+      return (picker.dataset[key] || "").replace(/\{(\w+)\}/g, function (whole, name) {
+        return name in values ? String(values[name]) : whole;
+      });
+    }
+
     function show(results, total, term) {
       var current = select.options[select.selectedIndex];
       var kept = current ? option(current.value, current.textContent, true) : null;
@@ -43,11 +50,11 @@
       if (!term) {
         status.textContent = "";
       } else if (!total) {
-        status.textContent = "Nothing matches \u201c" + term + "\u201d. Try a city, a country or an offset such as +05:30.";
+        status.textContent = text("textNone", { term: term });
       } else if (total > results.length) {
-        status.textContent = total + " match: the first " + results.length + " are listed. Type more to narrow them down.";
+        status.textContent = text("textMore", { total: total, shown: results.length });
       } else {
-        status.textContent = total + (total === 1 ? " match" : " matches") + " listed: choose from the list.";
+        status.textContent = text(total === 1 ? "textOne" : "textMany", { total: total });
       }
     }
 
@@ -75,7 +82,7 @@
         })
         .catch(function () {
           if (mine === asked) {
-            status.textContent = "The search did not answer. Try again in a moment.";
+            status.textContent = text("textFailed", {});
           }
         });
     }
@@ -98,7 +105,7 @@
     select.addEventListener("change", function () {
       var chosen = select.options[select.selectedIndex];
       if (chosen) {
-        status.textContent = "Chosen: " + chosen.textContent + ".";
+        status.textContent = text("textChosen", { choice: chosen.textContent });
       }
     });
   }

@@ -830,7 +830,9 @@ POSTS = [
     Post(
         name="my profile",
         model=Profile,
-        offered=frozenset({"display_name", "job_title", "time_zone", "languages", "bio"}),
+        offered=frozenset(
+            {"display_name", "job_title", "time_zone", "languages", "bio", "language"}
+        ),
         url=lambda s: "/me/profile/",
         data=lambda s: {
             "display_name": "Jo Mentee",
@@ -838,6 +840,7 @@ POSTS = [
             "time_zone": "Europe/Paris",
             "languages": ["en"],
             "bio": "Curious",
+            "language": "de",
         },
         changes=lambda s: s.mentee_profile,
         expect=lambda s: {
